@@ -1,0 +1,351 @@
+/* ntmd.conf: read with libconfig, each section checked by its own small validator. */
+#include <glob.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "date.h"
+#include "xalloc.h"
+
+struct ctx {
+	const char	*file;
+	struct diag	*d;
+	struct config	*c;
+};
+
+static int
+line_of(const config_setting_t *s)
+{
+	return s ? config_setting_source_line(s) : 0;
+}
+
+/* A required (or optional) string member of group g; NULL when absent or wrong. */
+static char *
+get_string(struct ctx *x, const config_setting_t *g, const char *name, int required)
+{
+	config_setting_t *s = g ? config_setting_get_member(g, name) : NULL;
+	const char *v;
+
+	if (s == NULL) {
+		if (required)
+			diag_error(x->d, x->file, line_of(g), "missing setting \"%s\"", name);
+		return NULL;
+	}
+	if ((v = config_setting_get_string(s)) == NULL) {
+		diag_error(x->d, x->file, line_of(s), "\"%s\" must be a string", name);
+		return NULL;
+	}
+	return xstrdup(v);
+}
+
+static void
+check_general(struct ctx *x, config_setting_t *root)
+{
+	x->c->database = get_string(x, root, "database", 1);
+	x->c->timezone = get_string(x, root, "timezone", 0);
+	if (x->c->timezone == NULL)
+		x->c->timezone = xstrdup("Asia/Ho_Chi_Minh");
+	if (zone_set(x->c->timezone) < 0)
+		diag_error(x->d, x->file, line_of(config_setting_get_member(root, "timezone")),
+		    "unknown time zone \"%s\"", x->c->timezone);
+}
+
+static void
+check_calendars(struct ctx *x, config_setting_t *root)
+{
+	config_setting_t *s = config_setting_get_member(root, "calendars");
+	int i, n;
+
+	if (s == NULL || !config_setting_is_array(s)) {
+		diag_error(x->d, x->file, line_of(s ? s : root),
+		    "\"calendars\" must be a list of paths or patterns: [ \"calendars/*.conf\" ]");
+		return;
+	}
+	n = config_setting_length(s);
+	x->c->calendars = xcalloc((size_t)n + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		const char *v = config_setting_get_string_elem(s, i);
+
+		if (v == NULL || *v == '\0') {
+			diag_error(x->d, x->file, line_of(s), "calendars[%d] must be a path", i);
+			continue;
+		}
+		x->c->calendars[x->c->ncalendars++] = xstrdup(v);
+	}
+}
+
+static void
+check_http(struct ctx *x, config_setting_t *root)
+{
+	config_setting_t *g = config_setting_get_member(root, "http");
+	char *listen, *colon, *end;
+	long port;
+	size_t n;
+
+	if (g == NULL || !config_setting_is_group(g)) {
+		diag_error(x->d, x->file, line_of(g ? g : root),
+		    "\"http\" must be a group: { listen = \"127.0.0.1:8470\"; base_url = \"…\"; }");
+		return;
+	}
+	if ((listen = get_string(x, g, "listen", 1)) != NULL) {
+		colon = strrchr(listen, ':');
+		port = colon ? strtol(colon + 1, &end, 10) : -1;
+		if (colon == NULL || colon == listen || *end != '\0' || port < 1 || port > 65535)
+			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "listen")),
+			    "http.listen \"%s\" must be host:port", listen);
+		else {
+			*colon = '\0';
+			x->c->http_host = xstrdup(listen);
+			x->c->http_port = (int)port;
+		}
+		free(listen);
+	}
+	if ((x->c->base_url = get_string(x, g, "base_url", 1)) != NULL) {
+		if (strncmp(x->c->base_url, "http://", 7) && strncmp(x->c->base_url, "https://", 8))
+			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "base_url")),
+			    "http.base_url must start with http:// or https://");
+		n = strlen(x->c->base_url);
+		while (n > 0 && x->c->base_url[n - 1] == '/')
+			x->c->base_url[--n] = '\0';
+	}
+}
+
+static void
+check_smtp_url(struct ctx *x, config_setting_t *g)
+{
+	const char *u = x->c->smtp_url;
+	int line = line_of(config_setting_get_member(g, "url"));
+
+	if (!strncmp(u, "file:", 5)) {
+		if (u[5] == '\0')
+			diag_error(x->d, x->file, line, "smtp.url \"file:\" needs a directory");
+	} else if (strncmp(u, "smtp://", 7) && strncmp(u, "smtps://", 8))
+		diag_error(x->d, x->file, line,
+		    "smtp.url must be smtp://host:port, smtps://host:port or file:DIR");
+	else if (strlen(u) <= (size_t)(u[4] == 's' ? 8 : 7))
+		diag_error(x->d, x->file, line, "smtp.url \"%s\" has no host", u);
+}
+
+/* msmtp refuses a password file others can read; so do we. */
+static void
+check_secret_mode(struct ctx *x, config_setting_t *g)
+{
+	struct stat st;
+
+	if (x->c->smtp_password && stat(x->file, &st) == 0 && (st.st_mode & 077))
+		diag_error(x->d, x->file, line_of(config_setting_get_member(g, "password")),
+		    "smtp.password is set but the file is readable by others (chmod 600)");
+}
+
+static void
+check_smtp(struct ctx *x, config_setting_t *root)
+{
+	static const char *modes[] = { "required", "optional", "never" };
+	config_setting_t *g = config_setting_get_member(root, "smtp");
+	char *tls, *addr;
+	int i;
+
+	if (g == NULL || !config_setting_is_group(g)) {
+		diag_error(x->d, x->file, line_of(g ? g : root),
+		    "\"smtp\" must be a group: { url = \"smtp://host:587\"; from = \"…\"; }");
+		return;
+	}
+	if ((x->c->smtp_url = get_string(x, g, "url", 1)) != NULL)
+		check_smtp_url(x, g);
+	if ((x->c->smtp_from = get_string(x, g, "from", 1)) != NULL) {
+		addr = config_from_address(x->c);
+		if (strchr(addr, '@') == NULL || strpbrk(addr, " <>\r\n") != NULL)
+			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "from")),
+			    "smtp.from \"%s\" must be an address, e.g. \"NTM <ntm@example.org>\"",
+			    x->c->smtp_from);
+		free(addr);
+	}
+	x->c->smtp_user = get_string(x, g, "user", 0);
+	x->c->smtp_password = get_string(x, g, "password", 0);
+	check_secret_mode(x, g);
+	x->c->starttls = STARTTLS_REQUIRED;
+	if ((tls = get_string(x, g, "starttls", 0)) != NULL) {
+		for (i = 0; i < 3 && strcmp(tls, modes[i]); i++)
+			;
+		if (i == 3)
+			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "starttls")),
+			    "smtp.starttls must be \"required\", \"optional\" or \"never\"");
+		x->c->starttls = (enum starttls)(i % 3);
+		free(tls);
+	}
+}
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	return *(const int *)b - *(const int *)a;
+}
+
+static void
+check_lead_days(struct ctx *x, config_setting_t *g)
+{
+	config_setting_t *s = config_setting_get_member(g, "lead_days");
+	int i, n;
+
+	if (s == NULL) {
+		static const int dflt[] = { 7, 1, 0 };
+
+		x->c->lead_days = xmalloc(sizeof(dflt));
+		memcpy(x->c->lead_days, dflt, sizeof(dflt));
+		x->c->nlead = 3;
+		return;
+	}
+	if (!config_setting_is_array(s) || (n = config_setting_length(s)) == 0) {
+		diag_error(x->d, x->file, line_of(s), "reminders.lead_days must be a list "
+		    "of days before the deadline, e.g. [7, 1, 0]");
+		return;
+	}
+	x->c->lead_days = xcalloc((size_t)n, sizeof(int));
+	for (i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		int v = config_setting_get_int(e);
+
+		if (config_setting_type(e) != CONFIG_TYPE_INT || v < 0 || v > 365)
+			diag_error(x->d, x->file, line_of(s),
+			    "reminders.lead_days[%d] must be a whole number of days 0–365", i);
+		x->c->lead_days[i] = v;
+	}
+	x->c->nlead = (size_t)n;
+	qsort(x->c->lead_days, x->c->nlead, sizeof(int), cmp_desc);
+	for (i = 1; i < n; i++)
+		if (x->c->lead_days[i] == x->c->lead_days[i - 1])
+			diag_error(x->d, x->file, line_of(s),
+			    "reminders.lead_days lists %d twice", x->c->lead_days[i]);
+}
+
+static void
+check_reminders(struct ctx *x, config_setting_t *root)
+{
+	config_setting_t *g = config_setting_get_member(root, "reminders");
+	char *at;
+	int h, m, n = 0;
+
+	x->c->send_at = 7 * 60 + 30;
+	if (g != NULL && !config_setting_is_group(g)) {
+		diag_error(x->d, x->file, line_of(g), "\"reminders\" must be a group");
+		return;
+	}
+	check_lead_days(x, g);
+	if ((at = get_string(x, g, "send_at", 0)) == NULL)
+		return;
+	if (sscanf(at, "%2d:%2d%n", &h, &m, &n) != 2 || at[n] != '\0' || h > 23 || m > 59 ||
+	    h < 0 || m < 0)
+		diag_error(x->d, x->file, line_of(config_setting_get_member(g, "send_at")),
+		    "reminders.send_at \"%s\" must be HH:MM", at);
+	else
+		x->c->send_at = h * 60 + m;
+	free(at);
+}
+
+struct config *
+config_load(const char *path, struct diag *d)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+	struct ctx x = { path, d, c };
+	size_t before = diag_errors(d);
+	config_t cf;
+
+	c->path = xstrdup(path);
+	config_init(&cf);
+	if (!config_read_file(&cf, path)) {
+		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
+			diag_error(d, path, 0, "cannot read the file");
+		else
+			diag_error(d, config_error_file(&cf) ? config_error_file(&cf) : path,
+			    config_error_line(&cf), "%s", config_error_text(&cf));
+	} else {
+		config_setting_t *root = config_root_setting(&cf);
+
+		check_general(&x, root);
+		check_calendars(&x, root);
+		check_http(&x, root);
+		check_smtp(&x, root);
+		check_reminders(&x, root);
+	}
+	config_destroy(&cf);
+	if (diag_errors(d) > before) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->ncalendars; i++)
+		free(c->calendars[i]);
+	free(c->calendars);
+	free(c->path);
+	free(c->database);
+	free(c->timezone);
+	free(c->http_host);
+	free(c->base_url);
+	free(c->smtp_url);
+	free(c->smtp_from);
+	free(c->smtp_user);
+	free(c->smtp_password);
+	free(c->lead_days);
+	free(c);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+config_calendar_files(const struct config *c, size_t *n, struct diag *d)
+{
+	char **files = NULL;
+	size_t i, j;
+	glob_t g;
+
+	*n = 0;
+	for (i = 0; i < c->ncalendars; i++) {
+		if (glob(c->calendars[i], GLOB_NOSORT, NULL, &g) != 0) {
+			diag_error(d, c->path, 0, "calendars: \"%s\" matches no file",
+			    c->calendars[i]);
+			continue;
+		}
+		files = xrealloc(files, (*n + g.gl_pathc) * sizeof(char *));
+		for (j = 0; j < g.gl_pathc; j++)
+			files[(*n)++] = xstrdup(g.gl_pathv[j]);
+		globfree(&g);
+	}
+	qsort(files, *n, sizeof(char *), cmp_str);
+	return files;
+}
+
+void
+config_free_files(char **files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
+char *
+config_from_address(const struct config *c)
+{
+	const char *lt = strrchr(c->smtp_from, '<'), *gt;
+
+	if (lt && (gt = strchr(lt, '>')) != NULL)
+		return xasprintf("%.*s", (int)(gt - lt - 1), lt + 1);
+	return xstrdup(c->smtp_from);
+}

@@ -1,0 +1,39 @@
+#ifndef NTM_CONFIG_H
+#define NTM_CONFIG_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+enum starttls { STARTTLS_REQUIRED, STARTTLS_OPTIONAL, STARTTLS_NEVER };
+
+/* ntmd.conf, validated. Strings are owned by the struct. */
+struct config {
+	char		 *path;
+	char		 *database;
+	char		**calendars;		/* paths or glob patterns, as written */
+	size_t		  ncalendars;
+	char		 *timezone;
+	char		 *http_host;		/* http.listen split into host and port */
+	int		  http_port;
+	char		 *base_url;		/* without a trailing '/' */
+	char		 *smtp_url;		/* smtp://, smtps:// or file:DIR */
+	char		 *smtp_from;		/* "Name <addr>" as written */
+	char		 *smtp_user, *smtp_password;	/* optional */
+	enum starttls	  starttls;
+	int		 *lead_days;		/* descending, distinct */
+	size_t		  nlead;
+	int		  send_at;		/* minutes after local midnight */
+};
+
+/* Read and validate path. On failure returns NULL with every problem in *d. */
+struct config *config_load(const char *path, struct diag *d);
+void config_free(struct config *c);
+/* The calendar files the config names, glob patterns expanded, sorted (allocated array
+ * of allocated strings); a pattern that matches nothing is an error in *d. */
+char **config_calendar_files(const struct config *c, size_t *n, struct diag *d);
+void config_free_files(char **files, size_t n);
+/* The address part of smtp_from ("ntm@vanquan.example"); allocated. */
+char *config_from_address(const struct config *c);
+
+#endif

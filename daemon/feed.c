@@ -1,0 +1,256 @@
+/*
+ * iCalendar feeds with libical. Deadlines are all-day VEVENTs (Google and Apple ignore
+ * VTODO in subscriptions); no METHOD in subscribed feeds (Outlook), METHOD:PUBLISH with
+ * ORGANIZER in mail attachments. DTSTAMP and LAST-MODIFIED come from the stored change
+ * time, never the request time, so that ETags stay valid.
+ */
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "feed.h"
+#include "log.h"
+#include "store.h"
+#include "text.h"
+#include "xalloc.h"
+
+enum col {
+	C_ID, C_UID, C_START, C_DUE, C_TENTATIVE, C_STATUS, C_DONE_AT, C_NOTE, C_SEQUENCE,
+	C_CHANGED, C_REF, C_SECTION, C_TITLE, C_KIND, C_WHEN, C_PLAN_NUMBER, C_PLAN_TITLE,
+	C_DIRECT, C_LEAD, C_SUPPORT
+};
+
+#define ROLE_NAMES(role) "(SELECT group_concat(u.name, '; ') FROM task_unit tu " \
+	"JOIN unit u ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = '" role "')"
+
+static const char *select_items =
+	"SELECT o.id, o.uid, o.start, o.due, o.tentative, o.status, o.done_at, o.note, "
+	"o.sequence, o.changed_at, t.ref, t.section, t.title, t.kind, t.when_text, "
+	"p.number, p.title, " ROLE_NAMES("direct") ", " ROLE_NAMES("lead") ", "
+	ROLE_NAMES("support") " FROM occurrence o JOIN task t ON t.id = o.task_id "
+	"JOIN plan p ON p.id = t.plan_id WHERE ";
+
+static const char *by_unit = "o.id IN (SELECT o2.id FROM occurrence o2 JOIN task_unit tu "
+	"ON tu.task_id = o2.task_id WHERE tu.unit_id = ?1) AND (o.status != 'cancelled' "
+	"OR o.changed_at > ?2) ORDER BY o.due, o.id";
+static const char *by_message = "o.id IN (SELECT occurrence_id FROM reminder "
+	"WHERE message_id = ?1) ORDER BY o.due, o.id";
+
+static const char *
+col_text(sqlite3_stmt *st, enum col c)
+{
+	const unsigned char *s = sqlite3_column_text(st, c);
+
+	return s ? (const char *)s : "";
+}
+
+static struct icaltimetype
+ical_date(ntm_date day)
+{
+	struct icaltimetype t = icaltime_null_date();
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	return t;
+}
+
+/* The project writes its own VTIMEZONE: libical's built-in zones carry a
+ * "/freeassociation.sourceforge.net/" TZID prefix that some clients reject. */
+static icalcomponent *
+vtimezone(time_t now)
+{
+	long off = zone_offset(now);
+	char *text = xasprintf("BEGIN:VTIMEZONE\r\nTZID:%s\r\nBEGIN:STANDARD\r\n"
+	    "DTSTART:19700101T000000\r\nTZOFFSETFROM:%c%02ld%02ld\r\nTZOFFSETTO:%c%02ld%02ld\r\n"
+	    "TZNAME:%c%02ld\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n", zone_name(),
+	    off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
+	    off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
+	    off < 0 ? '-' : '+', labs(off) / 3600);
+	icalcomponent *tz = icalcomponent_new_from_string(text);
+
+	free(text);
+	return tz;
+}
+
+static char *
+summary(sqlite3_stmt *st, ntm_date start)
+{
+	const char *status = col_text(st, C_STATUS), *title = col_text(st, C_TITLE);
+	const char *prefix = "";
+	int y, m, d;
+
+	if (!strcmp(status, "done"))
+		prefix = "[Đã hoàn thành] ";
+	else if (!strcmp(status, "waived"))
+		prefix = "[Miễn thực hiện] ";
+	else if (!strcmp(status, "cancelled"))
+		prefix = "[Đã hủy] ";
+	if (sqlite3_column_int(st, C_TENTATIVE)) {
+		date_to_ymd(start, &y, &m, &d);
+		return xasprintf("%s%s (dự kiến tháng %d/%d)", prefix, title, m, y);
+	}
+	if (!strcmp(col_text(st, C_KIND), "meeting"))
+		return xasprintf("%s%s", prefix, title);
+	return xasprintf("%sHạn: %s", prefix, title);
+}
+
+static char *
+description(sqlite3_stmt *st, ntm_date start, ntm_date due)
+{
+	struct buf b = { 0 };
+	char s[11], d[11];
+	const char *status = col_text(st, C_STATUS);
+
+	date_vn(start, s);
+	date_vn(due, d);
+	buf_printf(&b, "Kế hoạch %s: %s\n", col_text(st, C_PLAN_NUMBER), col_text(st, C_PLAN_TITLE));
+	buf_printf(&b, "Mục %s - %s\n", col_text(st, C_REF), col_text(st, C_SECTION));
+	buf_printf(&b, "Thời gian theo kế hoạch: %s\n", col_text(st, C_WHEN));
+	if (sqlite3_column_int(st, C_TENTATIVE))
+		buf_printf(&b, "Trong khoảng %s - %s; ngày họp chưa được ấn định, lịch sẽ được "
+		    "cập nhật khi có ngày chính thức.\n", s, d);
+	else
+		buf_printf(&b, "Thời hạn: từ %s đến hết %s, %s\n", s, date_weekday_vn(due), d);
+	buf_printf(&b, "Chỉ đạo: %s\n", col_text(st, C_DIRECT));
+	buf_printf(&b, "Thực hiện: %s\n", col_text(st, C_LEAD));
+	if (*col_text(st, C_SUPPORT))
+		buf_printf(&b, "Phối hợp: %s\n", col_text(st, C_SUPPORT));
+	if (!strcmp(status, "done")) {
+		date_vn(date_of((time_t)sqlite3_column_int64(st, C_DONE_AT)), d);
+		buf_printf(&b, "Trạng thái: đã hoàn thành ngày %s", d);
+		if (*col_text(st, C_NOTE))
+			buf_printf(&b, " (%s)", col_text(st, C_NOTE));
+		buf_puts(&b, "\n");
+	} else if (!strcmp(status, "cancelled"))
+		buf_puts(&b, "Trạng thái: đã hủy (không còn trong kế hoạch)\n");
+	else
+		buf_puts(&b, "Trạng thái: chưa hoàn thành\n");
+	buf_printf(&b, "Mã công việc: %lld", (long long)sqlite3_column_int64(st, C_ID));
+	return buf_steal(&b);
+}
+
+static icalcomponent *
+vevent(sqlite3_stmt *st, const char *organizer)
+{
+	icalcomponent *ev = icalcomponent_new_vevent();
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+	time_t changed = (time_t)sqlite3_column_int64(st, C_CHANGED);
+	const char *status = col_text(st, C_STATUS);
+	ntm_date start, due, day;
+	char *sum, *desc;
+
+	date_parse_iso(col_text(st, C_START), &start);
+	date_parse_iso(col_text(st, C_DUE), &due);
+	day = sqlite3_column_int(st, C_TENTATIVE) ? date_next_weekday(start) : due;
+	sum = summary(st, start);
+	desc = description(st, start, due);
+	icalcomponent_add_property(ev, icalproperty_new_uid(col_text(st, C_UID)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(
+	    icaltime_from_timet_with_zone(changed, 0, utc)));
+	icalcomponent_add_property(ev, icalproperty_new_lastmodified(
+	    icaltime_from_timet_with_zone(changed, 0, utc)));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(
+	    sqlite3_column_int(st, C_SEQUENCE)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(day)));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(day + 1)));
+	icalcomponent_add_property(ev, icalproperty_new_summary(sum));
+	icalcomponent_add_property(ev, icalproperty_new_description(desc));
+	icalcomponent_add_property(ev, icalproperty_new_status(
+	    !strcmp(status, "cancelled") ? ICAL_STATUS_CANCELLED :
+	    sqlite3_column_int(st, C_TENTATIVE) ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	if (organizer) {
+		char *mailto = xasprintf("mailto:%s", organizer);
+
+		icalcomponent_add_property(ev, icalproperty_new_organizer(mailto));
+		free(mailto);
+	}
+	free(sum);
+	free(desc);
+	return ev;
+}
+
+static icalproperty *
+x_property(const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new_x(value);
+
+	icalproperty_set_x_name(p, name);
+	return p;
+}
+
+static const char *
+unit_name(sqlite3 *db, sqlite3_int64 unit_id, char **owned)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT name FROM unit WHERE id = ?");
+
+	sqlite3_bind_int64(st, 1, unit_id);
+	*owned = xstrdup(sqlite3_step(st) == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return *owned;
+}
+
+static icalcomponent *
+vcalendar(sqlite3 *db, const struct feed_query *q)
+{
+	icalcomponent *cal = icalcomponent_new_vcalendar();
+	icalproperty *refresh;
+	char *owned, *name, *flat;
+
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid("-//ntmd//ntmd 0.1//VI"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	if (q->organizer)
+		icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	else {
+		name = xasprintf("Nông thôn mới - %s", unit_name(db, q->unit_id, &owned));
+		/* libical 3.0.16 does not escape X- values: no ',' or ';' in them. */
+		flat = text_no_separators(name);
+		icalcomponent_add_property(cal, icalproperty_new_name(name));
+		icalcomponent_add_property(cal, x_property("X-WR-CALNAME", flat));
+		icalcomponent_add_property(cal, x_property("X-WR-TIMEZONE", zone_name()));
+		refresh = icalproperty_new_refreshinterval(icaldurationtype_from_int(3600));
+		icalproperty_add_parameter(refresh, icalparameter_new_value(ICAL_VALUE_DURATION));
+		icalcomponent_add_property(cal, refresh);
+		icalcomponent_add_property(cal, x_property("X-PUBLISHED-TTL", "PT1H"));
+		free(owned);
+		free(name);
+		free(flat);
+	}
+	icalcomponent_add_component(cal, vtimezone(q->now));
+	return cal;
+}
+
+char *
+feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified)
+{
+	char *sql = xasprintf("%s%s", select_items, q->unit_id > 0 ? by_unit : by_message);
+	sqlite3_stmt *st = store_prepare(db, sql);
+	icalcomponent *cal;
+	char *text;
+
+	free(sql);
+	icalerror_set_errors_are_fatal(0);
+	cal = vcalendar(db, q);
+	if (q->unit_id > 0) {
+		sqlite3_bind_int64(st, 1, q->unit_id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->now - FEED_KEEP_CANCELLED));
+	} else
+		sqlite3_bind_text(st, 1, q->message_id, -1, SQLITE_STATIC);
+	*last_modified = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, C_CHANGED) > *last_modified)
+			*last_modified = (time_t)sqlite3_column_int64(st, C_CHANGED);
+		icalcomponent_add_component(cal, vevent(st, q->organizer));
+	}
+	sqlite3_finalize(st);
+	text = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	return text;
+}

@@ -1,0 +1,385 @@
+/* ntmctl: the command line for coordinators and operators; same database as ntmd. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "feed.h"
+#include "log.h"
+#include "setup.h"
+#include "store.h"
+#include "sync.h"
+#include "token.h"
+#include "when.h"
+#include "xalloc.h"
+
+struct cmd_ctx {
+	struct config	*config;
+	sqlite3		*db;
+	int		 argc;
+	char		**argv;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ntmctl -c FILE COMMAND [ARGS]\n"
+	    "commands:\n"
+	    "  sync                      load the calendars into the database\n"
+	    "  units [--json]            list units and their addresses\n"
+	    "  feed-url UNIT             print the subscription URL of a unit's feed\n"
+	    "  feed UNIT                 print a unit's feed (iCalendar)\n"
+	    "  overdue [--json]          open items past their deadline, oldest first\n"
+	    "  done ID [--note TEXT]     mark an item done\n"
+	    "  when [--year Y] [--json] TEXT...   show how a time expression is read\n");
+	exit(EX_USAGE);
+}
+
+/* Whether the command's arguments include the flag; removes it. */
+static int
+take_flag(struct cmd_ctx *x, const char *flag)
+{
+	int i;
+
+	for (i = 0; i < x->argc; i++)
+		if (!strcmp(x->argv[i], flag)) {
+			memmove(&x->argv[i], &x->argv[i + 1], (size_t)(x->argc - i) * sizeof(char *));
+			x->argc--;
+			return 1;
+		}
+	return 0;
+}
+
+/* The value after the option; removes both. NULL if absent. */
+static const char *
+take_option(struct cmd_ctx *x, const char *opt)
+{
+	const char *v;
+	int i;
+
+	for (i = 0; i + 1 < x->argc; i++)
+		if (!strcmp(x->argv[i], opt)) {
+			v = x->argv[i + 1];
+			memmove(&x->argv[i], &x->argv[i + 2], (size_t)(x->argc - i - 1) * sizeof(char *));
+			x->argc -= 2;
+			return v;
+		}
+	return NULL;
+}
+
+/* Print the single text column of every row of a query. */
+static void
+print_rows(sqlite3 *db, const char *sql, sqlite3_int64 bind)
+{
+	sqlite3_stmt *st = store_prepare(db, sql);
+
+	if (bind)
+		sqlite3_bind_int64(st, 1, bind);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		printf("%s\n", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+static int
+cmd_sync(struct cmd_ctx *x)
+{
+	struct diag d = { 0 };
+	struct sync_stats s;
+	int rc = sync_calendars(x->db, x->config, clock_now(), &s, &d);
+
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (rc < 0)
+		return EX_DATAERR;
+	printf("%zu plans, %zu units, %zu tasks, %zu occurrences (%zu new, %zu changed, "
+	    "%zu cancelled)\n", s.plans, s.units, s.tasks, s.occ_total, s.occ_new,
+	    s.occ_changed, s.occ_cancelled);
+	return 0;
+}
+
+static int
+cmd_units(struct cmd_ctx *x)
+{
+	if (take_flag(x, "--json")) {
+		print_rows(x->db, "SELECT json_group_array(json_object('code', u.code, "
+		    "'name', u.name, 'kind', u.kind, 'org', o.code, 'emails', (SELECT "
+		    "json_group_array(address) FROM unit_email WHERE unit_id = u.id))) "
+		    "FROM (SELECT * FROM unit ORDER BY org_id, code) u JOIN org o ON o.id = u.org_id",
+		    0);
+		return 0;
+	}
+	print_rows(x->db, "SELECT printf('%-12s %-28s %-12s %s  %s', o.code, u.code, u.kind, "
+	    "u.name, coalesce((SELECT group_concat(address, ', ') FROM unit_email "
+	    "WHERE unit_id = u.id), '(no address)')) FROM unit u JOIN org o ON o.id = u.org_id "
+	    "ORDER BY o.code, u.code", 0);
+	return 0;
+}
+
+/* A unit named by code, "org/code" or one of its aliases; -1 with a message if none or
+ * ambiguous. */
+static sqlite3_int64
+find_unit(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT DISTINCT u.id, u.code FROM unit u "
+	    "JOIN org o ON o.id = u.org_id LEFT JOIN unit_alias a ON a.unit_id = u.id "
+	    "WHERE u.code = ?1 OR o.code || '/' || u.code = ?1 OR a.alias = ?1");
+	sqlite3_int64 id = -1;
+	int n = 0;
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		fprintf(stderr, "ntmctl: no unit \"%s\" (see ntmctl units)\n", name);
+	else if (n > 1)
+		fprintf(stderr, "ntmctl: \"%s\" names %d units; say ORG/CODE\n", name, n);
+	return n == 1 ? id : -1;
+}
+
+static int
+cmd_feed_url(struct cmd_ctx *x)
+{
+	sqlite3_int64 unit;
+	sqlite3_stmt *st;
+	char *token;
+
+	if (x->argc != 1)
+		usage();
+	if ((unit = find_unit(x->db, x->argv[0])) < 0)
+		return EX_DATAERR;
+	if ((token = token_for_unit(x->db, unit, clock_now())) == NULL)
+		return EX_SOFTWARE;
+	st = store_prepare(x->db, "SELECT code FROM unit WHERE id = ?");
+	sqlite3_bind_int64(st, 1, unit);
+	sqlite3_step(st);
+	printf("%s/feeds/%s/%s.ics\n", x->config->base_url, token, sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	free(token);
+	return 0;
+}
+
+static int
+cmd_feed(struct cmd_ctx *x)
+{
+	struct feed_query q = { 0 };
+	time_t lm;
+	char *text;
+
+	if (x->argc != 1)
+		usage();
+	if ((q.unit_id = find_unit(x->db, x->argv[0])) < 0)
+		return EX_DATAERR;
+	q.now = clock_now();
+	text = feed_render(x->db, &q, &lm);
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
+#define OVERDUE_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id " \
+	"JOIN plan p ON p.id = t.plan_id WHERE o.status = 'open' AND o.tentative = 0 " \
+	"AND o.due < date(?1, 'unixepoch', ?2) ORDER BY o.due, o.id"
+#define LEADS "(SELECT group_concat(u.name, '; ') FROM task_unit tu JOIN unit u " \
+	"ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'lead')"
+
+static int
+cmd_overdue(struct cmd_ctx *x)
+{
+	int json = take_flag(x, "--json");
+	time_t now = clock_now();
+	char offset[32];
+	sqlite3_stmt *st;
+
+	snprintf(offset, sizeof(offset), "%+ld seconds", zone_offset(now));
+	st = store_prepare(x->db, json ?
+	    "SELECT json_group_array(json_object('id', id, 'plan', plan, 'task', ref, 'title', "
+	    "title, 'when', when_text, 'due', due, 'days_overdue', days, 'lead', json(lead))) "
+	    "FROM (SELECT o.id, p.code AS plan, t.ref, t.title, t.when_text, o.due, "
+	    "CAST(julianday(date(?1, 'unixepoch', ?2)) - julianday(o.due) AS INTEGER) AS days, "
+	    "(SELECT json_group_array(u.name) FROM task_unit tu JOIN unit u ON "
+	    "u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'lead') AS lead "
+	    OVERDUE_FROM ")" :
+	    "SELECT printf('%5d  %s  %4d ngày  %s %s  %s  [%s]', o.id, o.due, "
+	    "CAST(julianday(date(?1, 'unixepoch', ?2)) - julianday(o.due) AS INTEGER), "
+	    "p.code, t.ref, t.title, " LEADS ") " OVERDUE_FROM);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 2, offset, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		printf("%s\n", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+cmd_done(struct cmd_ctx *x)
+{
+	const char *note = take_option(x, "--note"), *user = getenv("USER");
+	time_t now = clock_now();
+	sqlite3_stmt *st;
+	char *end, *detail;
+	long long id;
+	int changed;
+
+	if (x->argc != 1 || (id = strtoll(x->argv[0], &end, 10)) <= 0 || *end != '\0')
+		usage();
+	if (store_exec(x->db, "BEGIN IMMEDIATE") < 0)
+		return EX_TEMPFAIL;
+	st = store_prepare(x->db, "UPDATE occurrence SET status = 'done', done_at = ?2, "
+	    "done_by = ?3, note = ?4, sequence = sequence + 1, changed_at = ?2 "
+	    "WHERE id = ?1 AND status = 'open'");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 3, user ? user : "ntmctl", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	changed = sqlite3_changes(x->db);
+	st = store_prepare(x->db, "UPDATE reminder SET state = 'cancelled' "
+	    "WHERE occurrence_id = ? AND state = 'pending'");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	detail = xasprintf("occurrence %lld%s%s", id, note ? ": " : "", note ? note : "");
+	if (changed)
+		store_audit(x->db, (long long)now, user ? user : "ntmctl", "done", detail);
+	free(detail);
+	if (store_exec(x->db, "COMMIT") < 0)
+		return EX_TEMPFAIL;
+	if (!changed) {
+		st = store_prepare(x->db, "SELECT status FROM occurrence WHERE id = ?");
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			fprintf(stderr, "ntmctl: no item %lld (see ntmctl overdue)\n", id);
+			sqlite3_finalize(st);
+			return EX_DATAERR;
+		}
+		printf("item %lld is already %s\n", id, sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		return 0;
+	}
+	printf("item %lld marked done\n", id);
+	return 0;
+}
+
+static void
+print_when_json(const char *text, const struct when *w)
+{
+	sqlite3 *mem;
+	sqlite3_stmt *st;
+	struct buf b = { 0 };
+	char s[11], d[11];
+	size_t i;
+
+	/* SQLite's json_quote() escapes the text as JSON requires. */
+	sqlite3_open(":memory:", &mem);
+	buf_puts(&b, "[");
+	for (i = 0; i < w->n; i++) {
+		date_iso(w->periods[i].start, s);
+		date_iso(w->periods[i].due, d);
+		buf_printf(&b, "%s{\"start\":\"%s\",\"due\":\"%s\"}", i ? "," : "", s, d);
+	}
+	buf_puts(&b, "]");
+	st = store_prepare(mem, "SELECT json_object('text', ?1, 'kind', ?2, 'occurrences', "
+	    "json(?3), 'error', ?4)");
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, when_kind_name(w->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, b.s, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, w->error, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		printf("%s\n", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(mem);
+	buf_free(&b);
+}
+
+/* Needs no config: a tool for whoever transcribes a plan. */
+static int
+cmd_when(int argc, char **argv)
+{
+	struct cmd_ctx x = { NULL, NULL, argc, argv };
+	const char *ys = take_option(&x, "--year");
+	int json = take_flag(&x, "--json"), year = ys ? atoi(ys) : 0, i, rc = 0;
+	char s[11], d[11];
+	struct when w;
+	size_t j;
+
+	if (year == 0) {
+		int m, dd;
+
+		date_to_ymd(date_of(time(NULL)), &year, &m, &dd);
+	}
+	if (x.argc == 0 || year < 1900 || year > 2100)
+		usage();
+	for (i = 0; i < x.argc; i++) {
+		if (when_parse(x.argv[i], year, date_from_ymd(year, 1, 1), &w) < 0)
+			rc = EX_DATAERR;
+		if (json)
+			print_when_json(x.argv[i], &w);
+		else {
+			printf("%s: %s%s%s\n", x.argv[i], when_kind_name(w.kind),
+			    w.error ? ": " : "", w.error ? w.error : "");
+			for (j = 0; j < w.n; j++) {
+				date_iso(w.periods[j].start, s);
+				date_iso(w.periods[j].due, d);
+				printf("  %s .. %s\n", s, d);
+			}
+		}
+		when_free(&w);
+	}
+	return rc;
+}
+
+static const struct {
+	const char	*name;
+	int		(*run)(struct cmd_ctx *);
+} commands[] = {
+	{ "sync", cmd_sync },
+	{ "units", cmd_units },
+	{ "feed-url", cmd_feed_url },
+	{ "feed", cmd_feed },
+	{ "overdue", cmd_overdue },
+	{ "done", cmd_done },
+};
+
+int
+main(int argc, char **argv)
+{
+	const char *conf = NULL;
+	struct cmd_ctx x = { 0 };
+	size_t i;
+	int ch, rc;
+
+	log_init("ntmctl", 0);
+	while ((ch = getopt(argc, argv, "+c:")) != -1) {
+		if (ch != 'c')
+			usage();
+		conf = optarg;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (!strcmp(argv[0], "when")) {
+		zone_set(getenv("TZ") ? getenv("TZ") : "Asia/Ho_Chi_Minh");
+		return cmd_when(argc - 1, argv + 1);
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			break;
+	if (i == sizeof(commands) / sizeof(*commands) || conf == NULL)
+		usage();
+	x.config = setup_config(conf);
+	x.db = setup_database(x.config);
+	x.argc = argc - 1;
+	x.argv = argv + 1;
+	rc = commands[i].run(&x);
+	store_close(x.db);
+	config_free(x.config);
+	return rc;
+}

@@ -1,0 +1,46 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "date.h"
+#include "log.h"
+#include "setup.h"
+#include "store.h"
+
+struct config *
+setup_config(const char *path)
+{
+	struct diag d = { 0 };
+	struct config *c = config_load(path, &d);
+	char *err = NULL, now[32];
+	int from_env;
+
+	if (c == NULL) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		exit(EX_CONFIG);
+	}
+	diag_free(&d);
+	if (clock_init(&from_env, &err) < 0)
+		fatalx("%s", err);
+	if (from_env) {
+		time_iso(clock_now(), now);
+		log_warnx("NTM_NOW is set: the clock starts at %s, not the system time "
+		    "(a testing aid)", now);
+	}
+	return c;
+}
+
+sqlite3 *
+setup_database(const struct config *c)
+{
+	char *err = NULL;
+	sqlite3 *db = store_open(c->database, &err);
+
+	if (db == NULL) {
+		log_warnx("cannot open the database %s", err);
+		free(err);
+		exit(EX_CANTCREAT);
+	}
+	return db;
+}

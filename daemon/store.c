@@ -1,0 +1,202 @@
+/* The SQLite database: opening, numbered migrations, small shared helpers. */
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store.h"
+#include "xalloc.h"
+
+/* Migration N brings the schema from version N-1 to N. Never edit one that has shipped. */
+static const char *migrations[] = {
+	/* 1: units, plans, tasks, occurrences, the reminder outbox, feed tokens, audit */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE org(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL);"
+	"CREATE TABLE unit(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  code TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  parent_id INTEGER REFERENCES unit(id), coordinator INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE(org_id, code));"
+	"CREATE TABLE unit_alias(unit_id INTEGER NOT NULL REFERENCES unit(id),"
+	"  alias TEXT NOT NULL, PRIMARY KEY(unit_id, alias));"
+	"CREATE TABLE unit_email(unit_id INTEGER NOT NULL REFERENCES unit(id),"
+	"  address TEXT NOT NULL, PRIMARY KEY(unit_id, address));"
+	"CREATE TABLE plan(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  code TEXT NOT NULL UNIQUE, title TEXT NOT NULL, number TEXT, issuer TEXT, issued TEXT,"
+	"  year INTEGER NOT NULL, catalog TEXT, source TEXT, file TEXT);"
+	"CREATE TABLE task(id INTEGER PRIMARY KEY, plan_id INTEGER NOT NULL REFERENCES plan(id),"
+	"  ref TEXT NOT NULL, section TEXT, title TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  when_text TEXT NOT NULL, when_kind TEXT NOT NULL, line INTEGER,"
+	"  active INTEGER NOT NULL DEFAULT 1, UNIQUE(plan_id, ref));"
+	"CREATE TABLE task_unit(task_id INTEGER NOT NULL REFERENCES task(id),"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id),"
+	"  role TEXT NOT NULL CHECK(role IN ('direct','lead','support')),"
+	"  PRIMARY KEY(task_id, unit_id, role));"
+	"CREATE INDEX task_unit_by_unit ON task_unit(unit_id);"
+	"CREATE TABLE occurrence(id INTEGER PRIMARY KEY,"
+	"  task_id INTEGER NOT NULL REFERENCES task(id), period TEXT NOT NULL,"
+	"  start TEXT NOT NULL, due TEXT NOT NULL, latest TEXT,"
+	"  tentative INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK(status IN ('open','done','waived','cancelled')),"
+	"  done_at INTEGER, done_by TEXT, note TEXT, sequence INTEGER NOT NULL DEFAULT 0,"
+	"  uid TEXT NOT NULL UNIQUE, fingerprint TEXT NOT NULL, changed_at INTEGER NOT NULL,"
+	"  UNIQUE(task_id, period));"
+	"CREATE TABLE reminder(id INTEGER PRIMARY KEY,"
+	"  occurrence_id INTEGER NOT NULL REFERENCES occurrence(id),"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id), kind TEXT NOT NULL,"
+	"  fire_at INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN"
+	"    ('pending','sending','sent','dead','skipped','cancelled')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0, next_try INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT, message_id TEXT, sent_at INTEGER,"
+	"  UNIQUE(occurrence_id, unit_id, kind));"
+	"CREATE INDEX reminder_by_state ON reminder(state, fire_at);"
+	"CREATE TABLE feed_token(unit_id INTEGER PRIMARY KEY REFERENCES unit(id),"
+	"  generation INTEGER NOT NULL DEFAULT 1, token_hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL, detail TEXT);",
+};
+
+int
+store_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_warnx("database: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *
+store_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fatalx("database: cannot prepare \"%.60s…\": %s", sql, sqlite3_errmsg(db));
+	return st;
+}
+
+int
+store_version(sqlite3 *db)
+{
+	sqlite3_stmt *st = store_prepare(db, "PRAGMA user_version");
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int
+migrate(sqlite3 *db, char **err)
+{
+	int have = store_version(db), want = (int)(sizeof(migrations) / sizeof(*migrations));
+	char pragma[64];
+
+	if (have > want) {
+		*err = xasprintf("the database is at schema %d, newer than this ntmd (%d)",
+		    have, want);
+		return -1;
+	}
+	for (; have < want; have++) {
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", have + 1);
+		if (store_exec(db, "BEGIN IMMEDIATE") < 0 || store_exec(db, migrations[have]) < 0 ||
+		    store_exec(db, pragma) < 0 || store_exec(db, "COMMIT") < 0) {
+			store_exec(db, "ROLLBACK");
+			*err = xasprintf("migration %d failed", have + 1);
+			return -1;
+		}
+		log_info("database migrated to schema %d", have + 1);
+	}
+	return 0;
+}
+
+sqlite3 *
+store_open(const char *path, char **err)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+	    != SQLITE_OK) {
+		*err = xasprintf("%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON;") < 0 || migrate(db, err) < 0) {
+		if (*err == NULL)
+			*err = xasprintf("%s: %s", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return NULL;
+	}
+	store_changed_elsewhere(db);
+	return db;
+}
+
+void
+store_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+int
+store_changed_elsewhere(sqlite3 *db)
+{
+	static sqlite3 *seen_db;
+	static int seen = -1;
+	sqlite3_stmt *st = store_prepare(db, "PRAGMA data_version");
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	int changed = seen_db == db && v != seen;
+
+	sqlite3_finalize(st);
+	seen_db = db;
+	seen = v;
+	return changed;
+}
+
+char *
+store_secret(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	unsigned char raw[32];
+	char hex[65], *s = NULL;
+	size_t i;
+
+	st = store_prepare(db, "SELECT value FROM meta WHERE key = 'secret'");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (s)
+		return s;
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		fatalx("no randomness for the installation secret");
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	st = store_prepare(db, "INSERT OR IGNORE INTO meta(key, value) VALUES('secret', ?)");
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fatalx("database: cannot store the secret: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return store_secret(db);
+}
+
+void
+store_audit(sqlite3 *db, long long at, const char *actor, const char *action,
+    const char *detail)
+{
+	sqlite3_stmt *st = store_prepare(db,
+	    "INSERT INTO audit(at, actor, action, detail) VALUES(?, ?, ?, ?)");
+
+	sqlite3_bind_int64(st, 1, at);
+	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, detail, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_warnx("database: audit: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+}

@@ -1,0 +1,24 @@
+#ifndef NTM_STORE_H
+#define NTM_STORE_H
+
+#include <sqlite3.h>
+
+/* Open (creating if needed) the SQLite database at path, in WAL mode with
+ * synchronous=FULL, and apply every pending migration. NULL with *err (allocated). */
+sqlite3 *store_open(const char *path, char **err);
+void store_close(sqlite3 *db);
+/* Run SQL (no results); -1 with the error logged. */
+int store_exec(sqlite3 *db, const char *sql);
+/* Prepare SQL; a failure is a programming error and fatal. Finalize the result. */
+sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql);
+/* Whether another connection changed the database since the last call (PRAGMA data_version). */
+int store_changed_elsewhere(sqlite3 *db);
+/* The installation's secret (32 random bytes, hex), created on first use. Allocated. */
+char *store_secret(sqlite3 *db);
+/* Record who changed what in the audit table. */
+void store_audit(sqlite3 *db, long long at, const char *actor, const char *action,
+    const char *detail);
+/* The schema version the database is at. */
+int store_version(sqlite3 *db);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * Plans into the database. Rows are matched by their natural keys (org code, unit
+ * code, plan code, task ref, period) so that an occurrence keeps its id, UID and status
+ * across reloads; what a calendar client sees is fingerprinted, and a change bumps
+ * SEQUENCE (RFC 5545 §3.8.7.4). Occurrences that left the plan are cancelled, not deleted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "schedule.h"
+#include "store.h"
+#include "sync.h"
+#include "xalloc.h"
+
+struct writer {
+	sqlite3			*db;
+	time_t			 now;
+	struct sync_stats	*st;
+	int			 failed;
+};
+
+static sqlite3_int64
+step_id(struct writer *w, sqlite3_stmt *st)
+{
+	sqlite3_int64 id = -1;
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE) {
+		log_warnx("database: %s", sqlite3_errmsg(w->db));
+		w->failed = 1;
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+static void
+bind_texts(sqlite3_stmt *st, int from, const char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		sqlite3_bind_text(st, from + i, v[i], -1, SQLITE_TRANSIENT);
+}
+
+static sqlite3_int64
+write_org(struct writer *w, const struct plan *p)
+{
+	sqlite3_stmt *st = store_prepare(w->db, "INSERT INTO org(code, name) VALUES(?, ?) "
+	    "ON CONFLICT(code) DO UPDATE SET name = excluded.name RETURNING id");
+	const char *v[] = { p->org_code, p->org_name };
+
+	bind_texts(st, 1, v, 2);
+	return step_id(w, st);
+}
+
+static void
+write_list(struct writer *w, const char *table, const char *col, sqlite3_int64 unit,
+    char **items, size_t n)
+{
+	char *sql = xasprintf("DELETE FROM %s WHERE unit_id = ?", table);
+	sqlite3_stmt *st = store_prepare(w->db, sql);
+	size_t i;
+
+	free(sql);
+	sqlite3_bind_int64(st, 1, unit);
+	step_id(w, st);
+	sql = xasprintf("INSERT OR IGNORE INTO %s(unit_id, %s) VALUES(?, ?)", table, col);
+	for (i = 0; i < n; i++) {
+		st = store_prepare(w->db, sql);
+		sqlite3_bind_int64(st, 1, unit);
+		sqlite3_bind_text(st, 2, items[i], -1, SQLITE_TRANSIENT);
+		step_id(w, st);
+	}
+	free(sql);
+}
+
+/* Units of the plan's organisation; ids[i] is the row of p->units[i]. */
+static void
+write_units(struct writer *w, const struct plan *p, sqlite3_int64 org, sqlite3_int64 *ids)
+{
+	sqlite3_stmt *st;
+	size_t i, j;
+
+	for (i = 0; i < p->nunits; i++) {
+		const struct plan_unit *u = &p->units[i];
+		const char *v[] = { u->code, u->name, u->kind };
+
+		st = store_prepare(w->db, "INSERT INTO unit(org_id, code, name, kind, coordinator) "
+		    "VALUES(?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
+		    "name = excluded.name, kind = excluded.kind, coordinator = excluded.coordinator "
+		    "RETURNING id");
+		sqlite3_bind_int64(st, 1, org);
+		bind_texts(st, 2, v, 3);
+		sqlite3_bind_int(st, 5, u->coordinator);
+		ids[i] = step_id(w, st);
+		write_list(w, "unit_alias", "alias", ids[i], u->aliases, u->naliases);
+		write_list(w, "unit_email", "address", ids[i], u->emails, u->nemails);
+	}
+	for (i = 0; i < p->nunits; i++) {
+		sqlite3_int64 parent = -1;
+
+		for (j = 0; j < p->nunits && p->units[i].parent; j++)
+			if (!strcmp(p->units[j].code, p->units[i].parent))
+				parent = ids[j];
+		st = store_prepare(w->db, "UPDATE unit SET parent_id = ? WHERE id = ?");
+		if (parent >= 0)
+			sqlite3_bind_int64(st, 1, parent);
+		sqlite3_bind_int64(st, 2, ids[i]);
+		step_id(w, st);
+	}
+	w->st->units += p->nunits;
+}
+
+static sqlite3_int64
+write_plan(struct writer *w, const struct plan *p, sqlite3_int64 org)
+{
+	sqlite3_stmt *st = store_prepare(w->db, "INSERT INTO plan(org_id, code, title, number, "
+	    "issuer, issued, catalog, source, file, year) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT(code) DO UPDATE SET org_id = excluded.org_id, title = excluded.title, "
+	    "number = excluded.number, issuer = excluded.issuer, issued = excluded.issued, "
+	    "catalog = excluded.catalog, source = excluded.source, file = excluded.file, "
+	    "year = excluded.year RETURNING id");
+	const char *v[] = { p->code, p->title, p->number, p->issuer, p->issued, p->catalog,
+	    p->source, p->file };
+
+	sqlite3_bind_int64(st, 1, org);
+	bind_texts(st, 2, v, 8);
+	sqlite3_bind_int(st, 10, p->year);
+	return step_id(w, st);
+}
+
+static sqlite3_int64
+write_task(struct writer *w, const struct plan_task *t, sqlite3_int64 plan,
+    const sqlite3_int64 *unit_ids)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	const char *v[] = { t->id, t->section, t->title, task_kind_name(t->kind), t->when_text,
+	    when_kind_name(t->when.kind) };
+	size_t i;
+	int r;
+
+	st = store_prepare(w->db, "INSERT INTO task(plan_id, ref, section, title, kind, "
+	    "when_text, when_kind, line, active) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1) "
+	    "ON CONFLICT(plan_id, ref) DO UPDATE SET section = excluded.section, "
+	    "title = excluded.title, kind = excluded.kind, when_text = excluded.when_text, "
+	    "when_kind = excluded.when_kind, line = excluded.line, active = 1 RETURNING id");
+	sqlite3_bind_int64(st, 1, plan);
+	bind_texts(st, 2, v, 6);
+	sqlite3_bind_int(st, 8, t->line);
+	id = step_id(w, st);
+	st = store_prepare(w->db, "DELETE FROM task_unit WHERE task_id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	step_id(w, st);
+	for (r = 0; r < NROLES; r++)
+		for (i = 0; i < t->nunits[r]; i++) {
+			st = store_prepare(w->db, "INSERT OR IGNORE INTO task_unit(task_id, unit_id, "
+			    "role) VALUES(?, ?, ?)");
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, unit_ids[t->units[r][i]]);
+			sqlite3_bind_text(st, 3, role_name((enum role)r), -1, SQLITE_STATIC);
+			step_id(w, st);
+		}
+	w->st->tasks++;
+	return id;
+}
+
+/* What a calendar client shows of an occurrence, so that a change is noticed. */
+static char *
+fingerprint(const struct plan *p, const struct plan_task *t, const struct occurrence_spec *o,
+    const sqlite3_int64 *unit_ids)
+{
+	struct buf b = { 0 };
+	char start[11], due[11];
+	size_t i;
+	int r;
+
+	date_iso(o->start, start);
+	date_iso(o->due, due);
+	buf_printf(&b, "%s|%s|%s|%s|%s|%s|%s|%d|%s", p->number ? p->number : "", t->section,
+	    t->title, task_kind_name(t->kind), t->when_text, start, due, o->tentative,
+	    p->title);
+	for (r = 0; r < NROLES; r++)
+		for (i = 0; i < t->nunits[r]; i++)
+			buf_printf(&b, "|%d:%lld", r, (long long)unit_ids[t->units[r][i]]);
+	return buf_steal(&b);
+}
+
+static void
+write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_spec *o,
+    const char *fp)
+{
+	sqlite3_stmt *st;
+	char start[11], due[11];
+
+	date_iso(o->start, start);
+	date_iso(o->due, due);
+	st = store_prepare(w->db, "SELECT id FROM occurrence WHERE task_id = ? AND period = ? "
+	    "AND fingerprint = ? AND status != 'cancelled'");
+	sqlite3_bind_int64(st, 1, task);
+	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fp, -1, SQLITE_STATIC);
+	if (step_id(w, st) >= 0)
+		return;		/* unchanged */
+	st = store_prepare(w->db, "INSERT INTO occurrence(task_id, period, start, due, tentative, "
+	    "uid, fingerprint, changed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "ON CONFLICT(task_id, period) DO UPDATE SET start = ?3, due = ?4, tentative = ?5, "
+	    "fingerprint = ?7, changed_at = ?8, sequence = sequence + 1, "
+	    "status = CASE status WHEN 'cancelled' THEN 'open' ELSE status END "
+	    "RETURNING id, sequence");
+	sqlite3_bind_int64(st, 1, task);
+	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, start, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, due, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, o->tentative);
+	sqlite3_bind_text(st, 6, o->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->now);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 1) == 0)
+			w->st->occ_new++;
+		else
+			w->st->occ_changed++;
+	}
+	step_id(w, st);
+}
+
+/* Occurrences of this plan that are no longer in it: cancelled, SEQUENCE bumped. */
+static void
+cancel_missing(struct writer *w, sqlite3_int64 plan)
+{
+	sqlite3_stmt *st = store_prepare(w->db, "UPDATE occurrence SET status = 'cancelled', "
+	    "sequence = sequence + 1, changed_at = ? WHERE status != 'cancelled' AND id IN ("
+	    "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id "
+	    "WHERE t.plan_id = ? AND o.id NOT IN (SELECT id FROM seen_occurrence))");
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)w->now);
+	sqlite3_bind_int64(st, 2, plan);
+	step_id(w, st);
+	w->st->occ_cancelled += (size_t)sqlite3_changes(w->db);
+	st = store_prepare(w->db, "UPDATE task SET active = 0 WHERE plan_id = ? AND "
+	    "id NOT IN (SELECT id FROM seen_task)");
+	sqlite3_bind_int64(st, 1, plan);
+	step_id(w, st);
+}
+
+static void
+mark_seen(struct writer *w, const char *table, const char *sql_id, sqlite3_int64 a,
+    const char *b)
+{
+	char *sql = xasprintf("INSERT OR IGNORE INTO %s(id) %s", table, sql_id);
+	sqlite3_stmt *st = store_prepare(w->db, sql);
+
+	free(sql);
+	sqlite3_bind_int64(st, 1, a);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	step_id(w, st);
+}
+
+static void
+write_plan_file(struct writer *w, const struct plan *p)
+{
+	sqlite3_int64 org, plan, task, *unit_ids;
+	struct occurrence_spec *occ;
+	size_t i, j, n;
+	char *fp;
+
+	store_exec(w->db, "DELETE FROM seen_occurrence; DELETE FROM seen_task;");
+	org = write_org(w, p);
+	unit_ids = xcalloc(p->nunits, sizeof(*unit_ids));
+	write_units(w, p, org, unit_ids);
+	plan = write_plan(w, p, org);
+	for (i = 0; i < p->ntasks && !w->failed; i++) {
+		task = write_task(w, &p->tasks[i], plan, unit_ids);
+		mark_seen(w, "seen_task", "VALUES(?)", task, NULL);
+		n = schedule_expand(p, &p->tasks[i], &occ);
+		for (j = 0; j < n; j++) {
+			fp = fingerprint(p, &p->tasks[i], &occ[j], unit_ids);
+			write_occurrence(w, task, &occ[j], fp);
+			mark_seen(w, "seen_occurrence", "SELECT id FROM occurrence WHERE task_id = ? "
+			    "AND period = ?", task, occ[j].period);
+			free(fp);
+		}
+		w->st->occ_total += n;
+		schedule_free(occ, n);
+	}
+	cancel_missing(w, plan);
+	free(unit_ids);
+	w->st->plans++;
+}
+
+int
+sync_load_plans(const struct config *c, struct plan ***plans, struct diag *d)
+{
+	size_t before = diag_errors(d), nfiles, i, j, n = 0;
+	char **files = config_calendar_files(c, &nfiles, d);
+
+	*plans = xcalloc(nfiles, sizeof(**plans));
+	for (i = 0; i < nfiles; i++) {
+		struct plan *p = plan_load(files[i], d);
+
+		if (p == NULL)
+			continue;
+		for (j = 0; j < n; j++)
+			if (!strcmp((*plans)[j]->code, p->code))
+				diag_error(d, p->file, 0, "plan code \"%s\" is also used by %s",
+				    p->code, (*plans)[j]->file);
+		(*plans)[n++] = p;
+	}
+	config_free_files(files, nfiles);
+	if (diag_errors(d) > before) {
+		sync_free_plans(*plans, n);
+		*plans = NULL;
+		return -1;
+	}
+	return (int)n;
+}
+
+void
+sync_free_plans(struct plan **plans, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		plan_free(plans[i]);
+	free(plans);
+}
+
+int
+sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,
+    struct diag *d)
+{
+	struct writer w = { db, now, st, 0 };
+	struct plan **plans;
+	int n, i;
+
+	memset(st, 0, sizeof(*st));
+	if ((n = sync_load_plans(c, &plans, d)) < 0)
+		return -1;
+	if (store_exec(db, "BEGIN IMMEDIATE") < 0) {
+		diag_error(d, c->database, 0, "cannot start a transaction: %s", sqlite3_errmsg(db));
+		sync_free_plans(plans, (size_t)n);
+		return -1;
+	}
+	w.failed = store_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen_occurrence(id INTEGER "
+	    "PRIMARY KEY); CREATE TEMP TABLE IF NOT EXISTS seen_task(id INTEGER PRIMARY KEY);") < 0;
+	for (i = 0; i < n && !w.failed; i++)
+		write_plan_file(&w, plans[i]);
+	if (!w.failed)
+		store_audit(db, (long long)now, "sync", "sync", c->path);
+	if (w.failed || store_exec(db, "COMMIT") < 0) {
+		store_exec(db, "ROLLBACK");
+		diag_error(d, c->database, 0, "loading the calendars failed; nothing was changed");
+		sync_free_plans(plans, (size_t)n);
+		return -1;
+	}
+	sync_free_plans(plans, (size_t)n);
+	return 0;
+}

@@ -1,0 +1,26 @@
+#ifndef NTM_SYNC_H
+#define NTM_SYNC_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "diag.h"
+#include "plan.h"
+
+struct sync_stats {
+	size_t	plans, units, tasks;
+	size_t	occ_total, occ_new, occ_changed, occ_cancelled;
+};
+
+/* Read every calendar the config names; all problems go to *d. Returns the number of
+ * plans in *plans (allocated; free with sync_free_plans), or -1 if any file is bad. */
+int sync_load_plans(const struct config *c, struct plan ***plans, struct diag *d);
+void sync_free_plans(struct plan **plans, size_t n);
+/* Load the config's calendars into db in one transaction at instant now. On any error
+ * returns -1 with problems in *d, and the database is exactly as it was. */
+int sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,
+    struct diag *d);
+
+#endif

@@ -1,0 +1,119 @@
+/* Unicode normalisation and folding of Vietnamese text, by utf8proc. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "text.h"
+#include "xalloc.h"
+
+int
+text_valid_utf8(const char *s)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	while (*s) {
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c);
+		if (n <= 0)
+			return 0;
+		s += n;
+	}
+	return 1;
+}
+
+static char *
+map(const char *s, utf8proc_option_t opts)
+{
+	utf8proc_uint8_t *out = NULL;
+
+	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out, UTF8PROC_NULLTERM |
+	    UTF8PROC_STABLE | opts) < 0)
+		return NULL;
+	return (char *)out;
+}
+
+char *
+text_nfc(const char *s)
+{
+	return map(s, UTF8PROC_COMPOSE);
+}
+
+/* Collapse runs of white space to one space, trim, and read en/em dashes as '-'. */
+static char *
+squeeze(char *s)
+{
+	char *r = s, *w = s;
+	int space = 0;
+
+	while (*r) {
+		if (!strncmp(r, "\xe2\x80\x93", 3) || !strncmp(r, "\xe2\x80\x94", 3)) {
+			r += 3;
+			*w++ = '-';
+			space = 0;
+			continue;
+		}
+		if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r' ||
+		    !strncmp(r, "\xc2\xa0", 2)) {
+			r += (*r == '\xc2') ? 2 : 1;
+			space = 1;
+			continue;
+		}
+		if (space && w != s)
+			*w++ = ' ';
+		space = 0;
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return s;
+}
+
+char *
+text_fold(const char *s)
+{
+	char *f = map(s, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+
+	return f ? squeeze(f) : NULL;
+}
+
+char *
+text_fold_ascii(const char *s)
+{
+	char *f = map(s, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+	char *r, *w;
+
+	if (f == NULL)
+		return NULL;
+	/* đ (U+0111) has no decomposition: it is a letter of its own, read as d. */
+	for (r = w = f; *r; ) {
+		if (!strncmp(r, "\xc4\x91", 2)) {
+			*w++ = 'd';
+			r += 2;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return squeeze(f);
+}
+
+int
+text_is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+char *
+text_no_separators(const char *s)
+{
+	struct buf b = { 0 };
+
+	for (; *s; s++) {
+		if (*s == ',' || *s == ';')
+			buf_puts(&b, " -");
+		else
+			buf_append(&b, s, 1);
+	}
+	return buf_steal(&b);
+}

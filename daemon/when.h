@@ -1,0 +1,38 @@
+#ifndef NTM_WHEN_H
+#define NTM_WHEN_H
+
+#include <stddef.h>
+
+#include "date.h"
+
+/* What a plan's "Thời gian" text says. */
+enum when_kind {
+	WHEN_DATED,		/* one or more dated periods */
+	WHEN_CONTINUOUS,	/* "Thường xuyên": ongoing, nothing to remind of */
+	WHEN_UNSCHEDULED,	/* "Theo thời gian thích hợp", "Theo đề xuất của …" */
+	WHEN_REGIME,		/* "Định kỳ theo quy định …": the plan's reporting regime */
+	WHEN_ERROR
+};
+
+/* One dated period: work from start, due at the end of due. */
+struct when_period {
+	ntm_date start, due;
+	char	 key[40];	/* stable name of the period: "2018-03", "2018-07..2018-08" */
+};
+
+struct when {
+	enum when_kind		 kind;
+	size_t			 n;
+	struct when_period	*periods;	/* n periods, in time order */
+	char			*error;		/* what is wrong, when kind == WHEN_ERROR */
+};
+
+/* Read text as of plan year `year`; forms that give only a deadline start at
+ * `plan_start`. Always fills *w (kind WHEN_ERROR with w->error on failure) and returns
+ * 0, or -1 on error. Free with when_free(). */
+int when_parse(const char *text, int year, ntm_date plan_start, struct when *w);
+void when_free(struct when *w);
+/* "dated", "continuous", "unscheduled", "regime", "error". */
+const char *when_kind_name(enum when_kind kind);
+
+#endif

@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""Test SMTP server for ntmd system tests (aiosmtpd).
+
+Usage: /usr/bin/python3 tests/tools/smtpd.py --port PORT --spool DIR [--pidfile F]
+
+Listens on 127.0.0.1:PORT; plain SMTP (no STARTTLS, no AUTH), 8BITMIME and
+SMTPUTF8 accepted. Prints "ready" on stdout once listening; SIGTERM/SIGINT
+stop it cleanly (exit 0, pidfile removed).
+
+Each accepted message N (1, 2, ... continuing after files already in DIR):
+  DIR/NNNN.json  {"mail_from": str, "rcpt_tos": [str]}   (written first)
+  DIR/NNNN.eml   the exact DATA bytes (dot-unstuffed), written atomically.
+Fail on cue (the file is read at every command, so create/remove it at will):
+  DIR/fail       reply with its first line (e.g. "451 4.3.0 Try again later",
+                 default when empty) to DATA instead of accepting;
+  DIR/fail-rcpt  the same, but at RCPT TO (each rejected recipient counts).
+Every rejection appends one line, the reply, to DIR/rejected.log.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+
+DEFAULT_FAIL = "451 4.3.0 Try again later"
+
+
+class SpoolHandler:
+    def __init__(self, spool):
+        self.spool = spool
+        self.lock = threading.Lock()
+        nums = [int(m.group(1)) for m in
+                (re.fullmatch(r"(\d+)\.eml", f) for f in os.listdir(spool)) if m]
+        self.counter = max(nums, default=0)
+
+    def _cue(self, name):
+        """Return the reply to reject with, or None to accept."""
+        try:
+            with open(os.path.join(self.spool, name), encoding="utf-8") as f:
+                lines = f.read().strip().splitlines()
+        except FileNotFoundError:
+            return None
+        reply = lines[0].strip() if lines else DEFAULT_FAIL
+        if not re.match(r"[45]\d\d[ -]", reply + " "):
+            reply = DEFAULT_FAIL
+        with self.lock, open(os.path.join(self.spool, "rejected.log"), "a",
+                             encoding="utf-8") as log:
+            log.write(reply + "\n")
+        return reply
+
+    def _write(self, name, data):
+        tmp = os.path.join(self.spool, "." + name + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, os.path.join(self.spool, name))
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self._cue("fail-rcpt")
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        reply = self._cue("fail")
+        if reply:
+            return reply
+        data = envelope.original_content
+        if data is None:
+            data = envelope.content
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogateescape")
+        meta = {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos)}
+        with self.lock:
+            self.counter += 1
+            base = "%04d" % self.counter
+            self._write(base + ".json", json.dumps(meta, ensure_ascii=False).encode())
+            self._write(base + ".eml", data)
+        return "250 OK: queued as " + base
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--spool", required=True)
+    ap.add_argument("--pidfile")
+    args = ap.parse_args()
+    try:
+        os.makedirs(args.spool, exist_ok=True)
+        handler = SpoolHandler(args.spool)
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=args.port,
+            decode_data=False, enable_SMTPUTF8=True, require_starttls=False,
+            auth_required=False, tls_context=None,
+            ident="ntmd-test-smtpd")
+        controller.start()
+    except Exception as e:  # port in use, bad spool dir, ...
+        sys.exit("smtpd.py: cannot start on 127.0.0.1:%d: %s" % (args.port, e))
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    if args.pidfile:
+        with open(args.pidfile, "w") as f:
+            f.write("%d\n" % os.getpid())
+    print("ready", flush=True)
+    while not stop.wait(1):
+        pass
+    controller.stop()
+    if args.pidfile:
+        try:
+            os.unlink(args.pidfile)
+        except OSError:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
