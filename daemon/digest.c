@@ -1,0 +1,233 @@
+/* The text of a reminder mail: every item a unit must mind, in one message. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "digest.h"
+#include "feed.h"
+#include "mail.h"
+#include "store.h"
+#include "token.h"
+#include "xalloc.h"
+
+struct item {
+	long long	 id;
+	char		*title, *when, *plan_number, *ref, *direct, *support;
+	ntm_date	 due;
+};
+
+static void
+html_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '&': buf_puts(b, "&amp;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		default: buf_append(b, s, 1);
+		}
+	}
+}
+
+static char *
+column(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return xstrdup(s ? (const char *)s : "");
+}
+
+static size_t
+load_items(sqlite3 *db, const char *msgid, struct item **out)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT o.id, t.title, t.when_text, p.number, "
+	    "t.ref, o.due, (SELECT group_concat(u.name, '; ') FROM task_unit tu JOIN unit u "
+	    "ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'direct'), "
+	    "(SELECT group_concat(u.name, '; ') FROM task_unit tu JOIN unit u "
+	    "ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'support') "
+	    "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
+	    "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?) "
+	    "ORDER BY o.due, o.id");
+	size_t n = 0;
+
+	*out = NULL;
+	sqlite3_bind_text(st, 1, msgid, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct item *it;
+
+		*out = xrealloc(*out, (n + 1) * sizeof(**out));
+		it = &(*out)[n++];
+		it->id = sqlite3_column_int64(st, 0);
+		it->title = column(st, 1);
+		it->when = column(st, 2);
+		it->plan_number = column(st, 3);
+		it->ref = column(st, 4);
+		if (date_parse_iso((const char *)sqlite3_column_text(st, 5), &it->due) < 0)
+			it->due = 0;
+		it->direct = column(st, 6);
+		it->support = column(st, 7);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* "còn 7 ngày", "hạn là hôm nay", "quá hạn 3 ngày". */
+static char *
+state_phrase(ntm_date due, ntm_date today)
+{
+	if (due > today)
+		return xasprintf("còn %d ngày", due - today);
+	if (due == today)
+		return xstrdup("hạn là hôm nay");
+	return xasprintf("đã quá hạn %d ngày", today - due);
+}
+
+static char *
+subject(const struct item *items, size_t n, ntm_date today)
+{
+	char *phrase, *s, day[11];
+	size_t late = 0, i;
+
+	if (n == 1) {
+		phrase = state_phrase(items[0].due, today);
+		date_vn(items[0].due, day);
+		s = xasprintf("[NTM] Nhắc hạn %s (%s): %s", day, phrase, items[0].title);
+		free(phrase);
+		return s;
+	}
+	for (i = 0; i < n; i++)
+		late += items[i].due < today;
+	date_vn(today, day);
+	if (late)
+		return xasprintf("[NTM] Nhắc việc ngày %s: %zu việc, trong đó %zu việc quá hạn",
+		    day, n, late);
+	return xasprintf("[NTM] Nhắc việc ngày %s: %zu việc sắp đến hạn", day, n);
+}
+
+static void
+render_item(struct buf *text, struct buf *html, const struct item *it, size_t k,
+    ntm_date today)
+{
+	char day[11], *phrase = state_phrase(it->due, today);
+
+	date_vn(it->due, day);
+	buf_printf(text, "%zu. %s\n   Hạn: %s, %s (%s)\n   Thời gian theo kế hoạch: %s\n"
+	    "   Kế hoạch số %s, mục %s\n   Chỉ đạo: %s\n", k, it->title,
+	    date_weekday_vn(it->due), day, phrase, it->when, it->plan_number, it->ref, it->direct);
+	if (*it->support)
+		buf_printf(text, "   Phối hợp: %s\n", it->support);
+	buf_printf(text, "   Mã công việc: %lld\n\n", it->id);
+	buf_puts(html, "<li><p><b>");
+	html_escape(html, it->title);
+	buf_printf(html, "</b><br>\nHạn: <b>%s, %s</b> (%s)<br>\nThời gian theo kế hoạch: ",
+	    date_weekday_vn(it->due), day, phrase);
+	html_escape(html, it->when);
+	buf_puts(html, "<br>\nKế hoạch số ");
+	html_escape(html, it->plan_number);
+	buf_printf(html, ", mục %s<br>\nChỉ đạo: ", it->ref);
+	html_escape(html, it->direct);
+	if (*it->support) {
+		buf_puts(html, "<br>\nPhối hợp: ");
+		html_escape(html, it->support);
+	}
+	buf_printf(html, "<br>\nMã công việc: %lld</p></li>\n", it->id);
+	free(phrase);
+}
+
+static void
+render_bodies(struct buf *text, struct buf *html, const char *unit_name,
+    const struct item *items, size_t n, ntm_date today, const char *feed_url)
+{
+	size_t i;
+
+	buf_printf(text, "Kính gửi: %s\n\nHệ thống nhắc việc Chương trình MTQG xây dựng nông "
+	    "thôn mới xin nhắc đơn vị các công việc do đơn vị chủ trì thực hiện:\n\n", unit_name);
+	buf_puts(html, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "</head><body>\n<p>Kính gửi: <b>");
+	html_escape(html, unit_name);
+	buf_puts(html, "</b></p>\n<p>Hệ thống nhắc việc Chương trình MTQG xây dựng nông thôn "
+	    "mới xin nhắc đơn vị các công việc do đơn vị chủ trì thực hiện:</p>\n<ol>\n");
+	for (i = 0; i < n; i++)
+		render_item(text, html, &items[i], i + 1, today);
+	buf_printf(text, "Khi hoàn thành, xin báo Văn phòng Điều phối kèm mã công việc để "
+	    "đánh dấu đã xong; hệ thống sẽ thôi nhắc việc đó.\n\nLịch công việc của đơn vị "
+	    "(đăng ký trong Outlook, Google Calendar hoặc điện thoại):\n%s\n\n-- \n"
+	    "Thư gửi tự động, xin không trả lời thư này.\n", feed_url);
+	buf_printf(html, "</ol>\n<p>Khi hoàn thành, xin báo Văn phòng Điều phối kèm mã công "
+	    "việc để đánh dấu đã xong; hệ thống sẽ thôi nhắc việc đó.</p>\n<p>Lịch công việc "
+	    "của đơn vị (đăng ký trong Outlook, Google Calendar hoặc điện thoại):<br>\n"
+	    "<a href=\"%s\">%s</a></p>\n<p>-- <br>\nThư gửi tự động, xin không trả lời "
+	    "thư này.</p>\n</body></html>\n", feed_url, feed_url);
+}
+
+static void
+load_unit(sqlite3 *db, sqlite3_int64 unit, struct digest *dg, char **name)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT code, name FROM unit WHERE id = ?");
+	struct buf list = { 0 };
+
+	sqlite3_bind_int64(st, 1, unit);
+	sqlite3_step(st);
+	dg->unit_code = column(st, 0);
+	*name = column(st, 1);
+	sqlite3_finalize(st);
+	st = store_prepare(db, "SELECT address FROM unit_email WHERE unit_id = ? ORDER BY address");
+	sqlite3_bind_int64(st, 1, unit);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		dg->to = xrealloc(dg->to, (dg->nto + 1) * sizeof(char *));
+		dg->to[dg->nto] = column(st, 0);
+		buf_printf(&list, "%s%s", dg->nto ? "," : "", dg->to[dg->nto]);
+		dg->nto++;
+	}
+	sqlite3_finalize(st);
+	dg->to_list = buf_steal(&list);
+}
+
+struct digest *
+digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char *msgid,
+    time_t now)
+{
+	struct digest *dg = xcalloc(1, sizeof(*dg));
+	struct buf text = { 0 }, html = { 0 };
+	struct item *items;
+	struct feed_query q = { .message_id = msgid, .now = now };
+	char *unit_name, *token, *feed_url, *subj, *ics, *from = config_from_address(c);
+	ntm_date today = date_of(now);
+	size_t n, i;
+	time_t lm;
+
+	load_unit(db, unit, dg, &unit_name);
+	n = load_items(db, msgid, &items);
+	token = token_for_unit(db, unit, now);
+	feed_url = xasprintf("%s/feeds/%s/%s.ics", c->base_url, token ? token : "",
+	    dg->unit_code);
+	render_bodies(&text, &html, unit_name, items, n, today, feed_url);
+	subj = subject(items, n, today);
+	q.organizer = from;
+	ics = feed_render(db, &q, &lm);
+	dg->message = mail_compose(&(struct mail){ .from = c->smtp_from, .to_name = unit_name,
+	    .to = (const char **)dg->to, .nto = dg->nto, .subject = subj, .text = text.s,
+	    .html = html.s, .ics = ics, .ics_name = "nhac-viec.ics", .message_id = msgid,
+	    .date = now });
+	for (i = 0; i < n; i++) {
+		free(items[i].title), free(items[i].when), free(items[i].plan_number);
+		free(items[i].ref), free(items[i].direct), free(items[i].support);
+	}
+	free(items), free(unit_name), free(token), free(feed_url), free(subj), free(ics);
+	free(from);
+	buf_free(&text);
+	buf_free(&html);
+	return dg;
+}
+
+void
+digest_free(struct digest *dg)
+{
+	size_t i;
+
+	for (i = 0; i < dg->nto; i++)
+		free(dg->to[i]);
+	free(dg->to), free(dg->to_list), free(dg->unit_code), free(dg->message);
+	free(dg);
+}

@@ -1,0 +1,25 @@
+#ifndef NTM_DIGEST_H
+#define NTM_DIGEST_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+
+/* One unit's reminder mail, composed and ready to send. */
+struct digest {
+	char	**to;		/* the unit's addresses */
+	size_t	  nto;
+	char	 *to_list;	/* the same, comma-separated, for the log */
+	char	 *unit_code;
+	char	 *message;	/* the whole RFC 5322 message */
+};
+
+/* Compose the mail to `unit` listing the items of the reminders claimed under msgid,
+ * in Vietnamese, with their state at `now`. Free with digest_free(). */
+struct digest *digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit,
+    const char *msgid, time_t now);
+void digest_free(struct digest *dg);
+
+#endif

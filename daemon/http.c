@@ -1,0 +1,210 @@
+/*
+ * Feeds over HTTP with libmicrohttpd, driven from ntmd's own poll loop (external epoll
+ * mode), so that SQLite is only ever used from one thread.
+ */
+#include <curl/curl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "feed.h"
+#include "http.h"
+#include "log.h"
+#include "store.h"
+#include "token.h"
+#include "xalloc.h"
+
+struct http {
+	struct MHD_Daemon	*mhd;
+	sqlite3			*db;
+	struct addrinfo		*addr;
+};
+
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned int status, const char *type, char *body,
+    const char *etag, time_t last_modified)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result rc;
+	char date[64];
+	struct tm tm;
+
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (etag)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	if (last_modified > 0) {
+		gmtime_r(&last_modified, &tm);
+		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	}
+	if (etag) /* a feed's address is a secret: no shared caches */
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
+	rc = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+text(struct MHD_Connection *conn, unsigned int status, const char *msg)
+{
+	return reply(conn, status, "text/plain; charset=utf-8", xstrdup(msg), NULL, 0);
+}
+
+/* RFC 7232 §6: If-None-Match wins over If-Modified-Since. */
+static int
+not_modified(struct MHD_Connection *conn, const char *etag, time_t last_modified)
+{
+	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	time_t since;
+
+	if (inm)
+		return strstr(inm, etag) != NULL || !strcmp(inm, "*");
+	if (ims && last_modified > 0 && (since = curl_getdate(ims, NULL)) != -1)
+		return last_modified <= since;
+	return 0;
+}
+
+/* Whether the unit with this id has this code: a token opens one unit's feed only. */
+static int
+unit_is(sqlite3 *db, sqlite3_int64 id, const char *code)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT 1 FROM unit WHERE id = ? AND code = ?");
+	int yes;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+static enum MHD_Result
+serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
+{
+	char token[64], unit_code[128], etag[40], hash[65], *body;
+	struct feed_query q = { 0 };
+	time_t lm;
+	int n = 0;
+
+	if (sscanf(path, "%63[0-9a-f]/%127[a-z0-9-].ics%n", token, unit_code, &n) != 2 ||
+	    path[n] != '\0' || (q.unit_id = token_lookup(h->db, token)) < 0 ||
+	    !unit_is(h->db, q.unit_id, unit_code))
+		return text(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy lịch này.\n");
+	q.now = clock_now();
+	body = feed_render(h->db, &q, &lm);
+	token_sha256_hex(body, strlen(body), hash);
+	snprintf(etag, sizeof(etag), "\"%.32s\"", hash);
+	if (not_modified(conn, etag, lm)) {
+		free(body);
+		return reply(conn, MHD_HTTP_NOT_MODIFIED, "text/calendar; charset=utf-8",
+		    xstrdup(""), etag, lm);
+	}
+	return reply(conn, MHD_HTTP_OK, "text/calendar; charset=utf-8", body, etag, lm);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	struct http *h = cls;
+
+	(void)version, (void)upload, (void)upload_size, (void)state;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed.\n");
+	if (!strcmp(url, "/healthz"))
+		return text(conn, MHD_HTTP_OK, "ok\n");
+	if (!strncmp(url, "/feeds/", 7))
+		return serve_feed(h, conn, url + 7);
+	return text(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy.\n");
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warnx("http: %s", msg);
+}
+
+struct http *
+http_start(const struct config *c, sqlite3 *db, char **err)
+{
+	struct http *h = xcalloc(1, sizeof(*h));
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
+	char port[8], *host = xstrdup(c->http_host);
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	int rc;
+
+	if (host[0] == '[') {	/* "[::1]:8470" */
+		memmove(host, host + 1, strlen(host));
+		host[strcspn(host, "]")] = '\0';
+	}
+	snprintf(port, sizeof(port), "%d", c->http_port);
+	rc = getaddrinfo(host, port, &hints, &h->addr);
+	free(host);
+	if (rc != 0) {
+		*err = xasprintf("http.listen %s: %s", c->http_host, gai_strerror(rc));
+		free(h);
+		return NULL;
+	}
+	if (h->addr->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	h->db = db;
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs on its own */
+	    MHD_OPTION_SOCK_ADDR, h->addr->ai_addr,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		*err = xasprintf("cannot listen on %s:%d (in use, or not an address of this "
+		    "machine?)", c->http_host, c->http_port);
+		freeaddrinfo(h->addr);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+http_stop(struct http *h)
+{
+	if (h == NULL)
+		return;
+	MHD_stop_daemon(h->mhd);
+	freeaddrinfo(h->addr);
+	free(h);
+}
+
+int
+http_fd(const struct http *h)
+{
+	return MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+}
+
+int
+http_timeout_ms(struct http *h)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (MHD_get_timeout(h->mhd, &ms) != MHD_YES)
+		return -1;
+	return ms > 60000 ? 60000 : (int)ms;
+}
+
+void
+http_run(struct http *h)
+{
+	MHD_run(h->mhd);
+}

@@ -1,0 +1,21 @@
+#ifndef NTM_HTTP_H
+#define NTM_HTTP_H
+
+#include <sqlite3.h>
+
+#include "config.h"
+
+struct http;
+
+/* Listen on the config's http.listen, serving /healthz and /feeds/<token>/<unit>.ics
+ * from db. Runs in the caller's loop (no thread). NULL with *err (allocated). */
+struct http *http_start(const struct config *c, sqlite3 *db, char **err);
+void http_stop(struct http *h);
+/* The descriptor to poll for readiness (an epoll set). */
+int http_fd(const struct http *h);
+/* Milliseconds until http_run() must be called even without activity; -1 for none. */
+int http_timeout_ms(struct http *h);
+/* Serve whatever is ready. */
+void http_run(struct http *h);
+
+#endif
