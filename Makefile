@@ -11,6 +11,7 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 ifdef SANITIZE
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
+BUILD    ?= build-asan
 endif
 
 BUILD    ?= build
@@ -52,6 +53,10 @@ check: test-deps
 	$(MAKE) all $(BUILD)/unit-tests
 	BUILD=$(BUILD) tests/run
 
+# The whole suite again, built with AddressSanitizer and UBSan.
+check-sanitize:
+	$(MAKE) check SANITIZE=1
+
 demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) tests/demo
@@ -67,4 +72,4 @@ install: all
 clean:
 	rm -rf $(BUILD) build-asan var
 
-.PHONY: all deps test-deps check demo install clean
+.PHONY: all deps test-deps check check-sanitize demo install clean
