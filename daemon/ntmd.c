@@ -130,7 +130,7 @@ serve(struct daemon *dm)
 	struct pollfd fds[2] = { { http_fd(dm->http), POLLIN, 0 }, { dm->sigfd, POLLIN, 0 } };
 	struct signalfd_siginfo si;
 	uint64_t watchdog = 0;
-	time_t now;
+	time_t now, next;
 
 	if (sd_watchdog_enabled(0, &watchdog) <= 0)
 		watchdog = 0;
@@ -141,7 +141,9 @@ serve(struct daemon *dm)
 		now = clock_now();
 		if (store_changed_elsewhere(dm->db))
 			remind_plan(dm->db, dm->config);
-		remind_run(dm->db, dm->config, dm->mailer, now);
+		next = remind_next(dm->db);
+		if (next > 0 && next <= now)
+			remind_run(dm->db, dm->config, dm->mailer, now);
 		if (watchdog)
 			sd_notify(0, "WATCHDOG=1");
 		if (poll(fds, 2, sleep_ms(dm, now, watchdog)) < 0)
