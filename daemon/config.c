@@ -1,11 +1,11 @@
 /* ntmd.conf: read with libconfig, each section checked by its own small validator. */
 #include <glob.h>
-#include <libconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "confutil.h"
 #include "config.h"
 #include "date.h"
 #include "xalloc.h"
@@ -16,12 +16,6 @@ struct ctx {
 	struct config	*c;
 };
 
-static int
-line_of(const config_setting_t *s)
-{
-	return s ? config_setting_source_line(s) : 0;
-}
-
 /* A required (or optional) string member of group g; NULL when absent or wrong. */
 static char *
 get_string(struct ctx *x, const config_setting_t *g, const char *name, int required)
@@ -31,11 +25,11 @@ get_string(struct ctx *x, const config_setting_t *g, const char *name, int requi
 
 	if (s == NULL) {
 		if (required)
-			diag_error(x->d, x->file, line_of(g), "missing setting \"%s\"", name);
+			diag_error(x->d, x->file, confutil_line(g), "missing setting \"%s\"", name);
 		return NULL;
 	}
 	if ((v = config_setting_get_string(s)) == NULL) {
-		diag_error(x->d, x->file, line_of(s), "\"%s\" must be a string", name);
+		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be a string", name);
 		return NULL;
 	}
 	return xstrdup(v);
@@ -49,7 +43,7 @@ check_general(struct ctx *x, config_setting_t *root)
 	if (x->c->timezone == NULL)
 		x->c->timezone = xstrdup("Asia/Ho_Chi_Minh");
 	if (zone_set(x->c->timezone) < 0)
-		diag_error(x->d, x->file, line_of(config_setting_get_member(root, "timezone")),
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(root, "timezone")),
 		    "unknown time zone \"%s\"", x->c->timezone);
 }
 
@@ -60,7 +54,7 @@ check_calendars(struct ctx *x, config_setting_t *root)
 	int i, n;
 
 	if (s == NULL || !config_setting_is_array(s)) {
-		diag_error(x->d, x->file, line_of(s ? s : root),
+		diag_error(x->d, x->file, confutil_line(s ? s : root),
 		    "\"calendars\" must be a list of paths or patterns: [ \"calendars/*.conf\" ]");
 		return;
 	}
@@ -70,7 +64,7 @@ check_calendars(struct ctx *x, config_setting_t *root)
 		const char *v = config_setting_get_string_elem(s, i);
 
 		if (v == NULL || *v == '\0') {
-			diag_error(x->d, x->file, line_of(s), "calendars[%d] must be a path", i);
+			diag_error(x->d, x->file, confutil_line(s), "calendars[%d] must be a path", i);
 			continue;
 		}
 		x->c->calendars[x->c->ncalendars++] = xstrdup(v);
@@ -86,7 +80,7 @@ check_http(struct ctx *x, config_setting_t *root)
 	size_t n;
 
 	if (g == NULL || !config_setting_is_group(g)) {
-		diag_error(x->d, x->file, line_of(g ? g : root),
+		diag_error(x->d, x->file, confutil_line(g ? g : root),
 		    "\"http\" must be a group: { listen = \"127.0.0.1:8470\"; base_url = \"…\"; }");
 		return;
 	}
@@ -94,7 +88,7 @@ check_http(struct ctx *x, config_setting_t *root)
 		colon = strrchr(listen, ':');
 		port = colon ? strtol(colon + 1, &end, 10) : -1;
 		if (colon == NULL || colon == listen || *end != '\0' || port < 1 || port > 65535)
-			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "listen")),
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "listen")),
 			    "http.listen \"%s\" must be host:port", listen);
 		else {
 			*colon = '\0';
@@ -105,7 +99,7 @@ check_http(struct ctx *x, config_setting_t *root)
 	}
 	if ((x->c->base_url = get_string(x, g, "base_url", 1)) != NULL) {
 		if (strncmp(x->c->base_url, "http://", 7) && strncmp(x->c->base_url, "https://", 8))
-			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "base_url")),
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "base_url")),
 			    "http.base_url must start with http:// or https://");
 		n = strlen(x->c->base_url);
 		while (n > 0 && x->c->base_url[n - 1] == '/')
@@ -117,7 +111,7 @@ static void
 check_smtp_url(struct ctx *x, config_setting_t *g)
 {
 	const char *u = x->c->smtp_url;
-	int line = line_of(config_setting_get_member(g, "url"));
+	int line = confutil_line(config_setting_get_member(g, "url"));
 
 	if (!strncmp(u, "file:", 5)) {
 		if (u[5] == '\0')
@@ -136,7 +130,7 @@ check_secret_mode(struct ctx *x, config_setting_t *g)
 	struct stat st;
 
 	if (x->c->smtp_password && stat(x->file, &st) == 0 && (st.st_mode & 077))
-		diag_error(x->d, x->file, line_of(config_setting_get_member(g, "password")),
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "password")),
 		    "smtp.password is set but the file is readable by others (chmod 600)");
 }
 
@@ -149,7 +143,7 @@ check_smtp(struct ctx *x, config_setting_t *root)
 	int i;
 
 	if (g == NULL || !config_setting_is_group(g)) {
-		diag_error(x->d, x->file, line_of(g ? g : root),
+		diag_error(x->d, x->file, confutil_line(g ? g : root),
 		    "\"smtp\" must be a group: { url = \"smtp://host:587\"; from = \"…\"; }");
 		return;
 	}
@@ -158,7 +152,7 @@ check_smtp(struct ctx *x, config_setting_t *root)
 	if ((x->c->smtp_from = get_string(x, g, "from", 1)) != NULL) {
 		addr = config_from_address(x->c);
 		if (strchr(addr, '@') == NULL || strpbrk(addr, " <>\r\n") != NULL)
-			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "from")),
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "from")),
 			    "smtp.from \"%s\" must be an address, e.g. \"NTM <ntm@example.org>\"",
 			    x->c->smtp_from);
 		free(addr);
@@ -171,7 +165,7 @@ check_smtp(struct ctx *x, config_setting_t *root)
 		for (i = 0; i < 3 && strcmp(tls, modes[i]); i++)
 			;
 		if (i == 3)
-			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "starttls")),
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "starttls")),
 			    "smtp.starttls must be \"required\", \"optional\" or \"never\"");
 		x->c->starttls = (enum starttls)(i % 3);
 		free(tls);
@@ -199,7 +193,7 @@ check_lead_days(struct ctx *x, config_setting_t *g)
 		return;
 	}
 	if (!config_setting_is_array(s) || (n = config_setting_length(s)) == 0) {
-		diag_error(x->d, x->file, line_of(s), "reminders.lead_days must be a list "
+		diag_error(x->d, x->file, confutil_line(s), "reminders.lead_days must be a list "
 		    "of days before the deadline, e.g. [7, 1, 0]");
 		return;
 	}
@@ -209,7 +203,7 @@ check_lead_days(struct ctx *x, config_setting_t *g)
 		int v = config_setting_get_int(e);
 
 		if (config_setting_type(e) != CONFIG_TYPE_INT || v < 0 || v > 365)
-			diag_error(x->d, x->file, line_of(s),
+			diag_error(x->d, x->file, confutil_line(s),
 			    "reminders.lead_days[%d] must be a whole number of days 0–365", i);
 		x->c->lead_days[i] = v;
 	}
@@ -217,7 +211,7 @@ check_lead_days(struct ctx *x, config_setting_t *g)
 	qsort(x->c->lead_days, x->c->nlead, sizeof(int), cmp_desc);
 	for (i = 1; i < n; i++)
 		if (x->c->lead_days[i] == x->c->lead_days[i - 1])
-			diag_error(x->d, x->file, line_of(s),
+			diag_error(x->d, x->file, confutil_line(s),
 			    "reminders.lead_days lists %d twice", x->c->lead_days[i]);
 }
 
@@ -230,7 +224,7 @@ check_reminders(struct ctx *x, config_setting_t *root)
 
 	x->c->send_at = 7 * 60 + 30;
 	if (g != NULL && !config_setting_is_group(g)) {
-		diag_error(x->d, x->file, line_of(g), "\"reminders\" must be a group");
+		diag_error(x->d, x->file, confutil_line(g), "\"reminders\" must be a group");
 		return;
 	}
 	check_lead_days(x, g);
@@ -238,7 +232,7 @@ check_reminders(struct ctx *x, config_setting_t *root)
 		return;
 	if (sscanf(at, "%2d:%2d%n", &h, &m, &n) != 2 || at[n] != '\0' || h > 23 || m > 59 ||
 	    h < 0 || m < 0)
-		diag_error(x->d, x->file, line_of(config_setting_get_member(g, "send_at")),
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "send_at")),
 		    "reminders.send_at \"%s\" must be HH:MM", at);
 	else
 		x->c->send_at = h * 60 + m;
@@ -254,14 +248,7 @@ config_load(const char *path, struct diag *d)
 	config_t cf;
 
 	c->path = xstrdup(path);
-	config_init(&cf);
-	if (!config_read_file(&cf, path)) {
-		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			diag_error(d, path, 0, "cannot read the file");
-		else
-			diag_error(d, config_error_file(&cf) ? config_error_file(&cf) : path,
-			    config_error_line(&cf), "%s", config_error_text(&cf));
-	} else {
+	if (confutil_read(&cf, path, d) == 0) {
 		config_setting_t *root = config_root_setting(&cf);
 
 		check_general(&x, root);

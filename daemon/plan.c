@@ -1,8 +1,8 @@
 /* Plan files (calendars/NAME.conf, libconfig): units, sections and their tasks. */
-#include <libconfig.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "confutil.h"
 #include "plan.h"
 #include "text.h"
 #include "xalloc.h"
@@ -18,12 +18,6 @@ struct ctx {
 	struct plan	*p;
 };
 
-static int
-line_of(const config_setting_t *s)
-{
-	return s ? config_setting_source_line(s) : 0;
-}
-
 static char *
 get_string(struct ctx *x, const config_setting_t *g, const char *name, int required)
 {
@@ -32,11 +26,11 @@ get_string(struct ctx *x, const config_setting_t *g, const char *name, int requi
 
 	if (s == NULL) {
 		if (required)
-			diag_error(x->d, x->file, line_of(g), "missing \"%s\"", name);
+			diag_error(x->d, x->file, confutil_line(g), "missing \"%s\"", name);
 		return NULL;
 	}
 	if ((v = config_setting_get_string(s)) == NULL || !text_valid_utf8(v)) {
-		diag_error(x->d, x->file, line_of(s), "\"%s\" must be a UTF-8 string", name);
+		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be a UTF-8 string", name);
 		return NULL;
 	}
 	return text_nfc(v);
@@ -54,7 +48,7 @@ get_strings(struct ctx *x, const config_setting_t *g, const char *name, size_t *
 	if (s == NULL)
 		return NULL;
 	if (!config_setting_is_array(s)) {
-		diag_error(x->d, x->file, line_of(s), "\"%s\" must be a list of strings: "
+		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be a list of strings: "
 		    "[ \"…\", \"…\" ]", name);
 		return NULL;
 	}
@@ -64,7 +58,7 @@ get_strings(struct ctx *x, const config_setting_t *g, const char *name, size_t *
 		const char *e = config_setting_get_string_elem(s, i);
 
 		if (e == NULL || !text_valid_utf8(e))
-			diag_error(x->d, x->file, line_of(s), "%s[%d] must be a UTF-8 string",
+			diag_error(x->d, x->file, confutil_line(s), "%s[%d] must be a UTF-8 string",
 			    name, i);
 		else
 			v[(*n)++] = text_nfc(e);
@@ -99,22 +93,22 @@ read_header(struct ctx *x, config_setting_t *root)
 	struct plan *p = x->p;
 
 	if (g == NULL || !config_setting_is_group(g)) {
-		diag_error(x->d, x->file, line_of(g), "missing group \"plan = { code = …; }\"");
+		diag_error(x->d, x->file, confutil_line(g), "missing group \"plan = { code = …; }\"");
 		return;
 	}
 	p->code = get_string(x, g, "code", 1);
 	if (p->code && !valid_code(p->code))
-		diag_error(x->d, x->file, line_of(g), "plan code \"%s\" may hold only a-z, "
+		diag_error(x->d, x->file, confutil_line(g), "plan code \"%s\" may hold only a-z, "
 		    "0-9 and '-'", p->code);
 	org = config_setting_get_member(g, "org");
 	if (org == NULL || !config_setting_is_group(org))
-		diag_error(x->d, x->file, line_of(org ? org : g),
+		diag_error(x->d, x->file, confutil_line(org ? org : g),
 		    "missing \"org = { code = …; name = …; }\"");
 	else {
 		p->org_code = get_string(x, org, "code", 1);
 		p->org_name = get_string(x, org, "name", 1);
 		if (p->org_code && !valid_code(p->org_code))
-			diag_error(x->d, x->file, line_of(org), "org code \"%s\" may hold only "
+			diag_error(x->d, x->file, confutil_line(org), "org code \"%s\" may hold only "
 			    "a-z, 0-9 and '-'", p->org_code);
 	}
 	p->number = get_string(x, g, "number", 0);
@@ -127,13 +121,13 @@ read_header(struct ctx *x, config_setting_t *root)
 		ntm_date day;
 
 		if (date_parse_iso(p->issued, &day) < 0)
-			diag_error(x->d, x->file, line_of(config_setting_get_member(g, "issued")),
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "issued")),
 			    "issued \"%s\" must be a date YYYY-MM-DD", p->issued);
 	}
 	y = config_setting_get_member(g, "year");
 	if (y == NULL || config_setting_type(y) != CONFIG_TYPE_INT ||
 	    config_setting_get_int(y) < 1900 || config_setting_get_int(y) > 2100)
-		diag_error(x->d, x->file, line_of(y ? y : g), "\"year\" must be a year 1900–2100");
+		diag_error(x->d, x->file, confutil_line(y ? y : g), "\"year\" must be a year 1900–2100");
 	else
 		p->year = config_setting_get_int(y);
 }
@@ -144,7 +138,7 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 	config_setting_t *coord;
 	size_t i;
 
-	u->line = line_of(g);
+	u->line = confutil_line(g);
 	u->code = get_string(x, g, "code", 1);
 	u->name = get_string(x, g, "name", 1);
 	u->kind = get_string(x, g, "kind", 1);
@@ -224,7 +218,7 @@ read_units(struct ctx *x, config_setting_t *root)
 	int i, n;
 
 	if (s == NULL || !config_setting_is_list(s)) {
-		diag_error(x->d, x->file, line_of(s), "missing list \"units = ( { … } );\"");
+		diag_error(x->d, x->file, confutil_line(s), "missing list \"units = ( { … } );\"");
 		return;
 	}
 	n = config_setting_length(s);
@@ -282,7 +276,7 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 	char *id, *kind;
 	int i;
 
-	t->line = line_of(g);
+	t->line = confutil_line(g);
 	id = get_string(x, g, "id", 1);
 	t->id = xasprintf("%s.%s", sec_id, id ? id : "?");
 	free(id);
@@ -303,7 +297,7 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 	resolve_roles(x, g, t);
 	if (t->when_text && when_parse(t->when_text, x->p->year,
 	    date_from_ymd(x->p->year ? x->p->year : 2000, 1, 1), &t->when) < 0)
-		diag_error(x->d, x->file, line_of(config_setting_get_member(g, "when")),
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "when")),
 		    "task %s: cannot read the time \"%s\": %s", t->id, t->when_text,
 		    t->when.error);
 }
@@ -317,7 +311,7 @@ read_sections(struct ctx *x, config_setting_t *root)
 	int k, n;
 
 	if (s == NULL || !config_setting_is_list(s)) {
-		diag_error(x->d, x->file, line_of(s), "missing list \"sections = ( { … } );\"");
+		diag_error(x->d, x->file, confutil_line(s), "missing list \"sections = ( { … } );\"");
 		return;
 	}
 	for (k = 0; k < config_setting_length(s); k++) {
@@ -328,7 +322,7 @@ read_sections(struct ctx *x, config_setting_t *root)
 		title = get_string(x, sec, "title", 1);
 		tasks = config_setting_get_member(sec, "tasks");
 		if (tasks == NULL || !config_setting_is_list(tasks))
-			diag_error(x->d, x->file, line_of(sec), "section %s: missing list "
+			diag_error(x->d, x->file, confutil_line(sec), "section %s: missing list "
 			    "\"tasks = ( { … } );\"", id ? id : "?");
 		n = tasks ? config_setting_length(tasks) : 0;
 		p->tasks = xrealloc(p->tasks, (p->ntasks + (size_t)n) * sizeof(*p->tasks));
@@ -355,14 +349,7 @@ plan_load(const char *file, struct diag *d)
 	config_t cf;
 
 	p->file = xstrdup(file);
-	config_init(&cf);
-	if (!config_read_file(&cf, file)) {
-		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			diag_error(d, file, 0, "cannot read the file");
-		else
-			diag_error(d, config_error_file(&cf) ? config_error_file(&cf) : file,
-			    config_error_line(&cf), "%s", config_error_text(&cf));
-	} else {
+	if (confutil_read(&cf, file, d) == 0) {
 		config_setting_t *root = config_root_setting(&cf);
 
 		read_header(&x, root);

@@ -1,0 +1,14 @@
+#ifndef NTM_CONFUTIL_H
+#define NTM_CONFUTIL_H
+
+#include <libconfig.h>
+
+#include "diag.h"
+
+/* Read a libconfig file into cf (initialised here; the caller config_destroy()s it).
+ * 0, or -1 with the problem in *d as "file:line: message". */
+int confutil_read(config_t *cf, const char *path, struct diag *d);
+/* The source line of a setting, 0 if unknown or s is NULL. */
+int confutil_line(const config_setting_t *s);
+
+#endif
