@@ -22,7 +22,7 @@ UNIT_SRC  = $(wildcard tests/unit/*.c)
 # Debian packages each target needs; installed with apt when missing.
 BUILD_DEBS = build-essential pkg-config libcurl4-openssl-dev libical-dev libsqlite3-dev \
              libconfig-dev libmicrohttpd-dev libsystemd-dev libutf8proc-dev libssl-dev tzdata
-TEST_DEBS  = check python3 python3-aiosmtpd python3-icalendar nodejs npm sqlite3 curl
+TEST_DEBS  = check python3 python3-aiosmtpd python3-icalendar sqlite3 curl
 
 all: $(BUILD)/ntmd $(BUILD)/ntmctl
 
@@ -47,6 +47,7 @@ deps:
 
 test-deps: deps
 	@tests/install-debs $(TEST_DEBS)
+	@command -v npm >/dev/null || tests/install-debs nodejs npm
 	@[ -d tests/node_modules/ical.js ] || npm ci --prefix tests --no-audit --no-fund
 
 check: test-deps

@@ -181,7 +181,7 @@ cmp_desc(const void *a, const void *b)
 static void
 check_lead_days(struct ctx *x, config_setting_t *g)
 {
-	config_setting_t *s = config_setting_get_member(g, "lead_days");
+	config_setting_t *s = g ? config_setting_get_member(g, "lead_days") : NULL;
 	int i, n;
 
 	if (s == NULL) {

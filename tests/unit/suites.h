@@ -1,0 +1,10 @@
+#ifndef NTM_TEST_SUITES_H
+#define NTM_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *when_suite(void);
+Suite *config_suite(void);
+Suite *feed_suite(void);
+
+#endif
