@@ -313,7 +313,8 @@ config_calendar_files(const struct config *c, size_t *n, struct diag *d)
 			files[(*n)++] = xstrdup(g.gl_pathv[j]);
 		globfree(&g);
 	}
-	qsort(files, *n, sizeof(char *), cmp_str);
+	if (*n > 0)
+		qsort(files, *n, sizeof(char *), cmp_str);
 	return files;
 }
 

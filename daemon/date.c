@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "date.h"
 #include "xalloc.h"
@@ -117,11 +117,12 @@ int
 zone_set(const char *name)
 {
 	char path[256];
+	struct stat st;
 
 	if (strlen(name) >= sizeof(zone) || strstr(name, "..") != NULL || name[0] == '/')
 		return -1;
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
-	if (access(path, R_OK) != 0)
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return -1;
 	strcpy(zone, name);
 	setenv("TZ", zone, 1);

@@ -243,7 +243,8 @@ resolve_roles(struct ctx *x, config_setting_t *g, struct plan_task *t)
 		for (i = 0; i < n; i++) {
 			f = text_fold(refs[i]);
 			if ((u = find_unit(x->p, f)) < 0)
-				diag_error(x->d, x->file, t->line, "task %s: %s unit \"%s\" is not a "
+				diag_error(x->d, x->file, confutil_line(config_setting_get_member(g,
+				    role_keys[r])), "task %s: %s unit \"%s\" is not a "
 				    "unit of this plan (add it to units, or as an alias)", t->id,
 				    role_keys[r], refs[i]);
 			else

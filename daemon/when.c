@@ -129,6 +129,8 @@ add_period(struct parser *p, ntm_date start, ntm_date due, const char *key)
 
 	if (due < start)
 		return fail(p, "the period ends before it starts");
+	if (w->n > 0 && start <= w->periods[w->n - 1].due)
+		return fail(p, "periods must be listed once each, in time order");
 	w->periods = xrealloc(w->periods, (w->n + 1) * sizeof(*w->periods));
 	wp = &w->periods[w->n++];
 	wp->start = start;

@@ -35,13 +35,13 @@ sed -e 's/lead    = \[ "Phòng TC - KH", "VPĐP" \];/lead = [ "Phòng Không Có
     "$TOP/calendars/van-quan-2018.conf" >"$T/plan.conf"
 cmp -s "$T/plan.conf" "$TOP/calendars/van-quan-2018.conf" && fail "the test did not change the plan"
 unit_line=$(grep -n 'Phòng Không Có' "$T/plan.conf" | cut -d: -f1)
+[ -n "$unit_line" ] || fail "no line for the unknown unit"
 when_line=$(grep -n '"Tháng 13"' "$T/plan.conf" | cut -d: -f1)
 CALENDARS="$T/plan.conf" write_config
 if "$NTMD" -n -c "$T/ntmd.conf" 2>"$T/err"; then fail "ntmd -n accepted a bad plan"; fi
-grep -q "^$T/plan.conf:[0-9]*: task II.1: lead unit \"Phòng Không Có\" is not a unit of this plan" "$T/err" ||
-	fail "unknown unit not reported: $(cat "$T/err")"
+grep -q "^$T/plan.conf:$unit_line: task II.1: lead unit \"Phòng Không Có\" is not a unit of this plan" "$T/err" ||
+	fail "unknown unit not reported at line $unit_line: $(cat "$T/err")"
 assert_contains "$(cat "$T/err")" "$T/plan.conf:$when_line: task IV.3: cannot read the time \"Tháng 13\"" "bad time"
-[ -n "$unit_line" ] || fail "no line for the unknown unit"
 if ctl sync 2>"$T/err" >/dev/null; then fail "ntmctl sync accepted a bad plan"; fi
 assert_contains "$(cat "$T/err")" "$T/plan.conf:$when_line:" "sync error"
 dump >"$T/after.sql"

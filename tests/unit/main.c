@@ -1,4 +1,5 @@
-/* Unit tests: every suite in one runner; non-zero exit if any test fails. */
+/* Unit tests: every suite in one runner; non-zero exit if any test fails.
+ * Run from the top directory (the tests read config/ and calendars/). */
 #include <stdlib.h>
 
 #include "date.h"
