@@ -42,10 +42,7 @@ static size_t
 load_items(sqlite3 *db, const char *msgid, struct item **out)
 {
 	sqlite3_stmt *st = store_prepare(db, "SELECT o.id, t.title, t.when_text, p.number, "
-	    "t.ref, o.due, (SELECT group_concat(u.name, '; ') FROM task_unit tu JOIN unit u "
-	    "ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'direct'), "
-	    "(SELECT group_concat(u.name, '; ') FROM task_unit tu JOIN unit u "
-	    "ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'support') "
+	    "t.ref, o.due, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("support") " "
 	    "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
 	    "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?) "
 	    "ORDER BY o.due, o.id");

@@ -22,14 +22,11 @@ enum col {
 	C_DIRECT, C_LEAD, C_SUPPORT
 };
 
-#define ROLE_NAMES(role) "(SELECT group_concat(u.name, '; ') FROM task_unit tu " \
-	"JOIN unit u ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = '" role "')"
-
 static const char *select_items =
 	"SELECT o.id, o.uid, o.start, o.due, o.tentative, o.status, o.done_at, o.note, "
 	"o.sequence, o.changed_at, t.ref, t.section, t.title, t.kind, t.when_text, "
-	"p.number, p.title, " ROLE_NAMES("direct") ", " ROLE_NAMES("lead") ", "
-	ROLE_NAMES("support") " FROM occurrence o JOIN task t ON t.id = o.task_id "
+	"p.number, p.title, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("lead") ", "
+	STORE_ROLE_NAMES("support") " FROM occurrence o JOIN task t ON t.id = o.task_id "
 	"JOIN plan p ON p.id = t.plan_id WHERE ";
 
 static const char *by_unit = "o.id IN (SELECT o2.id FROM occurrence o2 JOIN task_unit tu "

@@ -185,8 +185,6 @@ cmd_feed(struct cmd_ctx *x)
 #define OVERDUE_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id " \
 	"JOIN plan p ON p.id = t.plan_id WHERE o.status = 'open' AND o.tentative = 0 " \
 	"AND o.due < date(?1, 'unixepoch', ?2) ORDER BY o.due, o.id"
-#define LEADS "(SELECT group_concat(u.name, '; ') FROM task_unit tu JOIN unit u " \
-	"ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'lead')"
 
 static int
 cmd_overdue(struct cmd_ctx *x)
@@ -207,7 +205,7 @@ cmd_overdue(struct cmd_ctx *x)
 	    OVERDUE_FROM ")" :
 	    "SELECT printf('%5d  %s  %4d ngày  %s %s  %s  [%s]', o.id, o.due, "
 	    "CAST(julianday(date(?1, 'unixepoch', ?2)) - julianday(o.due) AS INTEGER), "
-	    "p.code, t.ref, t.title, " LEADS ") " OVERDUE_FROM);
+	    "p.code, t.ref, t.title, " STORE_ROLE_NAMES("lead") ") " OVERDUE_FROM);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_text(st, 2, offset, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW)

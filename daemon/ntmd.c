@@ -109,9 +109,8 @@ reload(struct daemon *dm)
 }
 
 static int
-sleep_ms(struct daemon *dm, time_t now, uint64_t watchdog_usec)
+sleep_ms(struct daemon *dm, time_t now, time_t next, uint64_t watchdog_usec)
 {
-	time_t next = remind_next(dm->db);
 	int ms = MAX_SLEEP_MS, h = http_timeout_ms(dm->http);
 
 	if (next > 0)
@@ -142,11 +141,13 @@ serve(struct daemon *dm)
 		if (store_changed_elsewhere(dm->db))
 			remind_plan(dm->db, dm->config);
 		next = remind_next(dm->db);
-		if (next > 0 && next <= now)
+		if (next > 0 && next <= now) {
 			remind_run(dm->db, dm->config, dm->mailer, now);
+			next = remind_next(dm->db);
+		}
 		if (watchdog)
 			sd_notify(0, "WATCHDOG=1");
-		if (poll(fds, 2, sleep_ms(dm, now, watchdog)) < 0)
+		if (poll(fds, 2, sleep_ms(dm, now, next, watchdog)) < 0)
 			continue;
 		if (fds[1].revents & POLLIN && read(dm->sigfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGHUP) {

@@ -21,6 +21,14 @@ remind_recover(sqlite3 *db)
 	store_exec(db, "UPDATE reminder SET state = 'pending' WHERE state = 'sending'");
 }
 
+/* Pending reminders of items done, waived, cancelled or not yet dated go nowhere. */
+static void
+cancel_closed(sqlite3 *db)
+{
+	store_exec(db, "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' AND "
+	    "occurrence_id IN (SELECT id FROM occurrence WHERE status != 'open' OR tentative)");
+}
+
 static void
 plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, sqlite3_int64 occ,
     sqlite3_int64 unit, ntm_date due)
@@ -51,8 +59,7 @@ remind_plan(sqlite3 *db, const struct config *c)
 
 	if (store_exec(db, "BEGIN IMMEDIATE") < 0)
 		return -1;
-	store_exec(db, "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' AND "
-	    "occurrence_id IN (SELECT id FROM occurrence WHERE status != 'open' OR tentative)");
+	cancel_closed(db);
 	sel = store_prepare(db, "SELECT DISTINCT o.id, tu.unit_id, o.due FROM occurrence o "
 	    "JOIN task_unit tu ON tu.task_id = o.task_id AND tu.role = 'lead' "
 	    "WHERE o.status = 'open' AND o.tentative = 0 AND EXISTS (SELECT 1 FROM unit_email e "
@@ -190,8 +197,7 @@ remind_run(sqlite3 *db, const struct config *c, struct mailer *mr, time_t now)
 
 	store_exec(db, "BEGIN IMMEDIATE");
 	skip_stale(db, now);
-	store_exec(db, "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' AND "
-	    "occurrence_id IN (SELECT id FROM occurrence WHERE status != 'open')");
+	cancel_closed(db);
 	store_exec(db, "COMMIT");
 	st = store_prepare(db, "SELECT DISTINCT unit_id FROM reminder WHERE state = 'pending' "
 	    "AND fire_at <= ?1 AND next_try <= ?1 ORDER BY unit_id");

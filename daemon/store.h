@@ -3,6 +3,10 @@
 
 #include <sqlite3.h>
 
+/* SQL for the names of task t's units in a role ('direct', 'lead', 'support'), "; "-joined. */
+#define STORE_ROLE_NAMES(role) "(SELECT group_concat(u.name, '; ') FROM task_unit tu " \
+	"JOIN unit u ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = '" role "')"
+
 /* Open (creating if needed) the SQLite database at path, in WAL mode with
  * synchronous=FULL, and apply every pending migration. NULL with *err (allocated). */
 sqlite3 *store_open(const char *path, char **err);
