@@ -147,7 +147,7 @@ check_year(struct parser *p, int y)
 	return 0;
 }
 
-/* A year after "/" or "năm", if one follows. */
+/* A year after "/" or "năm", if one follows: 1 if read, 0 if none, -1 if out of range. */
 static int
 opt_year(struct parser *p, int *y)
 {
@@ -159,54 +159,82 @@ opt_year(struct parser *p, int *y)
 	return 0;
 }
 
+/* A year that must come next ("năm 2024": the number after the word). */
 static int
-month_span(struct parser *p, int y, int m1, int m2)
+year_number(struct parser *p, int *y)
+{
+	if (!accept_num(p, y))
+		return fail(p, "expected a year");
+	return check_year(p, *y);
+}
+
+/* A deadline with no start of its own: work on it from the plan's start. */
+static int
+deadline(struct parser *p, ntm_date due, const char *key)
+{
+	return add_period(p, p->plan_start, due, key);
+}
+
+static int
+range_word(struct parser *p)
+{
+	return accept(p, "-") || accept(p, "den");
+}
+
+/* "," "và" or ";" between items of a list, each item perhaps repeating its word. */
+static int
+list_separator(struct parser *p, const char *word)
+{
+	if (!accept(p, ",") && !accept(p, "va") && !accept(p, ";"))
+		return 0;
+	accept(p, word);
+	return 1;
+}
+
+static int
+month_span(struct parser *p, int y1, int m1, int y2, int m2)
 {
 	char key[40];
 
 	if (m1 < 1 || m1 > 12 || m2 < 1 || m2 > 12)
 		return fail(p, "month %d does not exist", m1 < 1 || m1 > 12 ? m1 : m2);
-	if (m2 < m1)
+	if (y2 * 12 + m2 < y1 * 12 + m1)
 		return fail(p, "month range %d-%d runs backwards", m1, m2);
-	if (m1 == m2)
-		snprintf(key, sizeof(key), "%04d-%02d", y, m1);
+	if (y1 == y2 && m1 == m2)
+		snprintf(key, sizeof(key), "%04d-%02d", y1, m1);
 	else
-		snprintf(key, sizeof(key), "%04d-%02d..%04d-%02d", y, m1, y, m2);
-	return add_period(p, date_from_ymd(y, m1, 1),
-	    date_from_ymd(y, m2, date_days_in_month(y, m2)), key);
+		snprintf(key, sizeof(key), "%04d-%02d..%04d-%02d", y1, m1, y2, m2);
+	return add_period(p, date_from_ymd(y1, m1, 1),
+	    date_from_ymd(y2, m2, date_days_in_month(y2, m2)), key);
 }
 
-/* "," "và" or ";" between items of a list, each item perhaps repeating "tháng". */
-static int
-list_separator(struct parser *p)
-{
-	if (!accept(p, ",") && !accept(p, "va") && !accept(p, ";"))
-		return 0;
-	accept(p, "thang");
-	return 1;
-}
-
-/* "Tháng 3", "Tháng 3, 6, 9, 11", "Tháng 7-8", "Tháng 7 đến tháng 8", "Tháng 01/2019". */
+/* "Tháng 3", "Tháng 3, 6, 9, 11", "Tháng 7-8", "Tháng 7 đến tháng 8", "Tháng 01/2019",
+ * "Tháng 11/2018 - 01/2019" (a year on one end of a range holds for both). */
 static int
 months(struct parser *p)
 {
-	int m1, m2, y;
+	int m1, m2, y1, y2, has1, has2;
 
 	do {
 		if (!accept_num(p, &m1))
 			return fail(p, "expected a month number");
+		y1 = p->year;
+		if ((has1 = opt_year(p, &y1)) < 0)
+			return -1;
 		m2 = m1;
-		if (accept(p, "-") || accept(p, "den")) {
+		y2 = y1;
+		if (range_word(p)) {
 			accept(p, "thang");
 			if (!accept_num(p, &m2))
 				return fail(p, "expected the month that ends the range");
+			if ((has2 = opt_year(p, &y2)) < 0)
+				return -1;
+			if (has2 && !has1)
+				y1 = y2;
 		}
-		y = p->year;
-		if (opt_year(p, &y) < 0)
+		if (month_span(p, y1, m1, y2, m2) < 0)
 			return -1;
-		if (month_span(p, y, m1, m2) < 0)
-			return -1;
-	} while (list_separator(p));
+	} while (list_separator(p, "thang"));
 	return 0;
 }
 
@@ -221,84 +249,315 @@ roman(struct parser *p, int *q)
 			*q = i + 1;
 			return 1;
 		}
-	if (accept_num(p, q) && *q >= 1 && *q <= 4)
-		return 1;
+	return accept_num(p, q) && *q >= 1 && *q <= 4;
+}
+
+static int
+quarter_period(struct parser *p, int y, int q, int only_due)
+{
+	char key[40];
+	ntm_date due = date_from_ymd(y, 3 * q, date_days_in_month(y, 3 * q));
+
+	snprintf(key, sizeof(key), "%04d-Q%d", y, q);
+	if (only_due)
+		return deadline(p, due, key);
+	return add_period(p, date_from_ymd(y, 3 * q - 2, 1), due, key);
+}
+
+/* "Quý II", "Quý I và II", "Quý II/2019"; with only_due ("hết quý I") a deadline. */
+static int
+quarters(struct parser *p, int only_due)
+{
+	int q, y;
+
+	do {
+		y = p->year;
+		if (!roman(p, &q))
+			return fail(p, "expected a quarter I–IV");
+		if (opt_year(p, &y) < 0 || quarter_period(p, y, q, only_due) < 0)
+			return -1;
+	} while (list_separator(p, "quy"));
 	return 0;
 }
 
-/* "Quý II", "Quý I năm 2018"; with only_due ("hết quý I") the quarter is a deadline. */
+/* "30/11/2018", "30-11-2018", "30/11", "ngày 30 tháng 11 năm 2018". */
 static int
-quarter(struct parser *p, int only_due)
+read_date(struct parser *p, ntm_date *day)
 {
-	int q, y = p->year;
-	char key[40];
-	ntm_date start, due;
-
-	if (!roman(p, &q))
-		return fail(p, "expected a quarter I–IV");
-	if (opt_year(p, &y) < 0)
-		return -1;
-	start = date_from_ymd(y, 3 * q - 2, 1);
-	due = date_from_ymd(y, 3 * q, date_days_in_month(y, 3 * q));
-	snprintf(key, sizeof(key), "%04d-Q%d", y, q);
-	return add_period(p, only_due ? p->plan_start : start, due, key);
-}
-
-/* "30/11/2018", "30/11", "ngày 30 tháng 11 năm 2018": a due day. */
-static int
-exact_date(struct parser *p)
-{
-	int d, m, y = p->year;
-	char key[40];
+	static const char *year_sep[] = { "/", "-", "nam" };
+	static const char *month_sep[] = { "/", "-", "thang" };
+	int d, m, y = p->year, sep;
 
 	accept(p, "ngay");
 	if (!accept_num(p, &d))
 		return fail(p, "expected a day");
-	if (!(accept(p, "/") || accept(p, "-") || accept(p, "thang")) || !accept_num(p, &m))
+	for (sep = 0; sep < 3 && !accept(p, month_sep[sep]); sep++)
+		;
+	if (sep == 3 || !accept_num(p, &m))
 		return fail(p, "expected day/month");
-	if (accept(p, "/") || accept(p, "-") || accept(p, "nam")) {
-		if (!accept_num(p, &y))
-			return fail(p, "expected a year");
-		if (check_year(p, y) < 0)
-			return -1;
-	}
+	if (accept(p, year_sep[sep]) && (!accept_num(p, &y) || check_year(p, y) < 0))
+		return p->w->error ? -1 : fail(p, "expected a year");
 	if (!date_valid(y, m, d))
 		return fail(p, "%02d/%02d/%04d is not a day of the calendar", d, m, y);
-	snprintf(key, sizeof(key), "%04d-%02d-%02d", y, m, d);
-	return add_period(p, p->plan_start, date_from_ymd(y, m, d), key);
+	*day = date_from_ymd(y, m, d);
+	return 0;
 }
 
 static int
-whole_year(struct parser *p, int before)
+exact_date(struct parser *p)
 {
-	int y;
+	ntm_date day;
 	char key[40];
 
-	if (!accept_num(p, &y) || check_year(p, y) < 0)
-		return p->w->error ? -1 : fail(p, "expected a year");
-	snprintf(key, sizeof(key), "%04d", before ? y - 1 : y);
-	if (before)
-		return add_period(p, p->plan_start, date_from_ymd(y - 1, 12, 31), key);
+	if (read_date(p, &day) < 0)
+		return -1;
+	date_iso(day, key);
+	return deadline(p, day, key);
+}
+
+/* Day d of month m, or the month's last day when it is shorter ("ngày 31 hàng tháng"). */
+static ntm_date
+day_in_month(int y, int m, int d)
+{
+	int last = date_days_in_month(y, m);
+
+	return date_from_ymd(y, m, d < last ? d : last);
+}
+
+/* "ngày 10 hàng tháng": due on day d of every month, worked on from the 1st. */
+static int
+monthly_day(struct parser *p, int d)
+{
+	char key[40];
+	int m;
+
+	if (d < 1 || d > 31)
+		return fail(p, "day %d does not exist", d);
+	for (m = 1; m <= 12; m++) {
+		snprintf(key, sizeof(key), "%04d-%02d", p->year, m);
+		if (add_period(p, date_from_ymd(p->year, m, 1), day_in_month(p->year, m, d),
+		    key) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "ngày 10 của tháng cuối quý": due on day d of each quarter's last month. */
+static int
+quarterly_day(struct parser *p, int d)
+{
+	char key[40];
+	int q;
+
+	if (d < 1 || d > 31)
+		return fail(p, "day %d does not exist", d);
+	for (q = 1; q <= 4; q++) {
+		snprintf(key, sizeof(key), "%04d-Q%d", p->year, q);
+		if (add_period(p, date_from_ymd(p->year, 3 * q - 2, 1),
+		    day_in_month(p->year, 3 * q, d), key) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Forms that start with a day: report days, or an exact date. */
+static int
+day_forms(struct parser *p)
+{
+	int save = p->pos, d;
+
+	accept(p, "ngay");
+	if (accept_num(p, &d)) {
+		if (accept(p, "hang thang"))
+			return monthly_day(p, d);
+		accept(p, "cua");
+		if (accept(p, "thang cuoi quy"))
+			return quarterly_day(p, d);
+	}
+	p->pos = save;
+	return exact_date(p);
+}
+
+static int
+whole_year(struct parser *p)
+{
+	char key[40];
+	int y;
+
+	if (year_number(p, &y) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "%04d", y);
 	return add_period(p, date_from_ymd(y, 1, 1), date_from_ymd(y, 12, 31), key);
+}
+
+/* The end of year y (offset -1 for "trước năm y") as a deadline. */
+static int
+year_end(struct parser *p, int offset)
+{
+	char key[40];
+	int y;
+
+	if (year_number(p, &y) < 0)
+		return -1;
+	y += offset;
+	snprintf(key, sizeof(key), "%04d", y);
+	return deadline(p, date_from_ymd(y, 12, 31), key);
+}
+
+/* "6 tháng đầu năm [2018]", "6 tháng cuối năm". */
+static int
+half_year(struct parser *p)
+{
+	int six, first, y = p->year;
+	char key[40];
+
+	accept_num(p, &six);
+	accept(p, "thang");
+	first = accept(p, "dau nam");
+	if (!first && !accept(p, "cuoi nam"))
+		return fail(p, "expected \"tháng đầu năm\" or \"tháng cuối năm\"");
+	if (six != 6)
+		return fail(p, "a half year is 6 months, not %d", six);
+	if (peek(p, 0)->num >= 0 && year_number(p, &y) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "%04d-H%d", y, first ? 1 : 2);
+	return add_period(p, date_from_ymd(y, first ? 1 : 7, 1),
+	    date_from_ymd(y, first ? 6 : 12, first ? 30 : 31), key);
+}
+
+/* One period per month, quarter or year of the plan ("hàng quý", "01 lần/quý"). */
+static int
+every(struct parser *p)
+{
+	int i;
+
+	if (accept(p, "thang")) {
+		for (i = 1; i <= 12; i++)
+			if (month_span(p, p->year, i, p->year, i) < 0)
+				return -1;
+		return 0;
+	}
+	if (accept(p, "quy")) {
+		for (i = 1; i <= 4; i++)
+			if (quarter_period(p, p->year, i, 0) < 0)
+				return -1;
+		return 0;
+	}
+	if (accept(p, "nam"))
+		return month_span(p, p->year, 1, p->year, 12);
+	return fail(p, "expected tháng, quý or năm");
+}
+
+/* "01 lần/quý", "1 lần mỗi tháng", "mỗi quý 1 lần": once a period, the only count
+ * that names its periods. */
+static int
+times_per(struct parser *p, int count_first)
+{
+	int n = 0, save;
+
+	if (count_first && (!accept_num(p, &n) || !accept(p, "lan")))
+		return fail(p, "expected \"N lần/quý\"");
+	if (count_first && !accept(p, "/") && !accept(p, "moi") && !accept(p, "trong"))
+		return fail(p, "expected \"/\" after \"lần\"");
+	save = p->pos;
+	if (!count_first) {
+		if (!accept(p, "thang") && !accept(p, "quy") && !accept(p, "nam"))
+			return fail(p, "expected tháng, quý or năm");
+		if (!accept_num(p, &n) || !accept(p, "lan"))
+			return fail(p, "expected \"mỗi quý N lần\"");
+		p->pos = save;
+	}
+	if (n != 1)
+		return fail(p, "%d times a period does not say when: name the months", n);
+	if (every(p) < 0)
+		return -1;
+	if (!count_first)
+		p->pos += 2;
+	return 0;
+}
+
+/* "từ tháng 7 đến tháng 8", "từ ngày 1/3 đến ngày 15/3". */
+static int
+from_to(struct parser *p)
+{
+	ntm_date start, due;
+	char s[11], d[11], key[40];
+
+	if (accept(p, "thang"))
+		return months(p);
+	if (read_date(p, &start) < 0)
+		return -1;
+	if (!range_word(p))
+		return fail(p, "expected \"đến\" after the first day");
+	if (read_date(p, &due) < 0)
+		return -1;
+	date_iso(start, s);
+	date_iso(due, d);
+	snprintf(key, sizeof(key), "%s..%s", s, d);
+	return add_period(p, start, due, key);
+}
+
+static int dated(struct parser *p);
+
+/* "chậm nhất …": the latest day. A single period runs from the plan's start. */
+static int
+at_the_latest(struct parser *p)
+{
+	size_t before = p->w->n;
+
+	accept(p, "vao");
+	if (dated(p) < 0)
+		return -1;
+	if (p->w->n == before + 1 && p->plan_start < p->w->periods[before].start)
+		p->w->periods[before].start = p->plan_start;
+	return 0;
 }
 
 static int
 dated(struct parser *p)
 {
-	if (accept(p, "cham nhat") || accept(p, "truoc ngay") || accept(p, "han"))
+	const struct token *next = peek(p, 1);
+
+	if (accept(p, "dot xuat va")) {		/* "đột xuất và có ít nhất 01 lần/quý" */
+		accept(p, "co");
+		return dated(p);
+	}
+	if (accept(p, "hoan thanh") || accept(p, "vao"))
+		return dated(p);
+	if (accept(p, "cham nhat"))
+		return at_the_latest(p);
+	if (accept(p, "truoc ngay") || accept(p, "han"))
 		return exact_date(p);
-	if (accept(p, "het quy"))
-		return quarter(p, 1);
+	if (accept(p, "het quy") || accept(p, "truoc het quy"))
+		return quarters(p, 1);
 	if (accept(p, "quy"))
-		return quarter(p, 0);
+		return quarters(p, 0);
 	if (accept(p, "truoc nam"))
-		return whole_year(p, 1);
-	if (accept(p, "nam"))
-		return whole_year(p, 0);
+		return year_end(p, -1);
+	if (accept(p, "het nam") || accept(p, "cuoi nam") || accept(p, "den het nam") ||
+	    accept(p, "den cuoi nam") || accept(p, "den nam"))
+		return year_end(p, 0);
+	if (accept(p, "den") && peek(p, 0)->num >= 1900)	/* "đến 2020" */
+		return year_end(p, 0);
+	if (accept(p, "trong nam") || accept(p, "nam"))
+		return whole_year(p);
+	if (accept(p, "hang"))
+		return every(p);
+	if (accept(p, "it nhat"))
+		return times_per(p, 1);
+	if (accept(p, "moi"))
+		return times_per(p, 0);
+	if (accept(p, "tu"))
+		return from_to(p);
 	if (accept(p, "thang"))
 		return months(p);
+	if (peek(p, 0)->num >= 0 && !strcmp(next->word, "thang") &&
+	    (!strcmp(peek(p, 2)->word, "dau") || !strcmp(peek(p, 2)->word, "cuoi")))
+		return half_year(p);
+	if (peek(p, 0)->num >= 0 && !strcmp(next->word, "lan"))
+		return times_per(p, 1);
 	if (peek(p, 0)->num >= 0 || !strcmp(peek(p, 0)->word, "ngay"))
-		return exact_date(p);
+		return day_forms(p);
 	return fail(p, "not a time expression this parser knows");
 }
 
@@ -309,21 +568,25 @@ parse(struct parser *p)
 
 	if (at_end(p))
 		return fail(p, "empty time expression");
-	if (accept(p, "thuong xuyen") && at_end(p)) {
+	if (accept(p, "thuong xuyen"))
 		w->kind = WHEN_CONTINUOUS;
-		return 0;
-	}
-	if (accept(p, "theo thoi gian thich hop") || accept(p, "theo de xuat")) {
+	else if (accept(p, "theo thoi gian thich hop"))
 		w->kind = WHEN_UNSCHEDULED;
-		return 0;
-	}
-	if (accept(p, "dinh ky theo quy dinh")) {
+	else if (accept(p, "theo de xuat")) {
+		w->kind = WHEN_UNSCHEDULED;
+		if (accept(p, "cua")) {		/* "… của BCĐ xã": whoever proposes */
+			if (at_end(p))
+				return fail(p, "\"theo đề xuất của\" whom?");
+			p->pos = p->n;
+		}
+	} else if (accept(p, "dinh ky theo quy dinh")) {
 		w->kind = WHEN_REGIME;
-		return 0;
+		accept(p, "va dot xuat");
+	} else {
+		w->kind = WHEN_DATED;
+		if (dated(p) < 0)
+			return -1;
 	}
-	w->kind = WHEN_DATED;
-	if (dated(p) < 0)
-		return -1;
 	if (!at_end(p))
 		return fail(p, "unexpected \"%s\"", peek(p, 0)->word);
 	return 0;
