@@ -47,27 +47,45 @@ check_general(struct ctx *x, config_setting_t *root)
 		    "unknown time zone \"%s\"", x->c->timezone);
 }
 
+/* A list of paths or glob patterns under key; *out and *n set. */
 static void
-check_calendars(struct ctx *x, config_setting_t *root)
+check_patterns(struct ctx *x, config_setting_t *root, const char *key, int required,
+    char ***out, size_t *n)
 {
-	config_setting_t *s = config_setting_get_member(root, "calendars");
-	int i, n;
+	config_setting_t *s = config_setting_get_member(root, key);
+	int i, len;
 
+	*out = NULL;
+	*n = 0;
+	if (s == NULL && !required)
+		return;
 	if (s == NULL || !config_setting_is_array(s)) {
-		diag_error(x->d, x->file, confutil_line(s ? s : root),
-		    "\"calendars\" must be a list of paths or patterns: [ \"calendars/*.conf\" ]");
+		diag_error(x->d, x->file, confutil_line(s ? s : root), "\"%s\" must be a list of "
+		    "paths or patterns: [ \"%s/*.conf\" ]", key, key);
 		return;
 	}
-	n = config_setting_length(s);
-	x->c->calendars = xcalloc((size_t)n + 1, sizeof(char *));
-	for (i = 0; i < n; i++) {
+	len = config_setting_length(s);
+	*out = xcalloc((size_t)len + 1, sizeof(char *));
+	for (i = 0; i < len; i++) {
 		const char *v = config_setting_get_string_elem(s, i);
 
 		if (v == NULL || *v == '\0') {
-			diag_error(x->d, x->file, confutil_line(s), "calendars[%d] must be a path", i);
+			diag_error(x->d, x->file, confutil_line(s), "%s[%d] must be a path", key, i);
 			continue;
 		}
-		x->c->calendars[x->c->ncalendars++] = xstrdup(v);
+		(*out)[(*n)++] = xstrdup(v);
+	}
+}
+
+static void
+check_calendars(struct ctx *x, config_setting_t *root)
+{
+	check_patterns(x, root, "calendars", 1, &x->c->calendars, &x->c->ncalendars);
+	check_patterns(x, root, "catalogs", 0, &x->c->catalogs, &x->c->ncatalogs);
+	if (config_setting_get_member(root, "catalogs") == NULL) {
+		x->c->catalogs = xcalloc(2, sizeof(char *));
+		x->c->catalogs[x->c->ncatalogs++] = xstrdup(NTM_CATALOG_DIR "/*.conf");
+		x->c->catalogs_default = 1;
 	}
 }
 
@@ -268,13 +286,10 @@ config_load(const char *path, struct diag *d)
 void
 config_free(struct config *c)
 {
-	size_t i;
-
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->ncalendars; i++)
-		free(c->calendars[i]);
-	free(c->calendars);
+	config_free_files(c->calendars, c->ncalendars);
+	config_free_files(c->catalogs, c->ncatalogs);
 	free(c->path);
 	free(c->database);
 	free(c->timezone);
@@ -295,17 +310,17 @@ cmp_str(const void *a, const void *b)
 }
 
 char **
-config_calendar_files(const struct config *c, size_t *n, struct diag *d)
+config_glob(char *const *patterns, size_t npatterns, const char *what, const char *path,
+    size_t *n, struct diag *d)
 {
 	char **files = NULL;
 	size_t i, j;
 	glob_t g;
 
 	*n = 0;
-	for (i = 0; i < c->ncalendars; i++) {
-		if (glob(c->calendars[i], GLOB_NOSORT, NULL, &g) != 0) {
-			diag_error(d, c->path, 0, "calendars: \"%s\" matches no file",
-			    c->calendars[i]);
+	for (i = 0; i < npatterns; i++) {
+		if (glob(patterns[i], GLOB_NOSORT, NULL, &g) != 0) {
+			diag_error(d, path, 0, "%s: \"%s\" matches no file", what, patterns[i]);
 			continue;
 		}
 		files = xrealloc(files, (*n + g.gl_pathc) * sizeof(char *));
@@ -315,6 +330,26 @@ config_calendar_files(const struct config *c, size_t *n, struct diag *d)
 	}
 	if (*n > 0)
 		qsort(files, *n, sizeof(char *), cmp_str);
+	return files;
+}
+
+char **
+config_calendar_files(const struct config *c, size_t *n, struct diag *d)
+{
+	return config_glob(c->calendars, c->ncalendars, "calendars", c->path, n, d);
+}
+
+char **
+config_catalog_files(const struct config *c, size_t *n, struct diag *d)
+{
+	struct diag quiet = { 0 };
+	char **files;
+
+	if (!c->catalogs_default)
+		return config_glob(c->catalogs, c->ncatalogs, "catalogs", c->path, n, d);
+	/* Not installed is not an error: plans that name a set will say so. */
+	files = config_glob(c->catalogs, c->ncatalogs, "catalogs", c->path, n, &quiet);
+	diag_free(&quiet);
 	return files;
 }
 

@@ -5,6 +5,11 @@
 
 #include "diag.h"
 
+/* Where the criteria catalogs are installed (make install). */
+#ifndef NTM_CATALOG_DIR
+#define NTM_CATALOG_DIR "/usr/local/share/ntmd/catalogs"
+#endif
+
 enum starttls { STARTTLS_REQUIRED, STARTTLS_OPTIONAL, STARTTLS_NEVER };
 
 /* ntmd.conf, validated. Strings are owned by the struct. */
@@ -13,6 +18,9 @@ struct config {
 	char		 *database;
 	char		**calendars;		/* paths or glob patterns, as written */
 	size_t		  ncalendars;
+	char		**catalogs;		/* criteria sets: paths or patterns */
+	size_t		  ncatalogs;
+	int		  catalogs_default;	/* not configured: the installed ones */
 	char		 *timezone;
 	char		 *http_host;		/* http.listen split into host and port */
 	int		  http_port;
@@ -32,6 +40,11 @@ void config_free(struct config *c);
 /* The calendar files the config names, glob patterns expanded, sorted (allocated array
  * of allocated strings); a pattern that matches nothing is an error in *d. */
 char **config_calendar_files(const struct config *c, size_t *n, struct diag *d);
+/* The same for the criteria catalogs. */
+char **config_catalog_files(const struct config *c, size_t *n, struct diag *d);
+/* Expand glob patterns into sorted files; a pattern matching nothing is an error. */
+char **config_glob(char *const *patterns, size_t npatterns, const char *what,
+    const char *path, size_t *n, struct diag *d);
 void config_free_files(char **files, size_t n);
 /* The address part of smtp_from ("ntm@vanquan.example"); allocated. */
 char *config_from_address(const struct config *c);

@@ -47,7 +47,7 @@ check_only(struct config *c)
 	size_t tasks = 0;
 	int n, i;
 
-	n = sync_load_plans(c, &plans, &d);
+	n = sync_load_plans(c, &plans, NULL, &d);
 	diag_print(&d, stderr);
 	diag_free(&d);
 	if (n < 0)

@@ -78,6 +78,14 @@ valid_code(const char *s)
 }
 
 static int
+valid_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at && at != s && at[1] && !strpbrk(s, " <>,;\"\r\n");
+}
+
+static int
 in_list(const char *s, const char **list)
 {
 	for (; *list; list++)
@@ -116,6 +124,7 @@ read_header(struct ctx *x, config_setting_t *root)
 	p->issuer = get_string(x, g, "issuer", 0);
 	p->issued = get_string(x, g, "issued", 0);
 	p->catalog = get_string(x, g, "catalog", 0);
+	p->catalog_line = confutil_line(config_setting_get_member(g, "catalog"));
 	p->source = get_string(x, g, "source", 0);
 	if (p->issued) {
 		ntm_date day;
@@ -154,7 +163,7 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 		diag_error(x->d, x->file, u->line, "unit kind \"%s\" is not one of department, "
 		    "commune, board, office, organisation, group", u->kind);
 	for (i = 0; i < u->nemails; i++)
-		if (strchr(u->emails[i], '@') == NULL || strpbrk(u->emails[i], " <>,;\"\r\n"))
+		if (!valid_email(u->emails[i]))
 			diag_error(x->d, x->file, u->line, "\"%s\" is not an email address",
 			    u->emails[i]);
 }
@@ -256,6 +265,127 @@ resolve_roles(struct ctx *x, config_setting_t *g, struct plan_task *t)
 	}
 }
 
+/* Parse a time text of the plan, reporting it at the line of its key. */
+static int
+read_when(struct ctx *x, config_setting_t *g, const char *key, const char *what,
+    const char *text, struct when *w)
+{
+	if (when_parse(text, x->p->year, date_from_ymd(x->p->year ? x->p->year : 2000, 1, 1),
+	    w) == 0)
+		return 0;
+	diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, key)),
+	    "%s%s: cannot read the time \"%s\": %s", strchr(what, '.') ? "task " : "", what,
+	    text, w->error);
+	return -1;
+}
+
+/* "latest": one latest day for each period of "when", none before its due day. */
+static void
+read_latest(struct ctx *x, config_setting_t *g, struct plan_task *t)
+{
+	int line = confutil_line(config_setting_get_member(g, "latest"));
+	size_t i;
+
+	if (read_when(x, g, "latest", t->id, t->latest_text, &t->latest) < 0)
+		return;
+	if (t->when.kind != WHEN_DATED || t->latest.kind != WHEN_DATED ||
+	    t->latest.n != t->when.n) {
+		diag_error(x->d, x->file, line, "task %s: \"latest\" must give one day for each "
+		    "period of \"when\" (%zu, not %zu)", t->id, t->when.n, t->latest.n);
+		return;
+	}
+	for (i = 0; i < t->when.n; i++)
+		if (t->latest.periods[i].due < t->when.periods[i].due) {
+			char due[11], latest[11];
+
+			date_iso(t->when.periods[i].due, due);
+			date_iso(t->latest.periods[i].due, latest);
+			diag_error(x->d, x->file, line, "task %s: the latest day %s comes before "
+			    "the due day %s", t->id, latest, due);
+			return;
+		}
+}
+
+/* Index of the person whose code, name or alias folds to key; -1 if none. */
+static long
+find_person(const struct plan *p, const char *key)
+{
+	size_t i, j;
+	long found = -1;
+	char *f;
+
+	for (i = 0; i < p->npeople && found < 0; i++) {
+		const struct plan_person *u = &p->people[i];
+		const char *names[2] = { u->code, u->name };
+
+		for (j = 0; j < 2 + u->naliases && found < 0; j++) {
+			const char *n = j < 2 ? names[j] : u->aliases[j - 2];
+
+			if (n && (f = text_fold(n)) != NULL) {
+				if (!strcmp(f, key))
+					found = (long)i;
+				free(f);
+			}
+		}
+	}
+	return found;
+}
+
+/* "report_to": people or units, kept by their full names. */
+static void
+read_report_to(struct ctx *x, config_setting_t *g, struct plan_task *t)
+{
+	char **refs, *f;
+	size_t n, i;
+	long k;
+
+	refs = get_strings(x, g, "report_to", &n);
+	t->report_to = xcalloc(n + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		f = text_fold(refs[i]);
+		if ((k = find_person(x->p, f)) >= 0)
+			t->report_to[t->nreport_to++] = xstrdup(x->p->people[k].name);
+		else if ((k = find_unit(x->p, f)) >= 0)
+			t->report_to[t->nreport_to++] = xstrdup(x->p->units[k].name);
+		else
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g,
+			    "report_to")), "task %s: \"%s\" is neither a person nor a unit of this "
+			    "plan", t->id, refs[i]);
+		free(f);
+		free(refs[i]);
+	}
+	free(refs);
+}
+
+/* A list of criterion refs under key, with an optional "catalog" beside it. */
+static void
+read_refs(struct ctx *x, config_setting_t *g, const char *key, struct plan_refs *r)
+{
+	config_setting_t *s = config_setting_get_member(g, key);
+
+	r->line = confutil_line(s ? s : g);
+	r->refs = get_strings(x, g, key, &r->n);
+	r->catalog = get_string(x, g, "catalog", 0);
+}
+
+/* A single unit reference under key; -1 (reported) if it names no unit. */
+static long
+read_unit_ref(struct ctx *x, config_setting_t *g, const char *key, const char *what)
+{
+	char *ref = get_string(x, g, key, 1), *f;
+	long u = -1;
+
+	if (ref == NULL)
+		return -1;
+	f = text_fold(ref);
+	if ((u = find_unit(x->p, f)) < 0)
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, key)),
+		    "%s: \"%s\" is not a unit of this plan", what, ref);
+	free(f);
+	free(ref);
+	return u;
+}
+
 /* Meetings by default when the row says so: "Họp …", "Hội nghị …". */
 static enum task_kind
 default_kind(const char *title)
@@ -283,7 +413,7 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 	free(id);
 	t->section = xstrdup(sec_title);
 	t->title = get_string(x, g, "title", 1);
-	t->when_text = get_string(x, g, "when", 1);
+	t->when_text = get_string(x, g, "when", 0);
 	t->kind = t->title ? default_kind(t->title) : TASK_DEADLINE;
 	if ((kind = get_string(x, g, "kind", 0)) != NULL) {
 		for (i = 0; task_kinds[i] && strcmp(kind, task_kinds[i]); i++)
@@ -296,11 +426,255 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 		free(kind);
 	}
 	resolve_roles(x, g, t);
-	if (t->when_text && when_parse(t->when_text, x->p->year,
-	    date_from_ymd(x->p->year ? x->p->year : 2000, 1, 1), &t->when) < 0)
-		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "when")),
-		    "task %s: cannot read the time \"%s\": %s", t->id, t->when_text,
-		    t->when.error);
+	if (t->when_text == NULL) {
+		t->when_text = xstrdup("");	/* the plan gives no time: unscheduled */
+		t->when.kind = WHEN_UNSCHEDULED;
+	} else
+		read_when(x, g, "when", t->id, t->when_text, &t->when);
+	if ((t->latest_text = get_string(x, g, "latest", 0)) != NULL)
+		read_latest(x, g, t);
+	t->product = get_string(x, g, "product", 0);
+	read_report_to(x, g, t);
+	read_refs(x, g, "criteria", &t->criteria);
+}
+
+/* A list under key in the root; NULL (and nothing reported) when absent. */
+static config_setting_t *
+optional_list(struct ctx *x, config_setting_t *root, const char *key)
+{
+	config_setting_t *s = config_setting_get_member(root, key);
+
+	if (s != NULL && !config_setting_is_list(s)) {
+		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be a list ( { … }, … )",
+		    key);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+read_people(struct ctx *x, config_setting_t *root)
+{
+	config_setting_t *s = optional_list(x, root, "people"), *g;
+	struct plan *p = x->p;
+	int i, n = s ? config_setting_length(s) : 0;
+	long u;
+	size_t j;
+
+	p->people = xcalloc((size_t)n + 1, sizeof(*p->people));
+	for (i = 0; i < n; i++) {
+		struct plan_person *e = &p->people[p->npeople];
+
+		g = config_setting_get_elem(s, (unsigned)i);
+		memset(e, 0, sizeof(*e));
+		e->line = confutil_line(g);
+		e->code = get_string(x, g, "code", 1);
+		e->name = get_string(x, g, "name", 1);
+		e->title = get_string(x, g, "title", 0);
+		e->aliases = get_strings(x, g, "aliases", &e->naliases);
+		e->emails = get_strings(x, g, "emails", &e->nemails);
+		u = read_unit_ref(x, g, "unit", e->name ? e->name : "person");
+		e->unit = u < 0 ? 0 : (size_t)u;
+		if (e->code && !valid_code(e->code))
+			diag_error(x->d, x->file, e->line, "person code \"%s\" may hold only a-z, "
+			    "0-9 and '-'", e->code);
+		for (j = 0; j < e->nemails; j++)
+			if (!valid_email(e->emails[j]))
+				diag_error(x->d, x->file, e->line, "\"%s\" is not an email address",
+				    e->emails[j]);
+		p->npeople++;
+	}
+}
+
+static void
+read_assignments(struct ctx *x, config_setting_t *root)
+{
+	config_setting_t *s = optional_list(x, root, "assignments"), *g;
+	struct plan *p = x->p;
+	int i, n = s ? config_setting_length(s) : 0;
+	char *role;
+	long u;
+
+	p->assignments = xcalloc((size_t)n + 1, sizeof(*p->assignments));
+	for (i = 0; i < n; i++) {
+		struct plan_assignment *a = &p->assignments[p->nassignments++];
+
+		g = config_setting_get_elem(s, (unsigned)i);
+		u = read_unit_ref(x, g, "unit", "assignment");
+		a->unit = u < 0 ? 0 : (size_t)u;
+		a->role = ROLE_LEAD;
+		if ((role = get_string(x, g, "role", 0)) != NULL) {
+			if (!strcmp(role, "support"))
+				a->role = ROLE_SUPPORT;
+			else if (strcmp(role, "lead") != 0)
+				diag_error(x->d, x->file, confutil_line(g), "assignment role \"%s\" "
+				    "is not lead or support", role);
+			free(role);
+		}
+		read_refs(x, g, "refs", &a->refs);
+		if (a->refs.n == 0)
+			diag_error(x->d, x->file, confutil_line(g), "assignment: \"refs\" must name "
+			    "at least one criterion or indicator");
+		a->note = get_string(x, g, "note", 0);
+	}
+}
+
+/* "Xã Vân Mộng đạt tiêu chí 2, 3, 5": what the target's deadline is called. */
+static char *
+target_title(const struct plan *p, const struct plan_target *t)
+{
+	struct buf b = { 0 };
+	size_t i, crit = 0;
+
+	buf_printf(&b, "%s đạt ", p->units[t->commune].name);
+	if (t->refs.n == 0) {
+		buf_printf(&b, "chuẩn theo bộ tiêu chí %s", plan_refs_catalog(p, &t->refs) ?
+		    plan_refs_catalog(p, &t->refs) : "");
+		return buf_steal(&b);
+	}
+	for (i = 0; i < t->refs.n; i++)
+		crit += catalog_is_criterion(t->refs.refs[i]);
+	buf_puts(&b, crit == t->refs.n ? "tiêu chí " : crit == 0 ? "chỉ tiêu " :
+	    "tiêu chí, chỉ tiêu ");
+	for (i = 0; i < t->refs.n; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", t->refs.refs[i]);
+	return buf_steal(&b);
+}
+
+/* An open target with a date becomes a deadline of the commune and its lead units. */
+static void
+target_task(struct ctx *x, config_setting_t *g, struct plan_target *t, size_t n)
+{
+	struct plan *p = x->p;
+	struct plan_task *k;
+	size_t i, nlead;
+	char **lead, *f;
+	long u;
+
+	p->tasks = xrealloc(p->tasks, (p->ntasks + 1) * sizeof(*p->tasks));
+	k = &p->tasks[p->ntasks++];
+	memset(k, 0, sizeof(*k));
+	k->id = xasprintf("MT.%zu", n);
+	t->task_id = xstrdup(k->id);
+	k->section = xstrdup("Mục tiêu");
+	k->title = target_title(p, t);
+	k->when_text = xstrdup(t->by_text);
+	k->kind = TASK_DEADLINE;
+	k->line = t->line;
+	when_parse(t->by_text, p->year, date_from_ymd(p->year, 1, 1), &k->when);
+	k->report_to = xcalloc(1, sizeof(char *));
+	k->criteria.refs = xcalloc(1, sizeof(char *));
+	lead = get_strings(x, g, "lead", &nlead);
+	k->units[ROLE_LEAD] = xcalloc(nlead + 1, sizeof(size_t));
+	k->units[ROLE_LEAD][k->nunits[ROLE_LEAD]++] = t->commune;
+	for (i = 0; i < nlead; i++) {
+		f = text_fold(lead[i]);
+		if ((u = find_unit(p, f)) < 0)
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g,
+			    "lead")), "target: lead unit \"%s\" is not a unit of this plan",
+			    lead[i]);
+		else
+			k->units[ROLE_LEAD][k->nunits[ROLE_LEAD]++] = (size_t)u;
+		free(f);
+		free(lead[i]);
+	}
+	free(lead);
+	for (i = 0; i < NROLES; i++)
+		if (k->units[i] == NULL)
+			k->units[i] = xcalloc(1, sizeof(size_t));
+}
+
+static void
+read_targets(struct ctx *x, config_setting_t *root)
+{
+	config_setting_t *s = optional_list(x, root, "targets"), *g;
+	struct plan *p = x->p;
+	int i, n = s ? config_setting_length(s) : 0, ok;
+	char *status;
+	long u;
+
+	p->targets = xcalloc((size_t)n + 1, sizeof(*p->targets));
+	for (i = 0; i < n; i++) {
+		struct plan_target *t = &p->targets[p->ntargets++];
+
+		g = config_setting_get_elem(s, (unsigned)i);
+		t->line = confutil_line(g);
+		u = read_unit_ref(x, g, "commune", "target");
+		t->commune = u < 0 ? 0 : (size_t)u;
+		if (u >= 0 && strcmp(p->units[u].kind, "commune") != 0)
+			diag_error(x->d, x->file, t->line, "target: \"%s\" is a %s, not a commune",
+			    p->units[u].name, p->units[u].kind);
+		read_refs(x, g, "refs", &t->refs);
+		t->by_text = get_string(x, g, "by", 1);
+		ok = t->by_text && read_when(x, g, "by", "target", t->by_text, &t->by) == 0;
+		if (ok && t->by.kind != WHEN_DATED) {
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "by")),
+			    "target: \"%s\" is not a date a target can be reached by", t->by_text);
+			ok = 0;
+		}
+		if ((status = get_string(x, g, "status", 0)) != NULL) {
+			t->achieved = !strcmp(status, "achieved");
+			if (!t->achieved && strcmp(status, "open") != 0)
+				diag_error(x->d, x->file, t->line, "target status \"%s\" is not open "
+				    "or achieved", status);
+			free(status);
+		}
+		t->goal = get_string(x, g, "goal", 0);
+		t->reason = get_string(x, g, "reason", 0);
+		t->proposal = get_string(x, g, "proposal", 0);
+		t->budget = get_string(x, g, "budget", 0);
+		if (ok && u >= 0 && !t->achieved)
+			target_task(x, g, t, p->ntargets);
+	}
+}
+
+/* [ met, total ] */
+static void
+read_count(struct ctx *x, config_setting_t *g, const char *key, int out[2])
+{
+	config_setting_t *s = config_setting_get_member(g, key);
+
+	out[0] = out[1] = -1;
+	if (s == NULL)
+		return;
+	if (!config_setting_is_array(s) || config_setting_length(s) != 2 ||
+	    config_setting_type(config_setting_get_elem(s, 0)) != CONFIG_TYPE_INT ||
+	    config_setting_type(config_setting_get_elem(s, 1)) != CONFIG_TYPE_INT ||
+	    config_setting_get_int_elem(s, 0) < 0 ||
+	    config_setting_get_int_elem(s, 0) > config_setting_get_int_elem(s, 1)) {
+		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be [ met, total ], "
+		    "e.g. [ 9, 19 ]", key);
+		return;
+	}
+	out[0] = config_setting_get_int_elem(s, 0);
+	out[1] = config_setting_get_int_elem(s, 1);
+}
+
+static void
+read_progress(struct ctx *x, config_setting_t *root)
+{
+	config_setting_t *s = optional_list(x, root, "progress"), *g;
+	struct plan *p = x->p;
+	int i, n = s ? config_setting_length(s) : 0;
+	ntm_date day;
+	long u;
+
+	p->progress = xcalloc((size_t)n + 1, sizeof(*p->progress));
+	for (i = 0; i < n; i++) {
+		struct plan_progress *e = &p->progress[p->nprogress++];
+
+		g = config_setting_get_elem(s, (unsigned)i);
+		e->line = confutil_line(g);
+		u = read_unit_ref(x, g, "commune", "progress");
+		e->commune = u < 0 ? 0 : (size_t)u;
+		e->catalog = get_string(x, g, "catalog", 0);
+		e->as_of = get_string(x, g, "as_of", 0);
+		if (e->as_of && date_parse_iso(e->as_of, &day) < 0)
+			diag_error(x->d, x->file, e->line, "as_of \"%s\" must be a date YYYY-MM-DD",
+			    e->as_of);
+		read_count(x, g, "criteria", e->criteria);
+		read_count(x, g, "indicators", e->indicators);
+	}
 }
 
 static void
@@ -311,8 +685,11 @@ read_sections(struct ctx *x, config_setting_t *root)
 	size_t i, j;
 	int k, n;
 
-	if (s == NULL || !config_setting_is_list(s)) {
-		diag_error(x->d, x->file, confutil_line(s), "missing list \"sections = ( { … } );\"");
+	if (s == NULL)
+		return;		/* a plan of targets and assignments only */
+	if (!config_setting_is_list(s)) {
+		diag_error(x->d, x->file, confutil_line(s), "\"sections\" must be a list "
+		    "( { id = …; title = …; tasks = ( … ); }, … )");
 		return;
 	}
 	for (k = 0; k < config_setting_length(s); k++) {
@@ -355,7 +732,11 @@ plan_load(const char *file, struct diag *d)
 
 		read_header(&x, root);
 		read_units(&x, root);
+		read_people(&x, root);
 		read_sections(&x, root);
+		read_assignments(&x, root);
+		read_targets(&x, root);
+		read_progress(&x, root);
 	}
 	config_destroy(&cf);
 	if (diag_errors(d) > before) {
@@ -375,6 +756,13 @@ free_strings(char **v, size_t n)
 	free(v);
 }
 
+static void
+free_refs(struct plan_refs *r)
+{
+	free_strings(r->refs, r->n);
+	free(r->catalog);
+}
+
 void
 plan_free(struct plan *p)
 {
@@ -383,6 +771,26 @@ plan_free(struct plan *p)
 
 	if (p == NULL)
 		return;
+	for (i = 0; i < p->npeople; i++) {
+		struct plan_person *e = &p->people[i];
+
+		free(e->code), free(e->name), free(e->title);
+		free_strings(e->aliases, e->naliases);
+		free_strings(e->emails, e->nemails);
+	}
+	for (i = 0; i < p->nassignments; i++)
+		free_refs(&p->assignments[i].refs), free(p->assignments[i].note);
+	for (i = 0; i < p->ntargets; i++) {
+		struct plan_target *t = &p->targets[i];
+
+		free_refs(&t->refs);
+		free(t->by_text), free(t->goal), free(t->reason), free(t->proposal);
+		free(t->budget), free(t->task_id);
+		when_free(&t->by);
+	}
+	for (i = 0; i < p->nprogress; i++)
+		free(p->progress[i].catalog), free(p->progress[i].as_of);
+	free(p->people), free(p->assignments), free(p->targets), free(p->progress);
 	for (i = 0; i < p->nunits; i++) {
 		struct plan_unit *u = &p->units[i];
 
@@ -394,7 +802,11 @@ plan_free(struct plan *p)
 		struct plan_task *t = &p->tasks[i];
 
 		free(t->id), free(t->section), free(t->title), free(t->when_text);
+		free(t->latest_text), free(t->product);
+		free_strings(t->report_to, t->nreport_to);
+		free_refs(&t->criteria);
 		when_free(&t->when);
+		when_free(&t->latest);
 		for (r = 0; r < NROLES; r++)
 			free(t->units[r]);
 	}
@@ -403,6 +815,73 @@ plan_free(struct plan *p)
 	free(p->number), free(p->title), free(p->issuer), free(p->issued);
 	free(p->catalog), free(p->source);
 	free(p);
+}
+
+const char *
+plan_refs_catalog(const struct plan *p, const struct plan_refs *r)
+{
+	return r->catalog ? r->catalog : p->catalog;
+}
+
+/* Each ref of r must be in its catalog; a criterion's name becomes its number. */
+static void
+check_refs(const struct plan *p, struct plan_refs *r, const struct catalogs *cs,
+    int by_name, struct diag *d)
+{
+	const char *code = plan_refs_catalog(p, r);
+	const struct catalog *c;
+	const struct criterion *k;
+	size_t i;
+
+	if (r->n == 0 && r->catalog == NULL)
+		return;
+	if (code == NULL) {
+		diag_error(d, p->file, r->line, "criteria are named but no catalog is: set "
+		    "plan.catalog or catalog here");
+		return;
+	}
+	if ((c = catalogs_find(cs, code)) == NULL) {
+		diag_error(d, p->file, r->line, "catalog \"%s\" is not one of the loaded criteria "
+		    "sets (config/catalogs/)", code);
+		return;
+	}
+	for (i = 0; i < r->n; i++) {
+		if (catalog_find(c, r->refs[i]))
+			continue;
+		if (by_name && (k = catalog_find_name(c, r->refs[i])) != NULL) {
+			free(r->refs[i]);
+			r->refs[i] = xstrdup(k->ref);
+			continue;
+		}
+		diag_error(d, p->file, r->line, "\"%s\" is not a criterion or indicator of %s",
+		    r->refs[i], c->code);
+	}
+}
+
+int
+plan_check_catalogs(struct plan *p, const struct catalogs *cs, struct diag *d)
+{
+	size_t before = diag_errors(d), i;
+
+	if (p->catalog && catalogs_find(cs, p->catalog) == NULL)
+		diag_error(d, p->file, p->catalog_line, "catalog \"%s\" is not one of the loaded "
+		    "criteria sets (config/catalogs/)", p->catalog);
+	for (i = 0; i < p->ntasks; i++)
+		check_refs(p, &p->tasks[i].criteria, cs, 0, d);
+	for (i = 0; i < p->nassignments; i++)
+		check_refs(p, &p->assignments[i].refs, cs, 0, d);
+	for (i = 0; i < p->nprogress; i++) {
+		struct plan_refs r = { p->progress[i].catalog, NULL, 0, p->progress[i].line };
+
+		check_refs(p, &r, cs, 0, d);
+	}
+	for (i = 0; i < p->ntargets; i++) {
+		struct plan_target *t = &p->targets[i];
+
+		/* The deadline's title keeps the plan's own words for them. */
+		check_refs(p, &t->refs, cs, 1, d);
+	}
+	return diag_errors(d) > before ? -1 : 0;
 }
 
 const char *

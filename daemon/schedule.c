@@ -22,6 +22,7 @@ schedule_expand(const struct plan *p, const struct plan_task *t,
 		snprintf(o->period, sizeof(o->period), "%s", w->periods[i].key);
 		o->start = w->periods[i].start;
 		o->due = w->periods[i].due;
+		o->latest = t->latest.n == w->n ? t->latest.periods[i].due : o->due;
 		/* DESIGN § Time: "Tháng 3" for a meeting is a placeholder until it is set. */
 		o->tentative = t->kind == TASK_MEETING;
 		o->uid = xasprintf("%s/%s/%s@ntmd", p->code, t->id, o->period);

@@ -9,6 +9,7 @@
 struct occurrence_spec {
 	char		 period[40];	/* the period's key: "2018-03" */
 	ntm_date	 start, due;
+	ntm_date	 latest;	/* the latest day, or due when the plan gives none */
 	int		 tentative;	/* a meeting whose day is not set yet */
 	char		*uid;		/* stable, never reused: plan/task/period@ntmd */
 };

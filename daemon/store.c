@@ -56,6 +56,39 @@ static const char *migrations[] = {
 	"  created_at INTEGER NOT NULL);"
 	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,"
 	"  action TEXT NOT NULL, detail TEXT);",
+	/* 2: criteria sets, people, assignments, commune targets and progress; what a task
+	 * produces, whom it reports to, its latest days */
+	"CREATE TABLE catalog(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL, decision TEXT NOT NULL, level TEXT NOT NULL, issued TEXT,"
+	"  in_force TEXT, file TEXT);"
+	"CREATE TABLE criterion(id INTEGER PRIMARY KEY,"
+	"  catalog_id INTEGER NOT NULL REFERENCES catalog(id), ref TEXT NOT NULL, name TEXT,"
+	"  UNIQUE(catalog_id, ref));"
+	"CREATE TABLE person(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES org(id),"
+	"  code TEXT NOT NULL, name TEXT NOT NULL, title TEXT,"
+	"  unit_id INTEGER REFERENCES unit(id), UNIQUE(org_id, code));"
+	"CREATE TABLE person_email(person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  address TEXT NOT NULL, PRIMARY KEY(person_id, address));"
+	"CREATE TABLE assignment(plan_id INTEGER NOT NULL REFERENCES plan(id),"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id),"
+	"  criterion_id INTEGER NOT NULL REFERENCES criterion(id),"
+	"  role TEXT NOT NULL CHECK(role IN ('lead','support')), note TEXT,"
+	"  PRIMARY KEY(plan_id, unit_id, criterion_id, role));"
+	"CREATE TABLE target(id INTEGER PRIMARY KEY, plan_id INTEGER NOT NULL REFERENCES plan(id),"
+	"  commune_id INTEGER NOT NULL REFERENCES unit(id), catalog_id INTEGER REFERENCES"
+	"  catalog(id), by_text TEXT NOT NULL, due TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK(status IN ('open','achieved')), goal TEXT, reason TEXT,"
+	"  proposal TEXT, budget TEXT, task_id INTEGER REFERENCES task(id), line INTEGER);"
+	"CREATE TABLE target_criterion(target_id INTEGER NOT NULL REFERENCES target(id),"
+	"  criterion_id INTEGER NOT NULL REFERENCES criterion(id),"
+	"  PRIMARY KEY(target_id, criterion_id));"
+	"CREATE TABLE progress(plan_id INTEGER NOT NULL REFERENCES plan(id),"
+	"  commune_id INTEGER NOT NULL REFERENCES unit(id), catalog_id INTEGER REFERENCES"
+	"  catalog(id), as_of TEXT, criteria_met INTEGER, criteria_total INTEGER,"
+	"  indicators_met INTEGER, indicators_total INTEGER);"
+	"ALTER TABLE task ADD COLUMN latest_text TEXT;"
+	"ALTER TABLE task ADD COLUMN product TEXT;"
+	"ALTER TABLE task ADD COLUMN report_to TEXT;",
 };
 
 int

@@ -132,6 +132,18 @@ write_plan(struct writer *w, const struct plan *p, sqlite3_int64 org)
 	return step_id(w, st);
 }
 
+/* "a; b; c", or NULL for none. */
+static char *
+join(char **v, size_t n)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? "; " : "", v[i]);
+	return n ? buf_steal(&b) : NULL;
+}
+
 static sqlite3_int64
 write_task(struct writer *w, const struct plan_task *t, sqlite3_int64 plan,
     const sqlite3_int64 *unit_ids)
@@ -143,14 +155,22 @@ write_task(struct writer *w, const struct plan_task *t, sqlite3_int64 plan,
 	size_t i;
 	int r;
 
+	char *report_to = join(t->report_to, t->nreport_to);
+	const char *extra[] = { t->latest_text, t->product, report_to };
+
 	st = store_prepare(w->db, "INSERT INTO task(plan_id, ref, section, title, kind, "
-	    "when_text, when_kind, line, active) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1) "
+	    "when_text, when_kind, line, active, latest_text, product, report_to) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
 	    "ON CONFLICT(plan_id, ref) DO UPDATE SET section = excluded.section, "
 	    "title = excluded.title, kind = excluded.kind, when_text = excluded.when_text, "
-	    "when_kind = excluded.when_kind, line = excluded.line, active = 1 RETURNING id");
+	    "when_kind = excluded.when_kind, line = excluded.line, active = 1, "
+	    "latest_text = excluded.latest_text, product = excluded.product, "
+	    "report_to = excluded.report_to RETURNING id");
 	sqlite3_bind_int64(st, 1, plan);
 	bind_texts(st, 2, v, 6);
 	sqlite3_bind_int(st, 8, t->line);
+	bind_texts(st, 9, extra, 3);
+	free(report_to);
 	id = step_id(w, st);
 	st = store_prepare(w->db, "DELETE FROM task_unit WHERE task_id = ?");
 	sqlite3_bind_int64(st, 1, id);
@@ -174,15 +194,16 @@ fingerprint(const struct plan *p, const struct plan_task *t, const struct occurr
     const sqlite3_int64 *unit_ids)
 {
 	struct buf b = { 0 };
-	char start[11], due[11];
+	char start[11], due[11], latest[11];
 	size_t i;
 	int r;
 
 	date_iso(o->start, start);
 	date_iso(o->due, due);
-	buf_printf(&b, "%s|%s|%s|%s|%s|%s|%s|%d|%s", p->number ? p->number : "", t->section,
-	    t->title, task_kind_name(t->kind), t->when_text, start, due, o->tentative,
-	    p->title);
+	date_iso(o->latest, latest);
+	buf_printf(&b, "%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%s", p->number ? p->number : "",
+	    t->section, t->title, task_kind_name(t->kind), t->when_text, start, due,
+	    o->tentative, p->title, latest, t->product ? t->product : "");
 	for (r = 0; r < NROLES; r++)
 		for (i = 0; i < t->nunits[r]; i++)
 			buf_printf(&b, "|%d:%lld", r, (long long)unit_ids[t->units[r][i]]);
@@ -194,10 +215,11 @@ write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_s
     const char *fp)
 {
 	sqlite3_stmt *st;
-	char start[11], due[11];
+	char start[11], due[11], latest[11];
 
 	date_iso(o->start, start);
 	date_iso(o->due, due);
+	date_iso(o->latest, latest);
 	st = store_prepare(w->db, "SELECT id FROM occurrence WHERE task_id = ? AND period = ? "
 	    "AND fingerprint = ? AND status != 'cancelled'");
 	sqlite3_bind_int64(st, 1, task);
@@ -206,9 +228,9 @@ write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_s
 	if (step_id(w, st) >= 0)
 		return;		/* unchanged */
 	st = store_prepare(w->db, "INSERT INTO occurrence(task_id, period, start, due, tentative, "
-	    "uid, fingerprint, changed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "uid, fingerprint, changed_at, latest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
 	    "ON CONFLICT(task_id, period) DO UPDATE SET start = ?3, due = ?4, tentative = ?5, "
-	    "fingerprint = ?7, changed_at = ?8, sequence = sequence + 1, "
+	    "fingerprint = ?7, changed_at = ?8, latest = ?9, sequence = sequence + 1, "
 	    "status = CASE status WHEN 'cancelled' THEN 'open' ELSE status END "
 	    "RETURNING id, sequence");
 	sqlite3_bind_int64(st, 1, task);
@@ -219,6 +241,7 @@ write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_s
 	sqlite3_bind_text(st, 6, o->uid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, fp, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->now);
+	sqlite3_bind_text(st, 9, latest, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_int(st, 1) == 0)
 			w->st->occ_new++;
@@ -262,6 +285,155 @@ mark_seen(struct writer *w, const char *table, const char *sql_id, sqlite3_int64
 }
 
 static void
+write_catalogs(struct writer *w, const struct catalogs *cs)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	size_t i, j;
+
+	for (i = 0; i < cs->n && !w->failed; i++) {
+		const struct catalog *c = cs->v[i];
+		const char *v[] = { c->code, c->title, c->decision, c->level, c->issued,
+		    c->in_force, c->file };
+
+		st = store_prepare(w->db, "INSERT INTO catalog(code, title, decision, level, issued, "
+		    "in_force, file) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+		    "title = excluded.title, decision = excluded.decision, level = excluded.level, "
+		    "issued = excluded.issued, in_force = excluded.in_force, file = excluded.file "
+		    "RETURNING id");
+		bind_texts(st, 1, v, 7);
+		id = step_id(w, st);
+		for (j = 0; j < c->nitems; j++) {
+			st = store_prepare(w->db, "INSERT INTO criterion(catalog_id, ref, name) "
+			    "VALUES(?, ?, ?) ON CONFLICT(catalog_id, ref) DO UPDATE SET "
+			    "name = excluded.name");
+			sqlite3_bind_int64(st, 1, id);
+			bind_texts(st, 2, (const char *[]){ c->items[j].ref, c->items[j].name }, 2);
+			step_id(w, st);
+		}
+	}
+}
+
+static void
+write_people(struct writer *w, const struct plan *p, sqlite3_int64 org,
+    const sqlite3_int64 *unit_ids)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	size_t i, j;
+
+	for (i = 0; i < p->npeople; i++) {
+		const struct plan_person *e = &p->people[i];
+
+		st = store_prepare(w->db, "INSERT INTO person(org_id, code, name, title, unit_id) "
+		    "VALUES(?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
+		    "name = excluded.name, title = excluded.title, unit_id = excluded.unit_id "
+		    "RETURNING id");
+		sqlite3_bind_int64(st, 1, org);
+		bind_texts(st, 2, (const char *[]){ e->code, e->name, e->title }, 3);
+		sqlite3_bind_int64(st, 5, unit_ids[e->unit]);
+		id = step_id(w, st);
+		st = store_prepare(w->db, "DELETE FROM person_email WHERE person_id = ?");
+		sqlite3_bind_int64(st, 1, id);
+		step_id(w, st);
+		for (j = 0; j < e->nemails; j++) {
+			st = store_prepare(w->db, "INSERT OR IGNORE INTO person_email(person_id, "
+			    "address) VALUES(?, ?)");
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_text(st, 2, e->emails[j], -1, SQLITE_STATIC);
+			step_id(w, st);
+		}
+	}
+}
+
+#define CRITERION_ID "(SELECT cr.id FROM criterion cr JOIN catalog c ON c.id = " \
+	"cr.catalog_id WHERE c.code = ?%d AND cr.ref = ?%d)"
+
+/* Assignments, targets and progress: replaced as a whole on every load. */
+static void
+write_details(struct writer *w, const struct plan *p, sqlite3_int64 plan,
+    const sqlite3_int64 *unit_ids)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	size_t i, j;
+	char *sql;
+
+	static const char *replaced[] = { "DELETE FROM target_criterion WHERE target_id IN "
+	    "(SELECT id FROM target WHERE plan_id = ?)", "DELETE FROM target WHERE plan_id = ?",
+	    "DELETE FROM assignment WHERE plan_id = ?", "DELETE FROM progress WHERE plan_id = ?" };
+
+	for (i = 0; i < sizeof(replaced) / sizeof(*replaced); i++) {
+		st = store_prepare(w->db, replaced[i]);
+		sqlite3_bind_int64(st, 1, plan);
+		step_id(w, st);
+	}
+	sql = xasprintf("INSERT OR IGNORE INTO assignment(plan_id, unit_id, criterion_id, role, "
+	    "note) VALUES(?1, ?2, " CRITERION_ID ", ?5, ?6)", 3, 4);
+	for (i = 0; i < p->nassignments; i++) {
+		const struct plan_assignment *a = &p->assignments[i];
+
+		for (j = 0; j < a->refs.n; j++) {
+			st = store_prepare(w->db, sql);
+			sqlite3_bind_int64(st, 1, plan);
+			sqlite3_bind_int64(st, 2, unit_ids[a->unit]);
+			bind_texts(st, 3, (const char *[]){ plan_refs_catalog(p, &a->refs),
+			    a->refs.refs[j], role_name(a->role), a->note }, 4);
+			step_id(w, st);
+		}
+	}
+	free(sql);
+	for (i = 0; i < p->ntargets; i++) {
+		const struct plan_target *t = &p->targets[i];
+		char due[11];
+
+		date_iso(t->by.periods[t->by.n - 1].due, due);
+		st = store_prepare(w->db, "INSERT INTO target(plan_id, commune_id, catalog_id, "
+		    "by_text, due, status, goal, reason, proposal, budget, line, task_id) "
+		    "VALUES(?1, ?2, (SELECT id FROM catalog WHERE code = ?3), ?4, ?5, ?6, ?7, ?8, "
+		    "?9, ?10, ?11, (SELECT id FROM task WHERE plan_id = ?1 AND ref = ?12)) "
+		    "RETURNING id");
+		sqlite3_bind_int64(st, 1, plan);
+		sqlite3_bind_int64(st, 2, unit_ids[t->commune]);
+		bind_texts(st, 3, (const char *[]){ plan_refs_catalog(p, &t->refs), t->by_text,
+		    due, t->achieved ? "achieved" : "open", t->goal, t->reason, t->proposal,
+		    t->budget }, 8);
+		sqlite3_bind_int(st, 11, t->line);
+		sqlite3_bind_text(st, 12, t->task_id, -1, SQLITE_STATIC);
+		id = step_id(w, st);
+		sql = xasprintf("INSERT OR IGNORE INTO target_criterion(target_id, criterion_id) "
+		    "VALUES(?1, " CRITERION_ID ")", 2, 3);
+		for (j = 0; j < t->refs.n; j++) {
+			st = store_prepare(w->db, sql);
+			sqlite3_bind_int64(st, 1, id);
+			bind_texts(st, 2, (const char *[]){ plan_refs_catalog(p, &t->refs),
+			    t->refs.refs[j] }, 2);
+			step_id(w, st);
+		}
+		free(sql);
+	}
+	for (i = 0; i < p->nprogress; i++) {
+		const struct plan_progress *e = &p->progress[i];
+		int k;
+
+		st = store_prepare(w->db, "INSERT INTO progress(plan_id, commune_id, catalog_id, "
+		    "as_of, criteria_met, criteria_total, indicators_met, indicators_total) "
+		    "VALUES(?, ?, (SELECT id FROM catalog WHERE code = ?), ?, ?, ?, ?, ?)");
+		sqlite3_bind_int64(st, 1, plan);
+		sqlite3_bind_int64(st, 2, unit_ids[e->commune]);
+		bind_texts(st, 3, (const char *[]){ e->catalog ? e->catalog : p->catalog,
+		    e->as_of }, 2);
+		for (k = 0; k < 4; k++) {
+			int v = k < 2 ? e->criteria[k] : e->indicators[k - 2];
+
+			if (v >= 0)
+				sqlite3_bind_int(st, 5 + k, v);
+		}
+		step_id(w, st);
+	}
+}
+
+static void
 write_plan_file(struct writer *w, const struct plan *p)
 {
 	sqlite3_int64 org, plan, task, *unit_ids;
@@ -289,22 +461,32 @@ write_plan_file(struct writer *w, const struct plan *p)
 		schedule_free(occ, n);
 	}
 	cancel_missing(w, plan);
+	write_people(w, p, org, unit_ids);
+	write_details(w, p, plan, unit_ids);
 	free(unit_ids);
 	w->st->plans++;
 }
 
 int
-sync_load_plans(const struct config *c, struct plan ***plans, struct diag *d)
+sync_load_plans(const struct config *c, struct plan ***plans, struct catalogs *cats,
+    struct diag *d)
 {
 	size_t before = diag_errors(d), nfiles, i, j, n = 0;
-	char **files = config_calendar_files(c, &nfiles, d);
+	char **files = config_catalog_files(c, &nfiles, d);
+	struct catalogs own;
 
-	*plans = xcalloc(nfiles, sizeof(**plans));
+	if (cats == NULL)
+		cats = &own;
+	catalogs_load(cats, files, nfiles, d);
+	config_free_files(files, nfiles);
+	files = config_calendar_files(c, &nfiles, d);
+	*plans = xcalloc(nfiles + 1, sizeof(**plans));
 	for (i = 0; i < nfiles; i++) {
 		struct plan *p = plan_load(files[i], d);
 
 		if (p == NULL)
 			continue;
+		plan_check_catalogs(p, cats, d);
 		for (j = 0; j < n; j++)
 			if (!strcmp((*plans)[j]->code, p->code))
 				diag_error(d, p->file, 0, "plan code \"%s\" is also used by %s",
@@ -312,9 +494,13 @@ sync_load_plans(const struct config *c, struct plan ***plans, struct diag *d)
 		(*plans)[n++] = p;
 	}
 	config_free_files(files, nfiles);
+	if (cats == &own)
+		catalogs_free(&own);
 	if (diag_errors(d) > before) {
 		sync_free_plans(*plans, n);
 		*plans = NULL;
+		if (cats != &own)
+			catalogs_free(cats);
 		return -1;
 	}
 	return (int)n;
@@ -335,11 +521,12 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
     struct diag *d)
 {
 	struct writer w = { db, now, st, 0 };
+	struct catalogs cats;
 	struct plan **plans;
 	int n, i;
 
 	memset(st, 0, sizeof(*st));
-	if ((n = sync_load_plans(c, &plans, d)) < 0)
+	if ((n = sync_load_plans(c, &plans, &cats, d)) < 0)
 		return -1;
 	if (store_exec(db, "BEGIN IMMEDIATE") < 0) {
 		diag_error(d, c->database, 0, "cannot start a transaction: %s", sqlite3_errmsg(db));
@@ -348,6 +535,8 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 	}
 	w.failed = store_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen_occurrence(id INTEGER "
 	    "PRIMARY KEY); CREATE TEMP TABLE IF NOT EXISTS seen_task(id INTEGER PRIMARY KEY);") < 0;
+	write_catalogs(&w, &cats);
+	catalogs_free(&cats);
 	for (i = 0; i < n && !w.failed; i++)
 		write_plan_file(&w, plans[i]);
 	if (!w.failed)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "catalog.h"
 #include "config.h"
 #include "diag.h"
 #include "plan.h"
@@ -14,9 +15,11 @@ struct sync_stats {
 	size_t	occ_total, occ_new, occ_changed, occ_cancelled;
 };
 
-/* Read every calendar the config names; all problems go to *d. Returns the number of
- * plans in *plans (allocated; free with sync_free_plans), or -1 if any file is bad. */
-int sync_load_plans(const struct config *c, struct plan ***plans, struct diag *d);
+/* Read every catalog and calendar the config names; all problems go to *d. Returns the
+ * number of plans in *plans (allocated; free with sync_free_plans), or -1 if any file is
+ * bad. The catalogs go to *cats unless it is NULL (free with catalogs_free). */
+int sync_load_plans(const struct config *c, struct plan ***plans, struct catalogs *cats,
+    struct diag *d);
 void sync_free_plans(struct plan **plans, size_t n);
 /* Load the config's calendars into db in one transaction at instant now. On any error
  * returns -1 with problems in *d, and the database is exactly as it was. */

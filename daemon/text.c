@@ -117,3 +117,74 @@ text_no_separators(const char *s)
 	}
 	return buf_steal(&b);
 }
+
+size_t
+text_utf8_charlen(const char *s, size_t len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	if (len == 0)
+		return 0;
+	if ((unsigned char)*s < 0x80)
+		return 1;
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)(len > 4 ? 4 : len),
+	    &c);
+	return n > 0 ? (size_t)n : 0;
+}
+
+static int
+tight_mark(char c)
+{
+	return c == '-' || c == '&' || c == '/' || c == ',' || c == ';';
+}
+
+void
+text_tighten(char *f)
+{
+	char *r, *w;
+
+	/* text_fold() leaves single spaces only, never at either end. */
+	for (r = w = f; *r; r++) {
+		if (*r == ' ' && ((w > f && tight_mark(w[-1])) || tight_mark(r[1])))
+			continue;
+		*w++ = *r;
+	}
+	*w = '\0';
+}
+
+char *
+text_fold_tight(const char *s)
+{
+	char *f = text_fold(s);
+
+	if (f != NULL)
+		text_tighten(f);
+	return f;
+}
+
+char *
+text_slug(const char *s, size_t max)
+{
+	char *f = text_fold_ascii(s), *r, *w, *cut;
+
+	if (f == NULL)
+		return NULL;
+	for (r = w = f; *r; r++) {
+		if ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9'))
+			*w++ = *r;
+		else if (w > f && w[-1] != '-')
+			*w++ = '-';
+	}
+	while (w > f && w[-1] == '-')
+		w--;
+	*w = '\0';
+	if ((size_t)(w - f) > max) {
+		f[max] = '\0';
+		if ((cut = strrchr(f, '-')) != NULL && cut > f + max / 2)
+			*cut = '\0';
+		else if (max > 0 && f[max - 1] == '-')
+			f[max - 1] = '\0';
+	}
+	return f;
+}

@@ -16,5 +16,17 @@ char *text_fold_ascii(const char *s);
 int text_is_ascii(const char *s);
 /* Replace ',' and ';' by " -" for iCalendar X- values that libical does not escape. */
 char *text_no_separators(const char *s);
+/* Length in bytes of the one valid UTF-8 character at s (reading at most len bytes), or
+ * 0 if the bytes there are not one (overlong, surrogate, truncated, beyond U+10FFFF). */
+size_t text_utf8_charlen(const char *s, size_t len);
+/* In place, on a text_fold() result: drop the spaces next to '-', '&', '/', ',' and ';'. */
+void text_tighten(char *folded);
+/* Like text_fold() but also without spaces next to '-', '&', '/', ',' and ';':
+ * "Phòng TC - KH" and "phòng tc-kh" give the same key. Allocated; NULL if not UTF-8. */
+char *text_fold_tight(const char *s);
+/* An ASCII code for s: text_fold_ascii(), every run of other than a-z and 0-9 turned
+ * into one '-', none at either end, at most max bytes (cut at a '-' where it can be).
+ * Allocated; "" if nothing is left; NULL if s is not UTF-8. */
+char *text_slug(const char *s, size_t max);
 
 #endif

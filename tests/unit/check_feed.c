@@ -61,8 +61,10 @@ setup(void)
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	dir = tmpdir_new();
 	text = xasprintf("database = \"%s/ntmd.db\";\ncalendars = [ \"%s/" PLAN_FILE "\" ];\n"
+	    "catalogs = [ \"%s/config/catalogs/*.conf\" ];\n"
 	    "http = { listen = \"127.0.0.1:8470\"; base_url = \"http://x\"; };\n"
-	    "smtp = { url = \"file:%s\"; from = \"NTM <ntm@x.example>\"; };\n", dir, cwd, dir);
+	    "smtp = { url = \"file:%s\"; from = \"NTM <ntm@x.example>\"; };\n", dir, cwd, cwd,
+	    dir);
 	path = file_write(dir, "ntmd.conf", text, 0600);
 	conf = config_load(path, &d);
 	ck_assert_msg(conf != NULL, "test config refused");

@@ -1,6 +1,16 @@
 /*
- * The time-expression parser, table-driven: every form of the Văn Quan plan, the
- * variants people type (case, diacritics, NFD, spaces, "và"), and what must be refused.
+ * The time-expression parser, table-driven: every form of section C of the issue-3
+ * spec and every time wording of the five seeds, the variants people type (case,
+ * diacritics, NFD, spaces, tabs, NBSP, dashes, "và"/";" lists, leading zeros), and what
+ * must be refused.
+ *
+ * Left out on purpose, because the spec does not say what they mean: seed wordings
+ * outside section C ("vào năm 2024" in seed 002, "vào cuối năm 2022" in seed 001,
+ * "hoàn thành trong năm 2023" in seeds 000/003, "Định kỳ" alone in seed 000), report
+ * days missing from some months ("ngày 31 hàng tháng", "ngày 31 của tháng cuối quý"),
+ * month ranges over the year end without years ("Tháng 11 - 1"), one-month ranges
+ * ("Tháng 7-7"), "Theo đề xuất của" with nothing after it, periods that end before the
+ * plan starts, "hằng tháng"/"hằng năm", spaces around "/" ("01 lần / quý").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,57 +30,308 @@ struct row {
 
 #define Q_3_6_9_11 "2018-03-01..2018-03-31 2018-06-01..2018-06-30 " \
 	"2018-09-01..2018-09-30 2018-11-01..2018-11-30"
+#define M_3_6 "2018-03-01..2018-03-31 2018-06-01..2018-06-30"
+#define JUL_AUG "2018-07-01..2018-08-31"
 
+/* The whole year y. */
+#define YEAR(y) #y "-01-01.." #y "-12-31"
+/* Twelve periods: the 1st of each month of y to day d of that month (d two digits). */
+#define MONTHS_BY(y, d) \
+	#y "-01-01.." #y "-01-" #d " " #y "-02-01.." #y "-02-" #d " " \
+	#y "-03-01.." #y "-03-" #d " " #y "-04-01.." #y "-04-" #d " " \
+	#y "-05-01.." #y "-05-" #d " " #y "-06-01.." #y "-06-" #d " " \
+	#y "-07-01.." #y "-07-" #d " " #y "-08-01.." #y "-08-" #d " " \
+	#y "-09-01.." #y "-09-" #d " " #y "-10-01.." #y "-10-" #d " " \
+	#y "-11-01.." #y "-11-" #d " " #y "-12-01.." #y "-12-" #d
+/* Twelve periods, each the whole month of y; feb is the last day of February. */
+#define MONTHS_WHOLE(y, feb) \
+	#y "-01-01.." #y "-01-31 " #y "-02-01.." #y "-02-" #feb " " \
+	#y "-03-01.." #y "-03-31 " #y "-04-01.." #y "-04-30 " \
+	#y "-05-01.." #y "-05-31 " #y "-06-01.." #y "-06-30 " \
+	#y "-07-01.." #y "-07-31 " #y "-08-01.." #y "-08-31 " \
+	#y "-09-01.." #y "-09-30 " #y "-10-01.." #y "-10-31 " \
+	#y "-11-01.." #y "-11-30 " #y "-12-01.." #y "-12-31"
+/* Four periods: each quarter's start to day d of its last month. */
+#define QUARTERS_BY(y, d) \
+	#y "-01-01.." #y "-03-" #d " " #y "-04-01.." #y "-06-" #d " " \
+	#y "-07-01.." #y "-09-" #d " " #y "-10-01.." #y "-12-" #d
+/* Four periods, each the whole quarter of y. */
+#define QUARTERS_WHOLE(y) \
+	#y "-01-01.." #y "-03-31 " #y "-04-01.." #y "-06-30 " \
+	#y "-07-01.." #y "-09-30 " #y "-10-01.." #y "-12-31"
+
+/*
+ * Expected periods follow section C of the issue-3 spec ("when" semantics): plan year Y
+ * (the row's year) unless the text names one; deadline-only forms start at the plan's
+ * start, which these rows take as Y-01-01. Seed names: 000 Gia Lộc 2023, 001 Krông Nô
+ * 2022, 002 Tân Thạnh 2023, 003 Cẩm Thành 2023, 004 Văn Quan 2018.
+ */
 static const struct row rows[] = {
 	/* Months: the forms of the plan's "Thời gian" column. */
-	{ "Tháng 3", 2018, WHEN_DATED, "2018-03-01..2018-03-31", NULL },
-	{ "Tháng 1", 2018, WHEN_DATED, "2018-01-01..2018-01-31", NULL },
+	{ "Tháng 3", 2018, WHEN_DATED, "2018-03-01..2018-03-31", NULL },	/* seed 004 */
+	{ "Tháng 1", 2018, WHEN_DATED, "2018-01-01..2018-01-31", NULL },	/* seed 004 */
 	{ "Tháng 12", 2018, WHEN_DATED, "2018-12-01..2018-12-31", NULL },
-	{ "Tháng 3, 6, 9, 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
-	{ "Tháng 3,6,9,11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "Tháng 3, 6, 9, 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },		/* seed 004 */
+	{ "Tháng 3,6,9,11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },		/* seed 004 */
 	{ "Tháng 5, 6, 7, 8", 2018, WHEN_DATED, "2018-05-01..2018-05-31 2018-06-01..2018-06-30 "
-	    "2018-07-01..2018-07-31 2018-08-01..2018-08-31", NULL },
-	{ "Tháng 7-8", 2018, WHEN_DATED, "2018-07-01..2018-08-31", NULL },
-	{ "Tháng 7 – 8", 2018, WHEN_DATED, "2018-07-01..2018-08-31", NULL },	/* en dash */
-	{ "Tháng 7—8", 2018, WHEN_DATED, "2018-07-01..2018-08-31", NULL },	/* em dash */
-	{ "tháng 7 đến tháng 8", 2018, WHEN_DATED, "2018-07-01..2018-08-31", NULL },
-	{ "Tháng 01/2019", 2018, WHEN_DATED, "2019-01-01..2019-01-31", NULL },
+	    "2018-07-01..2018-07-31 2018-08-01..2018-08-31", NULL },		/* seed 004 */
+	{ "Tháng 7-8", 2018, WHEN_DATED, JUL_AUG, NULL },			/* seed 004 */
+	{ "Tháng 7 – 8", 2018, WHEN_DATED, JUL_AUG, NULL },	/* en dash */
+	{ "Tháng 7—8", 2018, WHEN_DATED, JUL_AUG, NULL },	/* em dash */
+	{ "tháng 7 đến tháng 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "Tháng 01/2019", 2018, WHEN_DATED, "2019-01-01..2019-01-31", NULL },	/* seed 004 */
 	{ "tháng 1 năm 2019", 2018, WHEN_DATED, "2019-01-01..2019-01-31", NULL },
 	{ "Tháng 12/2018, 1/2019", 2018, WHEN_DATED,
 	    "2018-12-01..2018-12-31 2019-01-01..2019-01-31", NULL },
 	{ "Tháng 2", 2020, WHEN_DATED, "2020-02-01..2020-02-29", NULL },	/* leap year */
 	{ "Tháng 2", 2019, WHEN_DATED, "2019-02-01..2019-02-28", NULL },
 	{ "Tháng 2", 2100, WHEN_DATED, "2100-02-01..2100-02-28", NULL },	/* not leap */
-	{ "Tháng 3 và 6", 2018, WHEN_DATED, "2018-03-01..2018-03-31 2018-06-01..2018-06-30",
+	{ "Tháng 3 và 6", 2018, WHEN_DATED, M_3_6, NULL },
+	{ "Tháng 3 và tháng 6", 2018, WHEN_DATED, M_3_6, NULL },
+	{ "Tháng 7", 2018, WHEN_DATED, "2018-07-01..2018-07-31", NULL },	/* seed 004 */
+	/* Lists: ",", ";", "và", "tháng" repeated, leading zeros. */
+	{ "Tháng 3; 6; 9; 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "Tháng 3;6;9;11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "Tháng 3, 6, 9 và 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "Tháng 3, tháng 6, tháng 9, tháng 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "tháng 3; tháng 6; tháng 9 và tháng 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "Tháng 03, 06, 09, 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "Tháng 01", 2018, WHEN_DATED, "2018-01-01..2018-01-31", NULL },
+	{ "tháng 09", 2018, WHEN_DATED, "2018-09-01..2018-09-30", NULL },
+	{ "Tháng 3 năm 2018", 2018, WHEN_DATED, "2018-03-01..2018-03-31", NULL },
+	{ "Tháng 12/2018", 2018, WHEN_DATED, "2018-12-01..2018-12-31", NULL },	/* year end */
+	{ "Tháng 01 năm 2019", 2018, WHEN_DATED, "2019-01-01..2019-01-31", NULL },
+	/* Month ranges: "-", "–", "—", "đến", "từ … đến …", across the year end. */
+	{ "Tháng 7 - 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "Tháng 7–8", 2018, WHEN_DATED, JUL_AUG, NULL },			/* en dash */
+	{ "Tháng 7 — 8", 2018, WHEN_DATED, JUL_AUG, NULL },		/* em dash */
+	{ "Tháng 07-08", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "Tháng 7 đến 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "tháng 7 – tháng 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "từ tháng 7 đến tháng 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "TỪ THÁNG 7 ĐẾN THÁNG 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "tu thang 7 den thang 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "Tháng 1-12", 2018, WHEN_DATED, "2018-01-01..2018-12-31", NULL },
+	{ "Tháng 11/2018 - 01/2019", 2018, WHEN_DATED, "2018-11-01..2019-01-31", NULL },
+	{ "Tháng 11/2018 – 01/2019", 2018, WHEN_DATED, "2018-11-01..2019-01-31", NULL },
+	{ "tháng 11/2018 đến tháng 01/2019", 2018, WHEN_DATED, "2018-11-01..2019-01-31",
 	    NULL },
-	{ "Tháng 3 và tháng 6", 2018, WHEN_DATED,
-	    "2018-03-01..2018-03-31 2018-06-01..2018-06-30", NULL },
+	{ "tháng 11 năm 2018 đến tháng 1 năm 2019", 2018, WHEN_DATED,
+	    "2018-11-01..2019-01-31", NULL },
+	/* February and the year bounds. */
+	{ "Tháng 2/2020", 2018, WHEN_DATED, "2020-02-01..2020-02-29", NULL },	/* leap */
+	{ "Tháng 2/2100", 2018, WHEN_DATED, "2100-02-01..2100-02-28", NULL },	/* not leap */
+	{ "Tháng 2/2000", 2000, WHEN_DATED, "2000-02-01..2000-02-29", NULL },	/* leap (400) */
+	{ "Tháng 2 năm 2024", 2023, WHEN_DATED, "2024-02-01..2024-02-29", NULL },
+	{ "Tháng 2/1900", 1900, WHEN_DATED, "1900-02-01..1900-02-28", NULL },	/* lowest year */
+	{ "Tháng 12/2100", 2100, WHEN_DATED, "2100-12-01..2100-12-31", NULL },	/* highest */
 	/* The same, as people type it. */
 	{ "THÁNG 3", 2018, WHEN_DATED, "2018-03-01..2018-03-31", NULL },
 	{ "thang 3", 2018, WHEN_DATED, "2018-03-01..2018-03-31", NULL },
 	{ "Tha\xcc\x81ng 3", 2018, WHEN_DATED, "2018-03-01..2018-03-31", NULL },	/* NFD */
-	{ "  Tháng   3 ,6 ", 2018, WHEN_DATED, "2018-03-01..2018-03-31 2018-06-01..2018-06-30",
-	    NULL },
-	{ "Tháng\t3\xc2\xa0và 6", 2018, WHEN_DATED,				/* tab, NBSP */
-	    "2018-03-01..2018-03-31 2018-06-01..2018-06-30", NULL },
-	{ "THANG 7 DEN THANG 8", 2018, WHEN_DATED, "2018-07-01..2018-08-31", NULL },
-	/* Quarters and deadlines; deadline-only forms start at the plan's start. */
+	{ "  Tháng   3 ,6 ", 2018, WHEN_DATED, M_3_6, NULL },
+	{ "Tháng\t3\xc2\xa0và 6", 2018, WHEN_DATED, M_3_6, NULL },		/* tab, NBSP */
+	{ "THANG 7 DEN THANG 8", 2018, WHEN_DATED, JUL_AUG, NULL },
+	{ "tHáNg 3", 2018, WHEN_DATED, "2018-03-01..2018-03-31", NULL },
+	{ "THA\xcc\x81NG 3, 6, 9, 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },	/* NFD, upper */
+	{ "Th\xc3\xa1ng 3, tha\xcc\x81ng 6", 2018, WHEN_DATED, M_3_6, NULL },	/* NFC + NFD */
+	{ "tu\xcc\x9b\xcc\x80 tha\xcc\x81ng 7 \xc4\x91" "e\xcc\x82\xcc\x81n tha\xcc\x81ng 8", 2018,
+	    WHEN_DATED, JUL_AUG, NULL },					/* NFD */
+	{ "Tha\xcc\x81ng 11/2018 - 01/2019", 2018, WHEN_DATED, "2018-11-01..2019-01-31",
+	    NULL },								/* NFD */
+	{ "Tháng\xc2\xa0" "7\xc2\xa0–\xc2\xa0" "8", 2018, WHEN_DATED, JUL_AUG, NULL },	/* NBSP */
+	{ "\tTháng 3,\t6,\t9,\t11\t", 2018, WHEN_DATED, Q_3_6_9_11, NULL },	/* tabs */
+	{ "Tháng  3 ;  6  và  9 , 11", 2018, WHEN_DATED, Q_3_6_9_11, NULL },
+	{ "\xc2\xa0\xc2\xa0Tháng 7-8\xc2\xa0", 2018, WHEN_DATED, JUL_AUG, NULL },	/* NBSP */
+	/* Quarters. */
 	{ "Quý II", 2018, WHEN_DATED, "2018-04-01..2018-06-30", NULL },
 	{ "Quý IV", 2018, WHEN_DATED, "2018-10-01..2018-12-31", NULL },
-	{ "hết quý I năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL },
-	{ "chậm nhất 30/11/2018", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
+	{ "Quý I", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL },
+	{ "Quý III", 2018, WHEN_DATED, "2018-07-01..2018-09-30", NULL },
+	{ "quý 2", 2018, WHEN_DATED, "2018-04-01..2018-06-30", NULL },
+	{ "Quý 4", 2018, WHEN_DATED, "2018-10-01..2018-12-31", NULL },
+	{ "Quý II/2019", 2018, WHEN_DATED, "2019-04-01..2019-06-30", NULL },
+	{ "quý II năm 2019", 2018, WHEN_DATED, "2019-04-01..2019-06-30", NULL },
+	{ "Quý IV/2018", 2018, WHEN_DATED, "2018-10-01..2018-12-31", NULL },
+	{ "Quý I/2020", 2018, WHEN_DATED, "2020-01-01..2020-03-31", NULL },
+	{ "QUÝ II", 2018, WHEN_DATED, "2018-04-01..2018-06-30", NULL },
+	{ "quy ii", 2018, WHEN_DATED, "2018-04-01..2018-06-30", NULL },
+	{ "quý iv", 2018, WHEN_DATED, "2018-10-01..2018-12-31", NULL },
+	{ "Quy\xcc\x81 II/2019", 2018, WHEN_DATED, "2019-04-01..2019-06-30", NULL },	/* NFD */
+	{ "Quý\tII", 2018, WHEN_DATED, "2018-04-01..2018-06-30", NULL },
+	/* Quarter deadlines: from the plan's start to the quarter's end. */
+	{ "hết quý I năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL }, /* seed 004 */
+	{ "trước hết quý I", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL },
+	{ "hết quý I", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL },
+	{ "hết quý II", 2018, WHEN_DATED, "2018-01-01..2018-06-30", NULL },
+	{ "hết quý IV năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-12-31", NULL },
+	{ "hết quý 1 năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL },
+	{ "hết quý I năm 2019", 2018, WHEN_DATED, "2018-01-01..2019-03-31", NULL },
+	{ "HẾT QUÝ I NĂM 2018", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL },
+	{ "het quy I nam 2018", 2018, WHEN_DATED, "2018-01-01..2018-03-31", NULL },
+	{ "he\xcc\x82\xcc\x81t quy\xcc\x81 I na\xcc\x86m 2018", 2018, WHEN_DATED,
+	    "2018-01-01..2018-03-31", NULL },					/* NFD */
+	/* Day deadlines: from the plan's start to the day. */
+	{ "chậm nhất 30/11/2018", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL }, /* s. 004 */
 	{ "chậm nhất 30/11", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
 	{ "ngày 30 tháng 11 năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
-	{ "năm 2024", 2024, WHEN_DATED, "2024-01-01..2024-12-31", NULL },
+	{ "chậm nhất ngày 30/11/2018", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
+	{ "CHẬM NHẤT 30/11/2018", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
+	{ "cham nhat 30/11/2018", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
+	{ "chậm\tnhất  30/11/2018 ", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
+	{ "cha\xcc\xa3\xcc\x82m nha\xcc\x82\xcc\x81t 30/11/2018", 2018, WHEN_DATED,
+	    "2018-01-01..2018-11-30", NULL },					/* NFD */
+	{ "30/11/2018", 2018, WHEN_DATED, "2018-01-01..2018-11-30", NULL },
+	{ "trước ngày 15/12", 2018, WHEN_DATED, "2018-01-01..2018-12-15", NULL },
+	{ "hạn 15/12", 2018, WHEN_DATED, "2018-01-01..2018-12-15", NULL },
+	{ "HẠN 15/12", 2018, WHEN_DATED, "2018-01-01..2018-12-15", NULL },
+	{ "truoc ngay 15/12", 2018, WHEN_DATED, "2018-01-01..2018-12-15", NULL },
+	{ "trước ngày 05/02", 2018, WHEN_DATED, "2018-01-01..2018-02-05", NULL },
+	{ "31/12/2018", 2018, WHEN_DATED, "2018-01-01..2018-12-31", NULL },	/* year end */
+	{ "ngày 31 tháng 12 năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-12-31", NULL },
+	{ "chậm nhất 01/01/2019", 2018, WHEN_DATED, "2018-01-01..2019-01-01", NULL },
+	{ "chậm nhất 29/02/2020", 2020, WHEN_DATED, "2020-01-01..2020-02-29", NULL },	/* leap */
+	{ "29/02/2000", 2000, WHEN_DATED, "2000-01-01..2000-02-29", NULL },	/* leap (400) */
+	{ "ngày 29 tháng 2 năm 2020", 2020, WHEN_DATED, "2020-01-01..2020-02-29", NULL },
+	/* Day ranges. */
+	{ "từ ngày 1/3 đến ngày 15/3", 2018, WHEN_DATED, "2018-03-01..2018-03-15", NULL },
+	{ "từ ngày 01/03 đến ngày 15/03", 2018, WHEN_DATED, "2018-03-01..2018-03-15", NULL },
+	{ "tu ngay 1/3 den ngay 15/3", 2018, WHEN_DATED, "2018-03-01..2018-03-15", NULL },
+	{ "TỪ NGÀY 1/3 ĐẾN NGÀY 15/3", 2018, WHEN_DATED, "2018-03-01..2018-03-15", NULL },
+	{ "từ ngày 1/12/2018 đến ngày 15/1/2019", 2018, WHEN_DATED, "2018-12-01..2019-01-15",
+	    NULL },
+	/* Years. */
+	{ "năm 2024", 2024, WHEN_DATED, YEAR(2024), NULL },
 	{ "trước năm 2024", 2023, WHEN_DATED, "2023-01-01..2023-12-31", NULL },
 	{ "trước năm 2024", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "năm 2024", 2023, WHEN_DATED, YEAR(2024), NULL },			/* seed 003 */
+	{ "trong năm 2024", 2018, WHEN_DATED, YEAR(2024), NULL },
+	{ "NĂM 2024", 2018, WHEN_DATED, YEAR(2024), NULL },
+	{ "nam 2024", 2018, WHEN_DATED, YEAR(2024), NULL },
+	{ "  năm\t\t2024  ", 2018, WHEN_DATED, YEAR(2024), NULL },
+	{ "năm 2018", 2018, WHEN_DATED, YEAR(2018), NULL },			/* seed 004 */
+	{ "Năm 2023", 2023, WHEN_DATED, YEAR(2023), NULL },			/* seed 000 */
+	{ "năm 2022", 2022, WHEN_DATED, YEAR(2022), NULL },			/* seed 001 */
+	{ "trong năm 2022", 2022, WHEN_DATED, YEAR(2022), NULL },		/* seed 001 */
+	{ "trong năm 2023", 2023, WHEN_DATED, YEAR(2023), NULL },		/* seeds 000, 003 */
+	{ "Hoàn thành trước năm 2024", 2023, WHEN_DATED, YEAR(2023), NULL },	/* seed 003 */
+	{ "hoàn thành trước năm 2024", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "tru\xcc\x9bo\xcc\x9b\xcc\x81" "c na\xcc\x86m 2024", 2018, WHEN_DATED,
+	    "2018-01-01..2023-12-31", NULL },					/* NFD */
+	{ "hết năm 2023", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "cuối năm 2023", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "đến cuối năm 2023", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "đến hết năm 2023", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "đến năm 2023", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "DEN HET NAM 2023", 2018, WHEN_DATED, "2018-01-01..2023-12-31", NULL },
+	{ "đến cuối năm 2023", 2023, WHEN_DATED, YEAR(2023), NULL },		/* seeds 002, 003 */
+	{ "\xc4\x91" "e\xcc\x82\xcc\x81n cuo\xcc\x82\xcc\x81i na\xcc\x86m 2023", 2023, WHEN_DATED,
+	    YEAR(2023), NULL },						/* NFD */
+	{ "đến hết năm 2022", 2022, WHEN_DATED, YEAR(2022), NULL },		/* seed 001 */
+	{ "cuối năm 2022", 2022, WHEN_DATED, YEAR(2022), NULL },		/* seed 001 */
+	{ "đến năm 2019", 2018, WHEN_DATED, "2018-01-01..2019-12-31", NULL },	/* seed 004 */
+	{ "đến năm 2020", 2018, WHEN_DATED, "2018-01-01..2020-12-31", NULL },	/* seed 004 */
+	{ "năm 2100", 2018, WHEN_DATED, YEAR(2100), NULL },			/* highest year */
+	{ "năm 1900", 1900, WHEN_DATED, YEAR(1900), NULL },			/* lowest year */
+	/* Halves of the year. */
+	{ "6 tháng đầu năm", 2018, WHEN_DATED, "2018-01-01..2018-06-30", NULL },
+	{ "06 tháng đầu năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-06-30", NULL },
+	{ "6 tháng đầu năm 2018", 2018, WHEN_DATED, "2018-01-01..2018-06-30", NULL }, /* s. 004 */
+	{ "6 tháng đầu năm 2023", 2023, WHEN_DATED, "2023-01-01..2023-06-30", NULL }, /* s. 003 */
+	{ "6 tháng đầu năm 2019", 2018, WHEN_DATED, "2019-01-01..2019-06-30", NULL },
+	{ "6 tháng cuối năm", 2018, WHEN_DATED, "2018-07-01..2018-12-31", NULL },
+	{ "6 tháng cuối năm 2018", 2018, WHEN_DATED, "2018-07-01..2018-12-31", NULL },
+	{ "6 THÁNG ĐẦU NĂM", 2018, WHEN_DATED, "2018-01-01..2018-06-30", NULL },
+	{ "6 thang dau nam", 2018, WHEN_DATED, "2018-01-01..2018-06-30", NULL },
+	{ "6 tha\xcc\x81ng \xc4\x91" "a\xcc\x82\xcc\x80u na\xcc\x86m", 2018, WHEN_DATED,
+	    "2018-01-01..2018-06-30", NULL },					/* NFD */
+	/* Report days (seed 002, section IV "CHẾ ĐỘ HỘI HỢP, BÁO CÁO"). */
+	{ "ngày 10 hàng tháng", 2023, WHEN_DATED, MONTHS_BY(2023, 10), NULL },	/* seed 002 */
+	{ "vào ngày 10 hàng tháng", 2023, WHEN_DATED, MONTHS_BY(2023, 10), NULL }, /* s. 002 */
+	{ "ngày 15 hàng tháng", 2023, WHEN_DATED, MONTHS_BY(2023, 15), NULL },	/* seed 002 */
+	{ "chậm nhất vào ngày 15 hàng tháng", 2023, WHEN_DATED, MONTHS_BY(2023, 15),
+	    NULL },								/* seed 002 */
+	{ "ngày 10 của tháng cuối quý", 2023, WHEN_DATED, QUARTERS_BY(2023, 10),
+	    NULL },								/* seed 002 */
+	{ "vào ngày 10 của tháng cuối quý", 2023, WHEN_DATED, QUARTERS_BY(2023, 10),
+	    NULL },								/* seed 002 */
+	{ "ngày 20 của tháng cuối quý", 2023, WHEN_DATED, QUARTERS_BY(2023, 20),
+	    NULL },								/* seed 002 */
+	{ "chậm nhất vào ngày 20 của tháng cuối quý", 2023, WHEN_DATED,
+	    QUARTERS_BY(2023, 20), NULL },					/* seed 002 */
+	{ "ngày 20 tháng cuối quý", 2023, WHEN_DATED, QUARTERS_BY(2023, 20), NULL },
+	{ "ngày 10 tháng 11", 2023, WHEN_DATED, "2023-01-01..2023-11-10", NULL },  /* s. 002 */
+	{ "vào ngày 10 tháng 11", 2023, WHEN_DATED, "2023-01-01..2023-11-10", NULL }, /* 002 */
+	{ "ngày 20 tháng 11", 2023, WHEN_DATED, "2023-01-01..2023-11-20", NULL },  /* s. 002 */
+	{ "vào ngày 20 tháng 11", 2023, WHEN_DATED, "2023-01-01..2023-11-20", NULL },
+	/* Seed 002's own words; "chậm nhất vào" before "ngày … tháng 11" is read like
+	 * "chậm nhất vào" before the other report days (see the reply on ambiguities). */
+	{ "chậm nhất vào ngày 20 tháng 11", 2023, WHEN_DATED, "2023-01-01..2023-11-20", NULL },
+	{ "ngày 10 hàng tháng", 2018, WHEN_DATED, MONTHS_BY(2018, 10), NULL },
+	{ "ngày 10 hàng tháng", 2020, WHEN_DATED, MONTHS_BY(2020, 10), NULL },	/* leap year */
+	{ "NGÀY 10 HÀNG THÁNG", 2023, WHEN_DATED, MONTHS_BY(2023, 10), NULL },
+	{ "ngay 10 hang thang", 2023, WHEN_DATED, MONTHS_BY(2023, 10), NULL },
+	{ "ngày\xc2\xa0" "10\xc2\xa0hàng\xc2\xa0tháng", 2023, WHEN_DATED, MONTHS_BY(2023, 10),
+	    NULL },								/* NBSP */
+	{ "nga\xcc\x80y 10 ha\xcc\x80ng tha\xcc\x81ng", 2023, WHEN_DATED, MONTHS_BY(2023, 10),
+	    NULL },								/* NFD */
+	{ "ngày 10 của tháng cuối quý", 2018, WHEN_DATED, QUARTERS_BY(2018, 10), NULL },
+	{ "NGAY 20 CUA THANG CUOI QUY", 2023, WHEN_DATED, QUARTERS_BY(2023, 20), NULL },
+	{ "nga\xcc\x80y 20 cu\xcc\x89" "a tha\xcc\x81ng cuo\xcc\x82\xcc\x81i quy\xcc\x81", 2023,
+	    WHEN_DATED, QUARTERS_BY(2023, 20), NULL },				/* NFD */
+	{ "ngày 10 tháng 11", 2018, WHEN_DATED, "2018-01-01..2018-11-10", NULL },
+	{ "ngày 29 tháng 2", 2020, WHEN_DATED, "2020-01-01..2020-02-29", NULL },	/* leap */
+	/* Frequencies: each month, quarter or year of the plan year. */
+	{ "hàng tháng", 2018, WHEN_DATED, MONTHS_WHOLE(2018, 28), NULL },	/* seed 004 */
+	{ "hàng tháng", 2020, WHEN_DATED, MONTHS_WHOLE(2020, 29), NULL },	/* leap year */
+	{ "01 lần/tháng", 2018, WHEN_DATED, MONTHS_WHOLE(2018, 28), NULL },
+	{ "1 lần/tháng", 2018, WHEN_DATED, MONTHS_WHOLE(2018, 28), NULL },
+	{ "hang thang", 2018, WHEN_DATED, MONTHS_WHOLE(2018, 28), NULL },
+	{ "ha\xcc\x80ng tha\xcc\x81ng", 2023, WHEN_DATED, MONTHS_WHOLE(2023, 28), NULL }, /* NFD */
+	{ "ít nhất 01 lần/quý", 2023, WHEN_DATED, QUARTERS_WHOLE(2023), NULL },	/* seed 002 */
+	{ "đột xuất và có ít nhất 01 lần/quý", 2023, WHEN_DATED, QUARTERS_WHOLE(2023),
+	    NULL },								/* seed 002 */
+	{ "1 lần/quý", 2018, WHEN_DATED, QUARTERS_WHOLE(2018), NULL },
+	{ "01 lần/quý", 2018, WHEN_DATED, QUARTERS_WHOLE(2018), NULL },
+	{ "ít nhất 1 lần/quý", 2018, WHEN_DATED, QUARTERS_WHOLE(2018), NULL },
+	{ "hàng quý", 2018, WHEN_DATED, QUARTERS_WHOLE(2018), NULL },
+	{ "mỗi quý 1 lần", 2018, WHEN_DATED, QUARTERS_WHOLE(2018), NULL },
+	{ "mỗi quý 01 lần", 2018, WHEN_DATED, QUARTERS_WHOLE(2018), NULL },
+	{ "ÍT NHẤT 01 LẦN/QUÝ", 2023, WHEN_DATED, QUARTERS_WHOLE(2023), NULL },
+	{ "it nhat 01 lan/quy", 2023, WHEN_DATED, QUARTERS_WHOLE(2023), NULL },
+	{ "i\xcc\x81t nha\xcc\x82\xcc\x81t 01 la\xcc\x82\xcc\x80n/quy\xcc\x81", 2023, WHEN_DATED,
+	    QUARTERS_WHOLE(2023), NULL },					/* NFD */
+	{ "hàng năm", 2018, WHEN_DATED, YEAR(2018), NULL },
+	{ "hàng năm", 2023, WHEN_DATED, YEAR(2023), NULL },			/* seed 002 */
+	{ "hàng năm", 2022, WHEN_DATED, YEAR(2022), NULL },			/* seed 001 */
+	{ "01 lần/năm", 2018, WHEN_DATED, YEAR(2018), NULL },
+	{ "1 lần/năm", 2018, WHEN_DATED, YEAR(2018), NULL },
+	{ "HANG NAM", 2018, WHEN_DATED, YEAR(2018), NULL },
 	/* Not dated. */
-	{ "Thường xuyên", 2018, WHEN_CONTINUOUS, "", NULL },
+	{ "Thường xuyên", 2018, WHEN_CONTINUOUS, "", NULL },			/* seed 004 */
 	{ "THƯỜNG XUYÊN", 2018, WHEN_CONTINUOUS, "", NULL },
 	{ "thuong xuyen", 2018, WHEN_CONTINUOUS, "", NULL },
-	{ "Theo thời gian thích hợp", 2018, WHEN_UNSCHEDULED, "", NULL },
-	{ "Theo đề xuất của BCD xã", 2018, WHEN_UNSCHEDULED, "", NULL },
-	{ "Định kỳ theo quy định và đột xuất", 2018, WHEN_REGIME, "", NULL },
+	{ "thường xuyên", 2023, WHEN_CONTINUOUS, "", NULL },			/* seed 000 */
+	{ "Thu\xcc\x9bo\xcc\x9b\xcc\x80ng xuye\xcc\x82n", 2018, WHEN_CONTINUOUS, "", NULL }, /* NFD */
+	{ "Th\xc6\xb0\xe1\xbb\x9dng xuye\xcc\x82n", 2018, WHEN_CONTINUOUS, "", NULL },	/* mixed */
+	{ " Thường\txuyên\xc2\xa0", 2018, WHEN_CONTINUOUS, "", NULL },
+	{ "Theo thời gian thích hợp", 2018, WHEN_UNSCHEDULED, "", NULL },	/* seed 004 */
+	{ "THEO THỜI GIAN THÍCH HỢP", 2018, WHEN_UNSCHEDULED, "", NULL },
+	{ "theo thoi gian thich hop", 2018, WHEN_UNSCHEDULED, "", NULL },
+	{ "Theo đề xuất của BCD xã", 2018, WHEN_UNSCHEDULED, "", NULL },	/* seed 004 */
+	{ "Theo đề xuất của BCĐ xã", 2018, WHEN_UNSCHEDULED, "", NULL },
+	{ "theo de xuat cua BCD xa", 2018, WHEN_UNSCHEDULED, "", NULL },
+	{ "THEO ĐỀ XUẤT CỦA UBND HUYỆN", 2018, WHEN_UNSCHEDULED, "", NULL },
+	{ "Theo đề xuất của Phòng NN&PTNT, VPĐP (2018)", 2018, WHEN_UNSCHEDULED, "", NULL },
+	{ "Theo \xc4\x91" "e\xcc\x82\xcc\x80 xua\xcc\x82\xcc\x81t cu\xcc\x89" "a BC\xc4\x90 xa\xcc\x83",
+	    2018, WHEN_UNSCHEDULED, "", NULL },					/* NFD */
+	{ "Định kỳ theo quy định và đột xuất", 2018, WHEN_REGIME, "", NULL },	/* seed 004 */
+	{ "Định kỳ theo quy định", 2018, WHEN_REGIME, "", NULL },
+	{ "ĐỊNH KỲ THEO QUY ĐỊNH VÀ ĐỘT XUẤT", 2018, WHEN_REGIME, "", NULL },
+	{ "dinh ky theo quy dinh va dot xuat", 2018, WHEN_REGIME, "", NULL },
+	{ "\xc4\x90i\xcc\xa3nh ky\xcc\x80 theo quy \xc4\x91i\xcc\xa3nh va\xcc\x80 "
+	    "\xc4\x91o\xcc\xa3\xcc\x82t xua\xcc\x82\xcc\x81t", 2018, WHEN_REGIME, "", NULL }, /* NFD */
+	{ "Định kỳ\ttheo  quy định\xc2\xa0và đột xuất", 2018, WHEN_REGIME, "", NULL },
 	/* Refused, with a reason. */
 	{ "Tháng 13", 2018, WHEN_ERROR, "", "13" },
 	{ "Tháng 0", 2018, WHEN_ERROR, "", "month" },
@@ -91,6 +352,69 @@ static const struct row rows[] = {
 	{ "Tháng 99999", 2018, WHEN_ERROR, "", NULL },
 	{ "\xff", 2018, WHEN_ERROR, "", "UTF-8" },
 	{ "Tháng 3\xc3", 2018, WHEN_ERROR, "", "UTF-8" },		/* truncated sequence */
+	/* Months and days that do not exist. */
+	{ "Tháng 00", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 13/2018", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 3, 13", 2018, WHEN_ERROR, "", NULL },
+	{ "Quý 0", 2018, WHEN_ERROR, "", NULL },
+	{ "Quý 5", 2018, WHEN_ERROR, "", NULL },
+	{ "quý VI", 2018, WHEN_ERROR, "", NULL },
+	{ "hết quý V", 2018, WHEN_ERROR, "", NULL },
+	{ "29/02/2019", 2019, WHEN_ERROR, "", NULL },			/* not a leap year */
+	{ "chậm nhất 29/02/2019", 2019, WHEN_ERROR, "", NULL },
+	{ "29/02/2100", 2100, WHEN_ERROR, "", NULL },			/* 2100 is not leap */
+	{ "ngày 29 tháng 2", 2019, WHEN_ERROR, "", NULL },
+	{ "ngày 30 tháng 2", 2020, WHEN_ERROR, "", NULL },
+	{ "ngày 31 tháng 4 năm 2018", 2018, WHEN_ERROR, "", NULL },
+	{ "32/01/2018", 2018, WHEN_ERROR, "", NULL },
+	{ "00/01/2018", 2018, WHEN_ERROR, "", NULL },
+	{ "15/13/2018", 2018, WHEN_ERROR, "", NULL },
+	{ "ngày 0 hàng tháng", 2018, WHEN_ERROR, "", NULL },
+	{ "ngày 32 hàng tháng", 2018, WHEN_ERROR, "", NULL },
+	/* Reversed ranges. */
+	{ "Tháng 8 – 7", 2018, WHEN_ERROR, "", NULL },
+	{ "tháng 8 đến tháng 7", 2018, WHEN_ERROR, "", NULL },
+	{ "từ tháng 12 đến tháng 1", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 01/2019 - 11/2018", 2018, WHEN_ERROR, "", NULL },
+	{ "từ ngày 15/3 đến ngày 1/3", 2018, WHEN_ERROR, "", NULL },
+	/* Repeated or unordered months. */
+	{ "Tháng 3 và 3", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 3, tháng 3", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 3, 6, 3", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 03, 3", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 11, 3", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 3; 9; 6", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 1/2019, 12/2018", 2018, WHEN_ERROR, "", NULL },
+	/* Years outside 1900–2100. */
+	{ "năm 1899", 2018, WHEN_ERROR, "", "1899" },
+	{ "năm 2101", 2018, WHEN_ERROR, "", "2101" },
+	{ "Tháng 1/1899", 2018, WHEN_ERROR, "", "1899" },
+	{ "Quý II/1899", 2018, WHEN_ERROR, "", "1899" },
+	{ "hết quý I năm 2101", 2018, WHEN_ERROR, "", "2101" },
+	{ "chậm nhất 01/01/2101", 2018, WHEN_ERROR, "", NULL },
+	{ "trước năm 2101", 2018, WHEN_ERROR, "", "2101" },
+	{ "năm 24", 2018, WHEN_ERROR, "", NULL },			/* year 24, not 2024 */
+	/* Empty, blank, trailing junk, bare words, half a cell. */
+	{ "\t", 2018, WHEN_ERROR, "", NULL },
+	{ "\xc2\xa0", 2018, WHEN_ERROR, "", NULL },				/* NBSP only */
+	{ " \t\xc2\xa0 ", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 3 abc", 2018, WHEN_ERROR, "", NULL },
+	{ "Quý II abc", 2018, WHEN_ERROR, "", NULL },
+	{ "năm 2024 abc", 2018, WHEN_ERROR, "", NULL },
+	{ "chậm nhất 30/11/2018 abc", 2018, WHEN_ERROR, "", NULL },
+	{ "ngày 10 hàng tháng abc", 2018, WHEN_ERROR, "", NULL },
+	{ "hàng quý abc", 2018, WHEN_ERROR, "", NULL },
+	{ "Tháng 7-8 abc", 2018, WHEN_ERROR, "", NULL },
+	{ "abc", 2018, WHEN_ERROR, "", NULL },
+	{ "quý", 2018, WHEN_ERROR, "", NULL },
+	{ "năm", 2018, WHEN_ERROR, "", NULL },
+	{ "chậm nhất", 2018, WHEN_ERROR, "", NULL },
+	{ "hàng", 2018, WHEN_ERROR, "", NULL },
+	{ "Theo thời gian thích", 2018, WHEN_ERROR, "", NULL },	/* seed 004's half cell */
+	/* Invalid UTF-8. */
+	{ "Tháng \xff 3", 2018, WHEN_ERROR, "", "UTF-8" },
+	{ "\xc0\xaf", 2018, WHEN_ERROR, "", "UTF-8" },			/* overlong "/" */
+	{ "\xed\xa0\x80", 2018, WHEN_ERROR, "", "UTF-8" },		/* surrogate */
 };
 
 #define NROWS ((int)(sizeof(rows) / sizeof(*rows)))
