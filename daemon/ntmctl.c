@@ -6,6 +6,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "ctl_plans.h"
 #include "date.h"
 #include "feed.h"
 #include "log.h"
@@ -34,6 +35,9 @@ usage(void)
 	    "  feed UNIT                 print a unit's feed (iCalendar)\n"
 	    "  overdue [--json]          open items past their deadline, oldest first\n"
 	    "  done ID [--note TEXT]     mark an item done\n"
+	    "  check [--catalogs PATTERN] [FILE...]  validate plans; what \"6 rõ\" finds missing\n"
+	    "  tasks --plan CODE [--json]        a plan's tasks and who does them\n"
+	    "  occurrences --plan CODE [--json]  a plan's dated items\n"
 	    "  when [--year Y] [--json] TEXT...   show how a time expression is read\n");
 	exit(EX_USAGE);
 }
@@ -265,6 +269,76 @@ cmd_done(struct cmd_ctx *x)
 	return 0;
 }
 
+/* The plan named by --plan, or -1 with a message. */
+static sqlite3_int64
+plan_option(struct cmd_ctx *x)
+{
+	const char *code = take_option(x, "--plan");
+	sqlite3_stmt *st;
+	sqlite3_int64 id = -1;
+
+	if (code == NULL)
+		usage();
+	st = store_prepare(x->db, "SELECT id FROM plan WHERE code = ?");
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else
+		fprintf(stderr, "ntmctl: no plan \"%s\" (run ntmctl sync?)\n", code);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* JSON array of the codes of task t's units in a role. */
+#define TASK_UNITS_JSON(role) "(SELECT json_group_array(code) FROM (SELECT u.code FROM " \
+	"task_unit tu JOIN unit u ON u.id = tu.unit_id WHERE tu.task_id = t.id AND " \
+	"tu.role = '" role "' ORDER BY u.code))"
+/* Tasks in the plan's order: sections as they come, rows by number. */
+#define TASK_ORDER "ORDER BY t.line, t.id"
+
+static int
+cmd_tasks(struct cmd_ctx *x)
+{
+	int json = take_flag(x, "--json");
+	sqlite3_int64 plan = plan_option(x);
+
+	if (plan < 0)
+		return EX_DATAERR;
+	if (json)
+		print_rows(x->db, "SELECT json_group_array(json_object('id', ref, 'title', title, "
+		    "'kind', kind, 'when', when_text, 'direct', json(direct), 'lead', json(lead), "
+		    "'support', json(support))) FROM (SELECT t.ref, t.title, t.kind, t.when_text, "
+		    TASK_UNITS_JSON("direct") " AS direct, " TASK_UNITS_JSON("lead") " AS lead, "
+		    TASK_UNITS_JSON("support") " AS support FROM task t WHERE t.plan_id = ?1 AND "
+		    "t.active = 1 " TASK_ORDER ")", plan);
+	else
+		print_rows(x->db, "SELECT printf('%-7s %-9s %-24s %s  [%s]', t.ref, t.kind, "
+		    "t.when_text, t.title, coalesce(" STORE_ROLE_NAMES("lead") ", '')) FROM task t "
+		    "WHERE t.plan_id = ?1 AND t.active = 1 " TASK_ORDER, plan);
+	return 0;
+}
+
+static int
+cmd_occurrences(struct cmd_ctx *x)
+{
+	int json = take_flag(x, "--json");
+	sqlite3_int64 plan = plan_option(x);
+
+	if (plan < 0)
+		return EX_DATAERR;
+	if (json)
+		print_rows(x->db, "SELECT json_group_array(json_object('id', o.id, 'uid', o.uid, "
+		    "'task', t.ref, 'start', o.start, 'due', o.due, 'latest', o.latest, "
+		    "'status', o.status)) FROM (SELECT * FROM occurrence ORDER BY due, id) o "
+		    "JOIN task t ON t.id = o.task_id WHERE t.plan_id = ?1", plan);
+	else
+		print_rows(x->db, "SELECT printf('%5d  %-7s %s .. %s%s  %-9s %s', o.id, t.ref, "
+		    "o.start, o.due, CASE WHEN o.latest > o.due THEN ' (latest ' || o.latest || ')' "
+		    "ELSE '' END, o.status, t.title) FROM occurrence o JOIN task t ON "
+		    "t.id = o.task_id WHERE t.plan_id = ?1 ORDER BY o.due, o.id", plan);
+	return 0;
+}
+
 static void
 print_when_json(const char *text, const struct when *w)
 {
@@ -343,6 +417,8 @@ static const struct {
 	{ "feed", cmd_feed },
 	{ "overdue", cmd_overdue },
 	{ "done", cmd_done },
+	{ "tasks", cmd_tasks },
+	{ "occurrences", cmd_occurrences },
 };
 
 int
@@ -363,6 +439,13 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		usage();
+	if (!strcmp(argv[0], "check")) {
+		if (conf != NULL)
+			x.config = setup_config(conf);
+		rc = ctl_check(x.config, argc, argv);
+		config_free(x.config);
+		return rc;
+	}
 	if (!strcmp(argv[0], "when")) {
 		zone_set(getenv("TZ") ? getenv("TZ") : "Asia/Ho_Chi_Minh");
 		return cmd_when(argc - 1, argv + 1);

@@ -605,7 +605,8 @@ read_targets(struct ctx *x, config_setting_t *root)
 			diag_error(x->d, x->file, t->line, "target: \"%s\" is a %s, not a commune",
 			    p->units[u].name, p->units[u].kind);
 		read_refs(x, g, "refs", &t->refs);
-		t->by_text = get_string(x, g, "by", 1);
+		/* A target the plan dates becomes a deadline; one it does not is recorded. */
+		t->by_text = get_string(x, g, "by", 0);
 		ok = t->by_text && read_when(x, g, "by", "target", t->by_text, &t->by) == 0;
 		if (ok && t->by.kind != WHEN_DATED) {
 			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "by")),
@@ -846,6 +847,21 @@ check_refs(const struct plan *p, struct plan_refs *r, const struct catalogs *cs,
 		return;
 	}
 	for (i = 0; i < r->n; i++) {
+		const char *hash = strchr(r->refs[i], '#');
+
+		if (hash != NULL) {	/* "319/QĐ-TTg#4.1": another set's item */
+			char *set = xasprintf("%.*s", (int)(hash - r->refs[i]), r->refs[i]);
+			const struct catalog *other = catalogs_find(cs, set);
+
+			if (other == NULL)
+				diag_error(d, p->file, r->line, "catalog \"%s\" is not one of the "
+				    "loaded criteria sets (config/catalogs/)", set);
+			else if (catalog_find(other, hash + 1) == NULL)
+				diag_error(d, p->file, r->line, "\"%s\" is not a criterion or "
+				    "indicator of %s", hash + 1, set);
+			free(set);
+			continue;
+		}
 		if (catalog_find(c, r->refs[i]))
 			continue;
 		if (by_name && (k = catalog_find_name(c, r->refs[i])) != NULL) {

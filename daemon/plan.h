@@ -18,8 +18,9 @@ struct plan_unit {
 	int	  line;
 };
 
-/* Criteria or indicators as a plan names them, checked against a catalog by
- * plan_check_catalogs(), which also turns criterion names into their numbers. */
+/* Criteria or indicators as a plan names them ("17.6", "Trường học", or "SET#REF" for
+ * another set's), checked against a catalog by plan_check_catalogs(), which also turns
+ * criterion names into their numbers. */
 struct plan_refs {
 	char	 *catalog;	/* NULL: the plan's catalog */
 	char	**refs;
@@ -65,7 +66,7 @@ struct plan_assignment {
 struct plan_target {
 	size_t		 commune;
 	struct plan_refs refs;
-	char		*by_text;
+	char		*by_text;	/* NULL when the plan gives no time */
 	struct when	 by;
 	int		 achieved;
 	char		*goal, *reason, *proposal, *budget;

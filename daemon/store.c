@@ -76,7 +76,7 @@ static const char *migrations[] = {
 	"  PRIMARY KEY(plan_id, unit_id, criterion_id, role));"
 	"CREATE TABLE target(id INTEGER PRIMARY KEY, plan_id INTEGER NOT NULL REFERENCES plan(id),"
 	"  commune_id INTEGER NOT NULL REFERENCES unit(id), catalog_id INTEGER REFERENCES"
-	"  catalog(id), by_text TEXT NOT NULL, due TEXT NOT NULL,"
+	"  catalog(id), by_text TEXT, due TEXT,"
 	"  status TEXT NOT NULL CHECK(status IN ('open','achieved')), goal TEXT, reason TEXT,"
 	"  proposal TEXT, budget TEXT, task_id INTEGER REFERENCES task(id), line INTEGER);"
 	"CREATE TABLE target_criterion(target_id INTEGER NOT NULL REFERENCES target(id),"

@@ -346,6 +346,20 @@ write_people(struct writer *w, const struct plan *p, sqlite3_int64 org,
 	}
 }
 
+/* Bind a criterion reference as (catalog, ref) from index i: "SET#REF" names its set. */
+static void
+bind_ref(sqlite3_stmt *st, int i, const char *catalog, const char *ref)
+{
+	const char *hash = strchr(ref, '#');
+
+	if (hash == NULL) {
+		bind_texts(st, i, (const char *[]){ catalog, ref }, 2);
+		return;
+	}
+	sqlite3_bind_text(st, i, ref, (int)(hash - ref), SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, i + 1, hash + 1, -1, SQLITE_TRANSIENT);
+}
+
 #define CRITERION_ID "(SELECT cr.id FROM criterion cr JOIN catalog c ON c.id = " \
 	"cr.catalog_id WHERE c.code = ?%d AND cr.ref = ?%d)"
 
@@ -377,17 +391,18 @@ write_details(struct writer *w, const struct plan *p, sqlite3_int64 plan,
 			st = store_prepare(w->db, sql);
 			sqlite3_bind_int64(st, 1, plan);
 			sqlite3_bind_int64(st, 2, unit_ids[a->unit]);
-			bind_texts(st, 3, (const char *[]){ plan_refs_catalog(p, &a->refs),
-			    a->refs.refs[j], role_name(a->role), a->note }, 4);
+			bind_ref(st, 3, plan_refs_catalog(p, &a->refs), a->refs.refs[j]);
+			bind_texts(st, 5, (const char *[]){ role_name(a->role), a->note }, 2);
 			step_id(w, st);
 		}
 	}
 	free(sql);
 	for (i = 0; i < p->ntargets; i++) {
 		const struct plan_target *t = &p->targets[i];
-		char due[11];
+		char due[11] = "";
 
-		date_iso(t->by.periods[t->by.n - 1].due, due);
+		if (t->by.n > 0)
+			date_iso(t->by.periods[t->by.n - 1].due, due);
 		st = store_prepare(w->db, "INSERT INTO target(plan_id, commune_id, catalog_id, "
 		    "by_text, due, status, goal, reason, proposal, budget, line, task_id) "
 		    "VALUES(?1, ?2, (SELECT id FROM catalog WHERE code = ?3), ?4, ?5, ?6, ?7, ?8, "
@@ -396,7 +411,7 @@ write_details(struct writer *w, const struct plan *p, sqlite3_int64 plan,
 		sqlite3_bind_int64(st, 1, plan);
 		sqlite3_bind_int64(st, 2, unit_ids[t->commune]);
 		bind_texts(st, 3, (const char *[]){ plan_refs_catalog(p, &t->refs), t->by_text,
-		    due, t->achieved ? "achieved" : "open", t->goal, t->reason, t->proposal,
+		    *due ? due : NULL, t->achieved ? "achieved" : "open", t->goal, t->reason, t->proposal,
 		    t->budget }, 8);
 		sqlite3_bind_int(st, 11, t->line);
 		sqlite3_bind_text(st, 12, t->task_id, -1, SQLITE_STATIC);
@@ -406,8 +421,7 @@ write_details(struct writer *w, const struct plan *p, sqlite3_int64 plan,
 		for (j = 0; j < t->refs.n; j++) {
 			st = store_prepare(w->db, sql);
 			sqlite3_bind_int64(st, 1, id);
-			bind_texts(st, 2, (const char *[]){ plan_refs_catalog(p, &t->refs),
-			    t->refs.refs[j] }, 2);
+			bind_ref(st, 2, plan_refs_catalog(p, &t->refs), t->refs.refs[j]);
 			step_id(w, st);
 		}
 		free(sql);
