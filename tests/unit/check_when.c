@@ -4,13 +4,11 @@
  * diacritics, NFD, spaces, tabs, NBSP, dashes, "và"/";" lists, leading zeros), and what
  * must be refused.
  *
- * Left out on purpose, because the spec does not say what they mean: seed wordings
- * outside section C ("vào năm 2024" in seed 002, "vào cuối năm 2022" in seed 001,
- * "hoàn thành trong năm 2023" in seeds 000/003, "Định kỳ" alone in seed 000), report
- * days missing from some months ("ngày 31 hàng tháng", "ngày 31 của tháng cuối quý"),
- * month ranges over the year end without years ("Tháng 11 - 1"), one-month ranges
- * ("Tháng 7-7"), "Theo đề xuất của" with nothing after it, periods that end before the
- * plan starts, "hằng tháng"/"hằng năm", spaces around "/" ("01 lần / quý").
+ * Decided after the first table: the seed wordings outside section C ("vào năm 2024",
+ * "vào cuối năm 2022", "hoàn thành trong năm 2023") read like the forms they contain;
+ * "Định kỳ" alone names no regime and is refused; a report day missing from a month
+ * ("ngày 31 hàng tháng") is that month's last day; "Tháng 7-7" is July; a range over the
+ * year end needs its years ("Tháng 11 - 1" runs backwards); "hằng" is "hàng".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +265,19 @@ static const struct row rows[] = {
 	/* Seed 002's own words; "chậm nhất vào" before "ngày … tháng 11" is read like
 	 * "chậm nhất vào" before the other report days (see the reply on ambiguities). */
 	{ "chậm nhất vào ngày 20 tháng 11", 2023, WHEN_DATED, "2023-01-01..2023-11-20", NULL },
+	{ "vào năm 2024", 2023, WHEN_DATED, "2024-01-01..2024-12-31", NULL },	/* seed 002 */
+	{ "vào cuối năm 2022", 2022, WHEN_DATED, "2022-01-01..2022-12-31", NULL },	/* seed 001 */
+	{ "hoàn thành trong năm 2023", 2023, WHEN_DATED, "2023-01-01..2023-12-31", NULL },
+	{ "Định kỳ", 2023, WHEN_ERROR, "", NULL },
+	{ "ngày 31 hàng tháng", 2023, WHEN_DATED, MONTHS_WHOLE(2023, 28), NULL },
+	{ "ngày 31 của tháng cuối quý", 2023, WHEN_DATED, "2023-01-01..2023-03-31 "
+	    "2023-04-01..2023-06-30 2023-07-01..2023-09-30 2023-10-01..2023-12-31", NULL },
+	{ "Tháng 7-7", 2018, WHEN_DATED, "2018-07-01..2018-07-31", NULL },
+	{ "Tháng 11 - 1", 2018, WHEN_ERROR, "", "backwards" },
+	{ "Theo đề xuất của", 2018, WHEN_ERROR, "", NULL },
+	{ "hằng tháng", 2018, WHEN_DATED, MONTHS_WHOLE(2018, 28), NULL },
+	{ "01 lần / quý", 2018, WHEN_DATED, "2018-01-01..2018-03-31 2018-04-01..2018-06-30 "
+	    "2018-07-01..2018-09-30 2018-10-01..2018-12-31", NULL },
 	{ "ngày 10 hàng tháng", 2018, WHEN_DATED, MONTHS_BY(2018, 10), NULL },
 	{ "ngày 10 hàng tháng", 2020, WHEN_DATED, MONTHS_BY(2020, 10), NULL },	/* leap year */
 	{ "NGÀY 10 HÀNG THÁNG", 2023, WHEN_DATED, MONTHS_BY(2023, 10), NULL },
