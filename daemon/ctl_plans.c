@@ -109,3 +109,214 @@ ctl_check(const struct config *c, int argc, char **argv)
 	diag_free(&d);
 	return errors ? EX_DATAERR : 0;
 }
+
+/* The organisation's units as the database knows them, for the importer to match. */
+struct known_units {
+	struct import_unit	*v;
+	size_t			 n;
+	char			**strings;	/* every string the units point into */
+	size_t			 nstrings;
+};
+
+static const char *
+keep(struct known_units *k, const unsigned char *s)
+{
+	if (s == NULL)
+		return NULL;
+	k->strings = xrealloc(k->strings, (k->nstrings + 1) * sizeof(char *));
+	return k->strings[k->nstrings++] = xstrdup((const char *)s);
+}
+
+static const char *const *
+keep_list(struct known_units *k, sqlite3 *db, const char *sql, sqlite3_int64 id, size_t *n)
+{
+	sqlite3_stmt *st = store_prepare(db, sql);
+	const char **v = NULL;
+
+	*n = 0;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		v = xrealloc(v, (*n + 1) * sizeof(char *));
+		v[(*n)++] = keep(k, sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	k->strings = xrealloc(k->strings, (k->nstrings + 1) * sizeof(char *));
+	k->strings[k->nstrings++] = (char *)v;	/* the array itself */
+	return v;
+}
+
+static void
+load_known_units(sqlite3 *db, const char *org, struct known_units *k)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT u.id, u.code, u.name, u.kind, p.code "
+	    "FROM unit u JOIN org o ON o.id = u.org_id LEFT JOIN unit p ON p.id = u.parent_id "
+	    "WHERE o.code = ? ORDER BY u.id");
+
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct import_unit *u;
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+
+		k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
+		u = &k->v[k->n++];
+		u->code = keep(k, sqlite3_column_text(st, 1));
+		u->name = keep(k, sqlite3_column_text(st, 2));
+		u->kind = keep(k, sqlite3_column_text(st, 3));
+		u->parent = keep(k, sqlite3_column_text(st, 4));
+		u->aliases = keep_list(k, db, "SELECT alias FROM unit_alias WHERE unit_id = ? "
+		    "ORDER BY rowid", id, &u->naliases);
+		u->emails = keep_list(k, db, "SELECT address FROM unit_email WHERE unit_id = ? "
+		    "ORDER BY rowid", id, &u->nemails);
+	}
+	sqlite3_finalize(st);
+}
+
+static void
+free_known_units(struct known_units *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nstrings; i++)
+		free(k->strings[i]);
+	free(k->strings);
+	free(k->v);
+}
+
+/* The organisation: --org, the plan's own if the database has it, else the plan code
+ * without its year ("van-quan-2019" → "van-quan"). Allocated. */
+static char *
+org_of(sqlite3 *db, const char *org, const char *plan)
+{
+	const char *dash = strrchr(plan, '-');
+	sqlite3_stmt *st;
+	char *found = NULL;
+
+	if (org != NULL)
+		return xstrdup(org);
+	if (db != NULL) {
+		st = store_prepare(db, "SELECT o.code FROM plan p JOIN org o ON o.id = p.org_id "
+		    "WHERE p.code = ?");
+		sqlite3_bind_text(st, 1, plan, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			found = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (found)
+			return found;
+	}
+	if (dash && dash != plan && strlen(dash + 1) == 4 && strspn(dash + 1, "0123456789") == 4)
+		return xasprintf("%.*s", (int)(dash - plan), plan);
+	return xstrdup(plan);
+}
+
+static char *
+org_name_of(sqlite3 *db, const char *org)
+{
+	sqlite3_stmt *st;
+	char *name = NULL;
+
+	if (db == NULL)
+		return NULL;
+	st = store_prepare(db, "SELECT name FROM org WHERE code = ?");
+	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		name = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return name;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	struct buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	buf_append(&b, "", 1);		/* a NUL after the data, not counted */
+	*len = b.len - 1;
+	return buf_steal(&b);
+}
+
+/* Write text to path through a temporary file, so a reader never sees half of it. */
+static int
+write_file(const char *path, const char *text, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int ok = f && fwrite(text, 1, len, f) == len;
+
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+	if (!ok) {
+		fprintf(stderr, "ntmctl: cannot write %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+int
+ctl_import_table(sqlite3 *db, int argc, char **argv)
+{
+	static const struct option opts[] = { { "plan", required_argument, NULL, 'p' },
+	    { "year", required_argument, NULL, 'y' }, { "org", required_argument, NULL, 'g' },
+	    { "org-name", required_argument, NULL, 'n' }, { "title", required_argument, NULL, 't' },
+	    { NULL, 0, NULL, 0 } };
+	const char *plan = NULL, *org = NULL, *org_name = NULL, *out = NULL;
+	struct import_opts o = { 0 };
+	struct known_units known = { 0 };
+	struct diag d = { 0 };
+	struct buf text = { 0 };
+	char *data, *org_code, *db_org_name;
+	size_t len;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+o:", opts, NULL)) != -1)
+		switch (ch) {
+		case 'p': plan = optarg; break;
+		case 'y': o.year = atoi(optarg); break;
+		case 'g': org = optarg; break;
+		case 'n': org_name = optarg; break;
+		case 't': o.title = optarg; break;
+		case 'o': out = optarg; break;
+		default: return EX_USAGE;
+		}
+	if (plan == NULL || o.year < 1900 || o.year > 2100 || optind != argc - 1) {
+		fprintf(stderr, "usage: ntmctl [-c FILE] import-table --plan CODE --year Y "
+		    "[--org CODE] [--org-name NAME] [--title TEXT] [-o FILE] TABLE\n");
+		return EX_USAGE;
+	}
+	if ((data = read_file(argv[optind], &len)) == NULL) {
+		fprintf(stderr, "%s: cannot read the file: %s\n", argv[optind], strerror(errno));
+		return EX_NOINPUT;
+	}
+	org_code = org_of(db, org, plan);
+	db_org_name = org_name_of(db, org_code);
+	if (db != NULL)
+		load_known_units(db, org_code, &known);
+	o.plan_code = plan;
+	o.org_code = org_code;
+	o.org_name = org_name ? org_name : db_org_name ? db_org_name : org_code;
+	o.units = known.v;
+	o.nunits = known.n;
+	rc = import_table(argv[optind], data, len, &o, &text, &d);
+	diag_print(&d, stderr);
+	if (rc == 0)
+		rc = out ? write_file(out, text.s, text.len) : fwrite(text.s, 1, text.len, stdout) ==
+		    text.len ? 0 : -1;
+	diag_free(&d);
+	buf_free(&text);
+	free_known_units(&known);
+	free(org_code);
+	free(db_org_name);
+	free(data);
+	return rc == 0 ? 0 : EX_DATAERR;
+}

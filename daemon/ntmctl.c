@@ -36,6 +36,7 @@ usage(void)
 	    "  overdue [--json]          open items past their deadline, oldest first\n"
 	    "  done ID [--note TEXT]     mark an item done\n"
 	    "  check [--catalogs PATTERN] [FILE...]  validate plans; what \"6 rõ\" finds missing\n"
+	    "  import-table --plan CODE --year Y [-o FILE] TABLE  a task table into a plan file\n"
 	    "  tasks --plan CODE [--json]        a plan's tasks and who does them\n"
 	    "  occurrences --plan CODE [--json]  a plan's dated items\n"
 	    "  when [--year Y] [--json] TEXT...   show how a time expression is read\n");
@@ -443,6 +444,17 @@ main(int argc, char **argv)
 		if (conf != NULL)
 			x.config = setup_config(conf);
 		rc = ctl_check(x.config, argc, argv);
+		config_free(x.config);
+		return rc;
+	}
+	if (!strcmp(argv[0], "import-table")) {
+		if (conf != NULL) {
+			x.config = setup_config(conf);
+			x.db = setup_database(x.config);
+		}
+		rc = ctl_import_table(x.db, argc, argv);
+		if (x.db)
+			store_close(x.db);
 		config_free(x.config);
 		return rc;
 	}
