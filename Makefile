@@ -53,6 +53,7 @@ test-deps: deps
 check: test-deps
 	$(MAKE) all $(BUILD)/unit-tests
 	BUILD=$(BUILD) tests/run
+	$(MAKE) fuzz-check
 
 # The whole suite again, built with AddressSanitizer and UBSan.
 check-sanitize:
@@ -74,5 +75,60 @@ install: all
 
 clean:
 	rm -rf $(BUILD) build-asan var
+
+# The table importer's benchmark (not part of check): bench/import-10k times the
+# import of a generated 10,000-row table against sqlite3 reading the same file.
+$(BUILD)/import-driver: bench/import-driver.c $(LIB_OBJ)
+	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ bench/import-driver.c $(LIB_OBJ) $(LDLIBS)
+
+bench: all $(BUILD)/import-driver
+	BUILD=$(BUILD) bench/import-10k
+
+# Fuzzing with libFuzzer: the parsers of what people type (time texts, task tables),
+# built by clang with ASan and UBSan in $(FUZZ_DIR), apart from the normal objects.
+# `fuzz` runs each target for 5 minutes; `fuzz-check`, which `check` runs, does a fixed
+# number of runs from the seed corpora tests/fuzz/corpus-*. A crash or leak fails both.
+FUZZ_CC     = clang
+FUZZ_DIR    = build-fuzz
+FUZZ_SAN    = address,undefined
+FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all -Idaemon $(shell pkg-config --cflags libutf8proc libconfig 2>/dev/null)
+FUZZ_LIBS   = $(shell pkg-config --libs libutf8proc libconfig 2>/dev/null) -lm
+FUZZ_OBJ    = $(patsubst %,$(FUZZ_DIR)/%.o,import when date text xalloc log diag plan catalog confutil)
+FUZZ_RUNS   = 20000
+FUZZ_SEED   = 1
+FUZZ_TIME   = 300
+FUZZ_ARGS   = -artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1
+
+$(FUZZ_DIR)/%.o: daemon/%.c $(wildcard daemon/*.h)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(BUILD)/fuzz-when $(BUILD)/fuzz-import: $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) $(FUZZ_LIBS)
+
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null || tests/install-debs clang
+
+fuzz: fuzz-deps
+	$(MAKE) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+	mkdir -p $(FUZZ_DIR)/corpus-when $(FUZZ_DIR)/corpus-import
+	$(BUILD)/fuzz-when $(FUZZ_ARGS) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/when.dict \
+	    $(FUZZ_DIR)/corpus-when tests/fuzz/corpus-when
+	$(BUILD)/fuzz-import $(FUZZ_ARGS) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/import.dict \
+	    $(FUZZ_DIR)/corpus-import tests/fuzz/corpus-import
+
+fuzz-check: fuzz-deps
+	$(MAKE) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+	rm -rf $(FUZZ_DIR)/check && mkdir -p $(FUZZ_DIR)/check/when $(FUZZ_DIR)/check/import
+	$(BUILD)/fuzz-when $(FUZZ_ARGS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
+	    -dict=tests/fuzz/when.dict $(FUZZ_DIR)/check/when tests/fuzz/corpus-when
+	$(BUILD)/fuzz-import $(FUZZ_ARGS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
+	    -dict=tests/fuzz/import.dict $(FUZZ_DIR)/check/import tests/fuzz/corpus-import
+
+clean-fuzz:
+	rm -rf $(FUZZ_DIR) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+
+.PHONY: bench fuzz-deps fuzz fuzz-check clean-fuzz
 
 .PHONY: all deps test-deps check check-sanitize demo install clean

@@ -232,6 +232,12 @@ dupn(const char *s, size_t n)
 	return p;
 }
 
+static const char *
+code_of(const struct ounit *u)
+{
+	return u->code ? u->code : "?";
+}
+
 static int
 valid_code(const char *s)
 {
@@ -269,12 +275,14 @@ q(struct ctx *x, const char *s)
 	char *out = x->qbuf[x->qi ^= 1], *w = out;
 	int n = 0;
 
-	for (; *s && n < QUOTE_MAX; s++) {
+	for (; *s && n < QUOTE_MAX && w - out < 4 * QUOTE_MAX; s++) {
 		*w++ = (unsigned char)*s < 0x20 ? ' ' : *s;
 		n += ((unsigned char)s[1] & 0xc0) != 0x80;
 	}
-	if (*s)
-		w += sprintf(w, "…");
+	if (*s) {
+		memcpy(w, "…", strlen("…"));
+		w += strlen("…");
+	}
 	*w = '\0';
 	return out;
 }
@@ -566,9 +574,9 @@ header_score(const struct record *rec)
 }
 
 /* Find the header row (after at most HEADER_SEARCH title rows), trying tab, comma and
- * semicolon as the delimiter; r is left after it. */
+ * semicolon as the delimiter; r is left after it, *first is the first title row. */
 static int
-find_header(struct reader *r, struct record *rec)
+find_header(struct reader *r, struct record *rec, int *first)
 {
 	static const char delims[] = "\t,;";
 	struct reader start = *r;
@@ -577,14 +585,15 @@ find_header(struct reader *r, struct record *rec)
 	for (i = 0; delims[i]; i++) {
 		*r = start;
 		r->delim = delims[i];
-		for (k = 0; k < HEADER_SEARCH; ) {
+		for (k = 0, *first = 0; k < HEADER_SEARCH; ) {
 			if ((rc = read_record(r, rec)) <= 0)
 				break;
 			if (record_blank(rec))
 				continue;
-			k++;
 			if (header_score(rec) >= 2)
-				return 0;
+				return k;
+			if (k++ == 0)
+				*first = rec->line;
 		}
 	}
 	*r = start;
@@ -767,16 +776,15 @@ continue_row(struct ctx *x, struct trow *t, const struct record *rec)
 	t->joined = rec->line;
 }
 
-/* Cells of rec that cannot be read: too long, or past the header. 0 if none. */
-static int
+/* Cells of rec that cannot be read: too long, or past the header. */
+static void
 bad_cells(struct ctx *x, const struct record *rec)
 {
 	size_t i;
-	int bad = 0;
 
 	if (rec->n > MAX_CELLS) {
 		err_at(x, rec->line, 0, "row has %zu cells, more than %d", rec->n, MAX_CELLS);
-		return -1;
+		return;
 	}
 	for (i = 0; i < rec->n; i++) {
 		const struct cell *c = &rec->c[i];
@@ -785,18 +793,16 @@ bad_cells(struct ctx *x, const struct record *rec)
 		if (c->too_long) {
 			err_at(x, c->line, c->col, "cell \"%s\" is longer than %d bytes", q(x, s),
 			    MAX_CELL);
-			bad = -1;
 		} else if (i >= x->nhead && !blank(s)) {
 			err_at(x, c->line, c->col, "row has %zu cells, the header %zu: \"%s\"",
 			    rec->n, x->nhead, q(x, s));
-			bad = -1;
-		} else if (x->head_role[i] == C_UNNAMED && !blank(s) && !x->unnamed_warned) {
+		} else if (i < x->nhead && x->head_role[i] == C_UNNAMED && !blank(s) &&
+		    !x->unnamed_warned) {
 			x->unnamed_warned = 1;
 			diag_warning(x->d, x->file, c->line, "column %zu has no header: its cells "
 			    "are not read (\"%s\")", i + 1, q(x, s));
 		}
 	}
-	return bad;
 }
 
 static void
@@ -841,9 +847,9 @@ read_rows(struct ctx *x, const char *data, size_t len)
 	struct record rec = { .n = 0 };
 	struct trow *last = NULL;
 	size_t sec = (size_t)-1, nrec = 0;
-	int after_header = 1, rc;
+	int after_header = 1, rc, skipped, first;
 
-	if (find_header(&r, &rec) < 0) {
+	if ((skipped = find_header(&r, &rec, &first)) < 0) {
 		r.delim = '\t';
 		while ((rc = read_record(&r, &rec)) > 0 && record_blank(&rec))
 			;
@@ -857,6 +863,9 @@ read_rows(struct ctx *x, const char *data, size_t len)
 		return;
 	}
 	read_header(x, &rec);
+	if (skipped > 0)
+		diag_warning(x->d, x->file, first, "%d row%s above the header row %s not read "
+		    "(a title?)", skipped, skipped > 1 ? "s" : "", skipped > 1 ? "are" : "is");
 	while (!x->stop && (rc = read_record(&r, &rec)) != 0) {
 		if (rc < 0) {
 			err_at(x, rec.line, rec.c[rec.n < MAX_CELLS ? rec.n : 0].col, "quoted cell "
@@ -991,7 +1000,8 @@ guess_kind(const char *name)
 		const char	*prefix, *kind;
 	} t[] = {
 		{ "các ", "group" }, { "thành viên ", "group" }, { "tv ", "group" },
-		{ "văn phòng ", "office" }, { "phòng ", "department" },
+		{ "văn phòng ", "office" }, { "vpđp", "office" }, { "vpdp", "office" },
+		{ "phòng ", "department" },
 		{ "ubnd xã ", "commune" }, { "ủy ban nhân dân xã ", "commune" },
 		{ "uỷ ban nhân dân xã ", "commune" }, { "xã ", "commune" },
 		{ "ban ", "board" }, { "bcđ", "board" }, { "bcd", "board" }, { "bql", "board" },
@@ -1047,6 +1057,8 @@ add_new_unit(struct ctx *x, const char *text, const char *strict, const char *lo
 	map_set(&x->codes, u->code, k);
 	map_name(&x->strict, strict, k);
 	map_name(&x->loose, loose, k);
+	map_name(&x->strict, u->code, k);	/* a code folds to itself */
+	map_name(&x->loose, u->code, k);
 	x->nnew++;
 	diag_warning(x->d, x->file, f->line, "new unit \"%s\" (no address)", q(x, text));
 	return k;
@@ -1076,7 +1088,7 @@ who(struct ctx *x, const char *key, int tight)
 			}
 		}
 		if (hit)
-			buf_printf(&b, "%s\"%s\"", b.len ? " and " : "", u->code ? u->code : "?");
+			buf_printf(&b, "%s\"%s\"", b.len ? " and " : "", q(x, code_of(u)));
 	}
 	return buf_steal(&b);
 }
@@ -1260,6 +1272,7 @@ check_known(struct ctx *x, const struct ounit *u)
 {
 	const struct import_unit *k = &x->o->units[u->known];
 	const char *code = k->code ? k->code : "?";
+	char *parent;
 	size_t i;
 
 	if (u->bad)
@@ -1275,10 +1288,13 @@ check_known(struct ctx *x, const struct ounit *u)
 		if (u->emails[i] && (strchr(u->emails[i], '@') == NULL ||
 		    strpbrk(u->emails[i], " <>,;\"\r\n")))
 			err_at(x, 0, 0, "unit \"%s\": \"%s\" is not an email address", q(x, code),
-			    u->emails[i]);
-	if (u->up < -1)
-		err_at(x, 0, 0, "unit \"%s\": parent \"%s\" is %s", q(x, code), k->parent,
+			    q(x, u->emails[i]));
+	if (u->up < -1) {
+		parent = xstrdup(q(x, k->parent));
+		err_at(x, 0, 0, "unit \"%s\": parent \"%s\" is %s", q(x, code), parent,
 		    u->up == AMBIGUOUS ? "more than one unit" : "not a unit of the organisation");
+		free(parent);
+	}
 }
 
 /* No two units of the plan may answer to the same name, as plan_load() checks. */
@@ -1304,7 +1320,7 @@ check_names(struct ctx *x)
 				continue;
 			if ((other = map_get(&m, f)) >= 0 && other != (long)i)
 				err_at(x, 0, 0, "units \"%s\" and \"%s\" are both called \"%s\"",
-				    x->units[other].code, u->code, n);
+				    code_of(&x->units[other]), code_of(u), q(x, n));
 			else
 				map_set(&m, f, (long)i);
 			free(f);
