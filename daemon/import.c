@@ -134,9 +134,9 @@ struct ctx {
 	size_t			  nhead;
 	int			  head_line, unnamed_warned;
 	struct trow		 *rows;
-	size_t			  nrows;
+	size_t			  nrows, caprows;
 	struct ounit		 *units;
-	size_t			  nunits, nknown, nnew;
+	size_t			  nunits, capunits, nknown, nnew;
 	struct map		  strict, loose, first, codes, ids;
 	int			  max_run;
 };
@@ -232,6 +232,17 @@ dupn(const char *s, size_t n)
 	return p;
 }
 
+/* UTF-8 without control characters: what the plan file holds without \x escapes. */
+static int
+plain_text(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p && (unsigned char)*p >= 0x20; p++)
+		;
+	return *p == '\0' && text_valid_utf8(s);
+}
+
 static const char *
 code_of(const struct ounit *u)
 {
@@ -249,10 +260,11 @@ valid_code(const char *s)
 	return 1;
 }
 
+/* White space in a cell; \v is Word's manual line break, \f a page break. */
 static int
 is_space(const char *s)
 {
-	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\v' || *s == '\f')
 		return 1;
 	return !strncmp(s, "\xc2\xa0", 2) ? 2 : 0;
 }
@@ -315,8 +327,8 @@ err_at(struct ctx *x, int line, int col, const char *fmt, ...)
 
 /* ---- pass 1: the bytes ---- */
 
-/* Every byte sequence that is not UTF-8, and every control character but tab and line
- * ends, reported with its line and column. */
+/* Every byte sequence that is not UTF-8, and every control character but white space,
+ * reported with its line and column. */
 static void
 check_bytes(struct ctx *x, const char *p, const char *end)
 {
@@ -331,7 +343,7 @@ check_bytes(struct ctx *x, const char *p, const char *end)
 			line++, col = 1;
 			continue;
 		}
-		if (c < 0x20 && c != '\t')
+		if (c < 0x20 && c != '\t' && c != '\v' && c != '\f')
 			err_at(x, line, col, "control character U+%04X (is this a text file?)", c);
 		if ((n = text_utf8_charlen(p, (size_t)(end - p))) == 0) {
 			err_at(x, line, col, "invalid UTF-8 (byte 0x%02X); save the table as "
@@ -501,7 +513,9 @@ record_blank(const struct record *rec)
 	return 1;
 }
 
-/* Trimmed, each line end (with the spaces about it) one space, NFC; allocated. */
+/* Trimmed, each line break (with the spaces about it) one space, each tab a space, NFC;
+ * allocated. Without tabs the plan file needs no escape that a combining mark after it
+ * could compose with ("\\t" + U+0323 would read as "\\ṭ" in NFC). */
 static char *
 clean(const char *s)
 {
@@ -513,7 +527,7 @@ clean(const char *s)
 		s += n;
 	buf_puts(&b, "");
 	while (*s) {
-		if (*s == '\n' || *s == '\r') {
+		if (*s == '\n' || *s == '\r' || *s == '\v' || *s == '\f') {
 			while (b.len > 0 && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\t'))
 				b.len--;
 			while ((n = is_space(s)) > 0)
@@ -521,7 +535,8 @@ clean(const char *s)
 			buf_append(&b, " ", 1);
 			continue;
 		}
-		buf_append(&b, s++, 1);
+		buf_append(&b, *s == '\t' ? " " : s, 1);
+		s++;
 	}
 	for (;;) {
 		if (b.len > 0 && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\t'))
@@ -541,11 +556,17 @@ clean(const char *s)
 static enum col
 header_col(const char *cell)
 {
-	char *f, *paren;
+	char *f, *paren, one[81];
 	enum col c = C_NONE;
 	size_t i, n;
 
-	if (strlen(cell) > 80 || (f = text_fold_ascii(cell)) == NULL)
+	if (strlen(cell) > 80)
+		return C_NONE;
+	strcpy(one, cell);
+	for (paren = one; *paren; paren++)
+		if (*paren == '\v' || *paren == '\f')
+			*paren = ' ';
+	if ((f = text_fold_ascii(one)) == NULL)
 		return C_NONE;
 	if ((paren = strchr(f, '(')) != NULL)
 		*paren = '\0';
@@ -730,8 +751,10 @@ new_row(struct ctx *x, const struct record *rec)
 	struct trow *t;
 	int c;
 
-	if ((x->nrows & (x->nrows - 1)) == 0 || x->nrows == 0)
-		x->rows = xrealloc(x->rows, (x->nrows ? x->nrows * 2 : 16) * sizeof(*x->rows));
+	if (x->nrows == x->caprows) {
+		x->caprows = x->caprows ? x->caprows * 2 : 64;
+		x->rows = xrealloc(x->rows, x->caprows * sizeof(*x->rows));
+	}
 	t = &x->rows[x->nrows++];
 	memset(t, 0, sizeof(*t));
 	t->line = rec->line;
@@ -898,8 +921,10 @@ new_unit(struct ctx *x)
 {
 	struct ounit *u;
 
-	if (x->nunits == 0 || (x->nunits & (x->nunits - 1)) == 0)
-		x->units = xrealloc(x->units, (x->nunits ? x->nunits * 2 : 16) * sizeof(*u));
+	if (x->nunits == x->capunits) {
+		x->capunits = x->capunits ? x->capunits * 2 : 16;
+		x->units = xrealloc(x->units, x->capunits * sizeof(*u));
+	}
 	u = &x->units[x->nunits++];
 	memset(u, 0, sizeof(*u));
 	u->known = -1;
@@ -914,13 +939,13 @@ push(char ***v, size_t *n, char *s)
 	(*v)[(*n)++] = s;
 }
 
-/* NFC copy of s; NULL (and *bad set) if s is not UTF-8. */
+/* NFC copy of s; NULL (and *bad set) if s is not UTF-8 or holds a control character. */
 static char *
 nfc(const char *s, int *bad)
 {
 	if (s == NULL)
 		return NULL;
-	if (!text_valid_utf8(s)) {
+	if (!plain_text(s)) {
 		*bad = 1;
 		return NULL;
 	}
@@ -1144,6 +1169,19 @@ struct piece {
 };
 
 static size_t
+trim_end(const char *s, size_t a, size_t b)
+{
+	for (;;) {
+		if (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+			b--;
+		else if (b > a + 1 && !memcmp(s + b - 2, "\xc2\xa0", 2))
+			b -= 2;
+		else
+			return b;
+	}
+}
+
+static size_t
 split(const char *s, struct piece **out)
 {
 	struct piece *v = NULL;
@@ -1156,12 +1194,13 @@ split(const char *s, struct piece **out)
 		b = i;
 		while (a < b && (sp = is_space(s + a)) > 0)
 			a += (size_t)sp;
-		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-			b--;
+		b = trim_end(s, a, b);
 		v = xrealloc(v, (n + 1) * sizeof(*v));
 		v[n] = (struct piece){ a, b, s[i], 0, NULL, NULL };
-		if (b > a + 1 && s[b - 1] == '.')
-			v[n].end--, v[n].dot = 1;
+		if (b > a + 1 && s[b - 1] == '.') {
+			v[n].end = trim_end(s, a, b - 1);
+			v[n].dot = 1;
+		}
 		n++;
 		if (s[i] == '\0')
 			break;
@@ -1276,7 +1315,8 @@ check_known(struct ctx *x, const struct ounit *u)
 	size_t i;
 
 	if (u->bad)
-		err_at(x, 0, 0, "unit \"%s\": a name, alias or address is not UTF-8", q(x, code));
+		err_at(x, 0, 0, "unit \"%s\": a name, alias or address is not UTF-8 "
+		    "text (or holds a control character)", q(x, code));
 	if (!valid_code(u->code))
 		err_at(x, 0, 0, "unit code \"%s\" may hold only a-z, 0-9 and '-'", q(x, code));
 	if (u->name == NULL || *u->name == '\0')
@@ -1427,9 +1467,9 @@ check_opts(struct ctx *x)
 	if (!valid_code(o->org_code))
 		err_at(x, 0, 0, "organisation code \"%s\" may hold only a-z, 0-9 and '-'",
 		    o->org_code ? q(x, o->org_code) : "");
-	if (o->org_name == NULL || *o->org_name == '\0' || !text_valid_utf8(o->org_name))
-		err_at(x, 0, 0, "the organisation needs a name (UTF-8)");
-	if (o->title && (*o->title == '\0' || !text_valid_utf8(o->title)))
+	if (o->org_name == NULL || *o->org_name == '\0' || !plain_text(o->org_name))
+		err_at(x, 0, 0, "the organisation needs a name (UTF-8 text)");
+	if (o->title && (*o->title == '\0' || !plain_text(o->title)))
 		err_at(x, 0, 0, "the plan title must be UTF-8 text");
 	if (o->year < 1900 || o->year > 2100)
 		err_at(x, 0, 0, "year %d is not a year 1900–2100", o->year);

@@ -62,7 +62,7 @@ assert_eq "$(json "$T/occ.json" "[o['due'] for o in j if o['task'] == '$meeting'
     "['2023-03-31', '2023-06-30', '2023-09-30', '2023-12-31']" "a meeting each quarter"
 assert_eq "$(json "$T/occ.json" "len(set(o['uid'] for o in j)) == len(j)")" True "unique UIDs"
 
-say "commune targets: seed 003's 6.2 by \"năm 2024\", 17.1 \"trước năm 2024\", with reasons"
+say "commune targets: seed 004's Vân Mộng by 30/11/2018, Văn An by the end of Q1 2018; seed 003's 6.2 by \"năm 2024\", 17.1 \"trước năm 2024\", with reasons"
 ctl tasks --plan van-quan-2018 --json >"$T/vq.json"
 ctl tasks --plan cam-thanh-2023 --json >"$T/ct.json"
 ctl occurrences --plan cam-thanh-2023 --json >"$T/ct-occ.json"
@@ -71,6 +71,15 @@ for want in "6.2:2024-12-31" "17.1:2023-12-31" "12.2:2023-12-31"; do
 	id=$(json "$T/ct.json" "[t['id'] for t in j if t['id'].startswith('MT.') and t['title'].endswith(' $ref')][0]")
 	assert_eq "$(json "$T/ct-occ.json" "[o['due'] for o in j if o['task'] == '$id']")" "['$due']" "target $ref"
 done
+ctl occurrences --plan van-quan-2018 --json >"$T/vq-occ.json"
+for want in "Vân Mộng:2018-11-30" "Văn An:2018-03-31"; do
+	commune=${want%%:*} due=${want#*:}
+	id=$(json "$T/vq.json" "[t['id'] for t in j if t['id'].startswith('MT.') and '$commune' in t['title']][0]")
+	assert_eq "$(json "$T/vq-occ.json" "[o['due'] for o in j if o['task'] == '$id']")" "['$due']" "target of $commune"
+done
+assert_eq "$(sql "SELECT count(*) FROM target_criterion tc JOIN target t ON t.id = tc.target_id
+    JOIN unit u ON u.id = t.commune_id WHERE u.name = 'Xã Vân Mộng' AND t.by_text = 'chậm nhất 30/11/2018'")" 12 \
+    "Vân Mộng's 12 criteria"
 assert_eq "$(sql "SELECT t.reason IS NOT NULL AND t.proposal IS NOT NULL FROM target t JOIN target_criterion tc
     ON tc.target_id = t.id JOIN criterion c ON c.id = tc.criterion_id JOIN plan p ON p.id = t.plan_id
     WHERE p.code = 'cam-thanh-2023' AND c.ref = '17.1'")" 1 "17.1 keeps its reason and proposal"

@@ -75,8 +75,8 @@ setup(void)
 	ck_assert_msg(db != NULL, "store_open: %s", err);
 	sync_at(T_LOAD, &st);
 	ck_assert_int_eq(st.plans, 1);
-	ck_assert_int_eq(st.tasks, 27);
-	ck_assert_int_eq(st.occ_total, 21);
+	ck_assert_int_eq(st.tasks, 33);		/* 27 rows and 6 dated commune targets */
+	ck_assert_int_eq(st.occ_total, 27);
 	ck_assert_int_eq(st.occ_new, st.occ_total);
 	ck_assert_int_eq(st.occ_changed, 0);
 	ck_assert_int_eq(st.occ_cancelled, 0);
@@ -292,7 +292,7 @@ START_TEST(test_feed_stable)
 	ck_assert_int_eq(lm2, lm1);
 	free(t2);
 	sync_at(T_RELOAD, &st);
-	ck_assert_int_eq(st.occ_total, 21);
+	ck_assert_int_eq(st.occ_total, 27);
 	ck_assert_int_eq(st.occ_new, 0);
 	ck_assert_int_eq(st.occ_changed, 0);
 	ck_assert_int_eq(st.occ_cancelled, 0);

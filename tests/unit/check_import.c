@@ -160,7 +160,9 @@ check_van_quan(const char *text)
 	ck_assert_str_eq(p->code, "van-quan-2018");
 	ck_assert_str_eq(p->title, "Kế hoạch van-quan-2018");
 	/* Ids, titles and times as the coordinator transcribed them, row by row. */
-	ck_assert_int_eq(p->ntasks, hand->ntasks);
+	/* The hand transcription adds the commune targets as deadlines MT.1… after the table. */
+	ck_assert_int_eq(p->ntasks + 6, hand->ntasks);
+	ck_assert_str_eq(hand->tasks[p->ntasks].id, "MT.1");
 	for (i = 0; i < p->ntasks; i++) {
 		ck_assert_str_eq(p->tasks[i].id, hand->tasks[i].id);
 		ck_assert_str_eq(p->tasks[i].title, hand->tasks[i].title);
@@ -619,12 +621,46 @@ START_TEST(test_import_word_paste)
 	struct plan *p;
 
 	ck_assert_msg(out != NULL, "%s", diag_join(&d));
+	ck_assert_msg(diag_has(&d, "w.tsv", 1, "warning: 2 rows above the header row are not "
+	    "read"), "%s", diag_join(&d));
 	p = load(out);
 	ck_assert_int_eq(p->ntasks, 2);
 	ck_assert_str_eq(task(p, "I.1")->title, "\"Khu dân cư\" kiểu mẫu");
 	ck_assert_str_eq(task(p, "I.2")->title, "\"Một nửa");
 	ck_assert_str_eq(task(p, "I.2")->when_text, "Tháng 4");
 	plan_free(p);
+	free(out);
+	diag_free(&d);
+}
+END_TEST
+
+/* A tab in a cell is a space (so that no escape in the file sits before a combining
+ * mark), so are \v and \f; NBSP and a closing full stop are not part of a unit's name. */
+START_TEST(test_import_cell_spacing)
+{
+	static const char t[] = "TT,Nội dung công việc,Cơ quan thực hiện,Thời gian\n"
+	    "I,Phần,,\n"
+	    "1,\"Việc\t\xcc\xa3 một\",\"VPĐP\xc2\xa0, Phòng Mới .\",Tháng\t3\n"
+	    "2,Hai\vdòng,,Tháng \f4\n";
+	struct import_opts o = few_opts();
+	struct diag d = { 0 };
+	char *out = import("s.csv", t, sizeof(t) - 1, &o, &d), *nfc;
+	struct plan *p;
+
+	ck_assert_msg(out != NULL, "%s", diag_join(&d));
+	ck_assert_ptr_nonnull(nfc = text_nfc(out));
+	ck_assert_str_eq(nfc, out);
+	p = load(out);
+	ck_assert_str_eq(task(p, "I.1")->title, "Việc \xcc\xa3 một");
+	ck_assert_str_eq(task(p, "I.1")->when_text, "Tháng 3");
+	want_units(p, "I.1", ROLE_LEAD, "vpdp phong-moi");
+	ck_assert_str_eq(unit(p, "phong-moi")->name, "Phòng Mới");
+	ck_assert_str_eq(unit(p, "phong-moi")->kind, "department");
+	/* Word's manual line break and a form feed are white space too. */
+	ck_assert_str_eq(task(p, "I.2")->title, "Hai dòng");
+	ck_assert_str_eq(task(p, "I.2")->when_text, "Tháng 4");
+	plan_free(p);
+	free(nfc);
 	free(out);
 	diag_free(&d);
 }
@@ -654,6 +690,7 @@ import_suite(void)
 	tcase_add_test(units, test_import_unit_conflicts);
 	tcase_add_test(units, test_import_escapes);
 	tcase_add_test(units, test_import_word_paste);
+	tcase_add_test(units, test_import_cell_spacing);
 	suite_add_tcase(s, units);
 	return s;
 }
