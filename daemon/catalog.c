@@ -14,24 +14,20 @@
 
 static const char *levels[] = { "basic", "advanced", "model", NULL };
 
+/* A text setting that, when present, must not be empty. */
 static char *
 member(const char *file, const config_setting_t *g, const char *name, int required,
     struct diag *d)
 {
-	config_setting_t *s = config_setting_get_member(g, name);
-	const char *v;
+	char *v = confutil_text(file, g, name, required, d);
 
-	if (s == NULL) {
-		if (required)
-			diag_error(d, file, confutil_line(g), "missing \"%s\"", name);
+	if (v != NULL && *v == '\0') {
+		diag_error(d, file, confutil_line(config_setting_get_member(g, name)),
+		    "\"%s\" must not be empty", name);
+		free(v);
 		return NULL;
 	}
-	if ((v = config_setting_get_string(s)) == NULL || !text_valid_utf8(v) || !*v) {
-		diag_error(d, file, confutil_line(s), "\"%s\" must be a non-empty UTF-8 string",
-		    name);
-		return NULL;
-	}
-	return text_nfc(v);
+	return v;
 }
 
 /* "1" … "99" for a criterion, "17.6" for an indicator of criterion 17. */

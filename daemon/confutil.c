@@ -1,5 +1,6 @@
 /* What ntmd.conf and the plan files share in reading libconfig. */
 #include "confutil.h"
+#include "text.h"
 
 int
 confutil_read(config_t *cf, const char *path, struct diag *d)
@@ -19,4 +20,23 @@ int
 confutil_line(const config_setting_t *s)
 {
 	return s ? config_setting_source_line(s) : 0;
+}
+
+char *
+confutil_text(const char *file, const config_setting_t *g, const char *name, int required,
+    struct diag *d)
+{
+	config_setting_t *s = config_setting_get_member(g, name);
+	const char *v;
+
+	if (s == NULL) {
+		if (required)
+			diag_error(d, file, confutil_line(g), "missing \"%s\"", name);
+		return NULL;
+	}
+	if ((v = config_setting_get_string(s)) == NULL || !text_valid_utf8(v)) {
+		diag_error(d, file, confutil_line(s), "\"%s\" must be a UTF-8 string", name);
+		return NULL;
+	}
+	return text_nfc(v);
 }

@@ -11,4 +11,9 @@ int confutil_read(config_t *cf, const char *path, struct diag *d);
 /* The source line of a setting, 0 if unknown or s is NULL. */
 int confutil_line(const config_setting_t *s);
 
+/* The text setting `name` of group g in NFC (allocated); NULL if absent (an error when
+ * required) or not a UTF-8 string (an error). */
+char *confutil_text(const char *file, const config_setting_t *g, const char *name,
+    int required, struct diag *d);
+
 #endif

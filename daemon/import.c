@@ -16,6 +16,7 @@
 
 #include "date.h"
 #include "import.h"
+#include "plan.h"
 #include "text.h"
 #include "when.h"
 
@@ -35,9 +36,6 @@ enum col { C_TT, C_CONTENT, C_DIRECT, C_LEAD, C_SUPPORT, C_WHEN, NCOLS,
 
 static const char *col_names[NCOLS] = { "TT", "Nội dung công việc", "Chỉ đạo",
     "Cơ quan thực hiện", "Cơ quan phối hợp", "Thời gian" };
-static const char *role_keys[] = { "direct", "lead", "support" };
-static const char *unit_kinds[] = { "department", "commune", "board", "office",
-    "organisation", "group", NULL };
 
 /* Header names as text_fold_ascii() gives them. */
 static const struct {
@@ -107,7 +105,7 @@ struct trow {
 	size_t		 sec;		/* a task's section, an index into rows */
 	int		 line, joined;	/* joined: line of the last continuation, or 0 */
 	char		*id;
-	struct refs	 refs[3];
+	struct refs	 refs[NROLES];
 	char		*when;		/* empty: no time given */
 	int		 report;	/* "Báo cáo …" under the reporting regime */
 };
@@ -247,17 +245,6 @@ static const char *
 code_of(const struct ounit *u)
 {
 	return u->code ? u->code : "?";
-}
-
-static int
-valid_code(const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
 }
 
 /* White space in a cell; \v is Word's manual line break, \f a page break. */
@@ -1296,15 +1283,6 @@ use_unit(struct ctx *x, long k)
 	}
 }
 
-static int
-in_list(const char *s, const char **list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 /* What plan_load() would refuse in a known unit the plan names. */
 static void
 check_known(struct ctx *x, const struct ounit *u)
@@ -1317,16 +1295,15 @@ check_known(struct ctx *x, const struct ounit *u)
 	if (u->bad)
 		err_at(x, 0, 0, "unit \"%s\": a name, alias or address is not UTF-8 "
 		    "text (or holds a control character)", q(x, code));
-	if (!valid_code(u->code))
+	if (!plan_valid_code(u->code))
 		err_at(x, 0, 0, "unit code \"%s\" may hold only a-z, 0-9 and '-'", q(x, code));
 	if (u->name == NULL || *u->name == '\0')
 		err_at(x, 0, 0, "unit \"%s\" has no name", q(x, code));
-	if (u->kind == NULL || !in_list(u->kind, unit_kinds))
+	if (u->kind == NULL || !plan_valid_unit_kind(u->kind))
 		err_at(x, 0, 0, "unit \"%s\": kind \"%s\" is not one of department, commune, "
 		    "board, office, organisation, group", q(x, code), u->kind ? u->kind : "");
 	for (i = 0; i < u->nemails; i++)
-		if (u->emails[i] && (strchr(u->emails[i], '@') == NULL ||
-		    strpbrk(u->emails[i], " <>,;\"\r\n")))
+		if (u->emails[i] && !plan_valid_email(u->emails[i]))
 			err_at(x, 0, 0, "unit \"%s\": \"%s\" is not an email address", q(x, code),
 			    q(x, u->emails[i]));
 	if (u->up < -1) {
@@ -1461,10 +1438,10 @@ check_opts(struct ctx *x)
 {
 	const struct import_opts *o = x->o;
 
-	if (!valid_code(o->plan_code))
+	if (!plan_valid_code(o->plan_code))
 		err_at(x, 0, 0, "plan code \"%s\" may hold only a-z, 0-9 and '-'",
 		    o->plan_code ? q(x, o->plan_code) : "");
-	if (!valid_code(o->org_code))
+	if (!plan_valid_code(o->org_code))
 		err_at(x, 0, 0, "organisation code \"%s\" may hold only a-z, 0-9 and '-'",
 		    o->org_code ? q(x, o->org_code) : "");
 	if (o->org_name == NULL || *o->org_name == '\0' || !plain_text(o->org_name))
@@ -1627,10 +1604,10 @@ write_task(struct buf *b, const struct trow *t)
 	buf_puts(b, "        title   = ");
 	put_str(b, t->f[C_CONTENT].text);
 	buf_puts(b, ";\n");
-	for (r = 0; r < 3; r++) {
+	for (r = 0; r < NROLES; r++) {
 		char key[16];
 
-		snprintf(key, sizeof(key), "%-7s", role_keys[r]);
+		snprintf(key, sizeof(key), "%-7s", role_name((enum role)r));
 		put_list(b, "        ", key, t->refs[r].text, t->refs[r].n);
 	}
 	if (*t->f[C_WHEN].text) {

@@ -21,19 +21,7 @@ struct ctx {
 static char *
 get_string(struct ctx *x, const config_setting_t *g, const char *name, int required)
 {
-	config_setting_t *s = config_setting_get_member(g, name);
-	const char *v;
-
-	if (s == NULL) {
-		if (required)
-			diag_error(x->d, x->file, confutil_line(g), "missing \"%s\"", name);
-		return NULL;
-	}
-	if ((v = config_setting_get_string(s)) == NULL || !text_valid_utf8(v)) {
-		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be a UTF-8 string", name);
-		return NULL;
-	}
-	return text_nfc(v);
+	return confutil_text(x->file, g, name, required, x->d);
 }
 
 /* An optional array of strings; *n set to its length. */
@@ -66,10 +54,10 @@ get_strings(struct ctx *x, const config_setting_t *g, const char *name, size_t *
 	return v;
 }
 
-static int
-valid_code(const char *s)
+int
+plan_valid_code(const char *s)
 {
-	if (*s == '\0')
+	if (s == NULL || *s == '\0')
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
@@ -77,8 +65,8 @@ valid_code(const char *s)
 	return 1;
 }
 
-static int
-valid_email(const char *s)
+int
+plan_valid_email(const char *s)
 {
 	const char *at = strchr(s, '@');
 
@@ -94,6 +82,12 @@ in_list(const char *s, const char **list)
 	return 0;
 }
 
+int
+plan_valid_unit_kind(const char *kind)
+{
+	return in_list(kind, unit_kinds);
+}
+
 static void
 read_header(struct ctx *x, config_setting_t *root)
 {
@@ -105,7 +99,7 @@ read_header(struct ctx *x, config_setting_t *root)
 		return;
 	}
 	p->code = get_string(x, g, "code", 1);
-	if (p->code && !valid_code(p->code))
+	if (p->code && !plan_valid_code(p->code))
 		diag_error(x->d, x->file, confutil_line(g), "plan code \"%s\" may hold only a-z, "
 		    "0-9 and '-'", p->code);
 	org = config_setting_get_member(g, "org");
@@ -115,7 +109,7 @@ read_header(struct ctx *x, config_setting_t *root)
 	else {
 		p->org_code = get_string(x, org, "code", 1);
 		p->org_name = get_string(x, org, "name", 1);
-		if (p->org_code && !valid_code(p->org_code))
+		if (p->org_code && !plan_valid_code(p->org_code))
 			diag_error(x->d, x->file, confutil_line(org), "org code \"%s\" may hold only "
 			    "a-z, 0-9 and '-'", p->org_code);
 	}
@@ -156,41 +150,49 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 	u->emails = get_strings(x, g, "emails", &u->nemails);
 	if ((coord = config_setting_get_member(g, "coordinator")) != NULL)
 		u->coordinator = config_setting_get_bool(coord);
-	if (u->code && !valid_code(u->code))
+	if (u->code && !plan_valid_code(u->code))
 		diag_error(x->d, x->file, u->line, "unit code \"%s\" may hold only a-z, 0-9 "
 		    "and '-'", u->code);
-	if (u->kind && !in_list(u->kind, unit_kinds))
+	if (u->kind && !plan_valid_unit_kind(u->kind))
 		diag_error(x->d, x->file, u->line, "unit kind \"%s\" is not one of department, "
 		    "commune, board, office, organisation, group", u->kind);
 	for (i = 0; i < u->nemails; i++)
-		if (!valid_email(u->emails[i]))
+		if (!plan_valid_email(u->emails[i]))
 			diag_error(x->d, x->file, u->line, "\"%s\" is not an email address",
 			    u->emails[i]);
+}
+
+/* Whether key is how code, name or one of the aliases folds. */
+static int
+names_match(const char *code, const char *name, char **aliases, size_t naliases,
+    const char *key)
+{
+	size_t j;
+	char *f;
+	int match = 0;
+
+	for (j = 0; j < 2 + naliases && !match; j++) {
+		const char *n = j == 0 ? code : j == 1 ? name : aliases[j - 2];
+
+		if (n && (f = text_fold(n)) != NULL) {
+			match = !strcmp(f, key);
+			free(f);
+		}
+	}
+	return match;
 }
 
 /* Index of the unit that code, name or an alias of which folds to `key`; -1 if none. */
 static long
 find_unit(const struct plan *p, const char *key)
 {
-	size_t i, j;
-	long found = -1;
-	char *f;
+	size_t i;
 
-	for (i = 0; i < p->nunits && found < 0; i++) {
-		const struct plan_unit *u = &p->units[i];
-		const char *names[2] = { u->code, u->name };
-
-		for (j = 0; j < 2 + u->naliases && found < 0; j++) {
-			const char *n = j < 2 ? names[j] : u->aliases[j - 2];
-
-			if (n && (f = text_fold(n)) != NULL) {
-				if (!strcmp(f, key))
-					found = (long)i;
-				free(f);
-			}
-		}
-	}
-	return found;
+	for (i = 0; i < p->nunits; i++)
+		if (names_match(p->units[i].code, p->units[i].name, p->units[i].aliases,
+		    p->units[i].naliases, key))
+			return (long)i;
+	return -1;
 }
 
 static void
@@ -310,25 +312,13 @@ read_latest(struct ctx *x, config_setting_t *g, struct plan_task *t)
 static long
 find_person(const struct plan *p, const char *key)
 {
-	size_t i, j;
-	long found = -1;
-	char *f;
+	size_t i;
 
-	for (i = 0; i < p->npeople && found < 0; i++) {
-		const struct plan_person *u = &p->people[i];
-		const char *names[2] = { u->code, u->name };
-
-		for (j = 0; j < 2 + u->naliases && found < 0; j++) {
-			const char *n = j < 2 ? names[j] : u->aliases[j - 2];
-
-			if (n && (f = text_fold(n)) != NULL) {
-				if (!strcmp(f, key))
-					found = (long)i;
-				free(f);
-			}
-		}
-	}
-	return found;
+	for (i = 0; i < p->npeople; i++)
+		if (names_match(p->people[i].code, p->people[i].name, p->people[i].aliases,
+		    p->people[i].naliases, key))
+			return (long)i;
+	return -1;
 }
 
 /* "report_to": people or units, kept by their full names. */
@@ -475,11 +465,11 @@ read_people(struct ctx *x, config_setting_t *root)
 		e->emails = get_strings(x, g, "emails", &e->nemails);
 		u = read_unit_ref(x, g, "unit", e->name ? e->name : "person");
 		e->unit = u < 0 ? 0 : (size_t)u;
-		if (e->code && !valid_code(e->code))
+		if (e->code && !plan_valid_code(e->code))
 			diag_error(x->d, x->file, e->line, "person code \"%s\" may hold only a-z, "
 			    "0-9 and '-'", e->code);
 		for (j = 0; j < e->nemails; j++)
-			if (!valid_email(e->emails[j]))
+			if (!plan_valid_email(e->emails[j]))
 				diag_error(x->d, x->file, e->line, "\"%s\" is not an email address",
 				    e->emails[j]);
 		p->npeople++;

@@ -111,6 +111,11 @@ void plan_free(struct plan *p);
 int plan_check_catalogs(struct plan *p, const struct catalogs *cs, struct diag *d);
 /* The catalog a reference list uses: its own or the plan's (NULL if neither). */
 const char *plan_refs_catalog(const struct plan *p, const struct plan_refs *r);
+/* The rules plan_load() applies, for whoever writes plan files (the table importer):
+ * codes of a-z, 0-9 and '-'; complete addresses; one of the unit kinds. */
+int plan_valid_code(const char *s);
+int plan_valid_email(const char *s);
+int plan_valid_unit_kind(const char *kind);
 /* "direct", "lead", "support". */
 const char *role_name(enum role r);
 /* "deadline", "meeting", "report". */

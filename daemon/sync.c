@@ -56,21 +56,23 @@ write_org(struct writer *w, const struct plan *p)
 	return step_id(w, st);
 }
 
+/* Replace the rows of a one-to-many table ("unit_alias", "person_email") that belong
+ * to owner, whose key column is owner_col, by items in column col. */
 static void
-write_list(struct writer *w, const char *table, const char *col, sqlite3_int64 unit,
-    char **items, size_t n)
+write_list(struct writer *w, const char *table, const char *owner_col, const char *col,
+    sqlite3_int64 owner, char **items, size_t n)
 {
-	char *sql = xasprintf("DELETE FROM %s WHERE unit_id = ?", table);
+	char *sql = xasprintf("DELETE FROM %s WHERE %s = ?", table, owner_col);
 	sqlite3_stmt *st = store_prepare(w->db, sql);
 	size_t i;
 
 	free(sql);
-	sqlite3_bind_int64(st, 1, unit);
+	sqlite3_bind_int64(st, 1, owner);
 	step_id(w, st);
-	sql = xasprintf("INSERT OR IGNORE INTO %s(unit_id, %s) VALUES(?, ?)", table, col);
+	sql = xasprintf("INSERT OR IGNORE INTO %s(%s, %s) VALUES(?, ?)", table, owner_col, col);
 	for (i = 0; i < n; i++) {
 		st = store_prepare(w->db, sql);
-		sqlite3_bind_int64(st, 1, unit);
+		sqlite3_bind_int64(st, 1, owner);
 		sqlite3_bind_text(st, 2, items[i], -1, SQLITE_TRANSIENT);
 		step_id(w, st);
 	}
@@ -96,8 +98,8 @@ write_units(struct writer *w, const struct plan *p, sqlite3_int64 org, sqlite3_i
 		bind_texts(st, 2, v, 3);
 		sqlite3_bind_int(st, 5, u->coordinator);
 		ids[i] = step_id(w, st);
-		write_list(w, "unit_alias", "alias", ids[i], u->aliases, u->naliases);
-		write_list(w, "unit_email", "address", ids[i], u->emails, u->nemails);
+		write_list(w, "unit_alias", "unit_id", "alias", ids[i], u->aliases, u->naliases);
+		write_list(w, "unit_email", "unit_id", "address", ids[i], u->emails, u->nemails);
 	}
 	for (i = 0; i < p->nunits; i++) {
 		sqlite3_int64 parent = -1;
@@ -320,7 +322,7 @@ write_people(struct writer *w, const struct plan *p, sqlite3_int64 org,
 {
 	sqlite3_stmt *st;
 	sqlite3_int64 id;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < p->npeople; i++) {
 		const struct plan_person *e = &p->people[i];
@@ -333,16 +335,7 @@ write_people(struct writer *w, const struct plan *p, sqlite3_int64 org,
 		bind_texts(st, 2, (const char *[]){ e->code, e->name, e->title }, 3);
 		sqlite3_bind_int64(st, 5, unit_ids[e->unit]);
 		id = step_id(w, st);
-		st = store_prepare(w->db, "DELETE FROM person_email WHERE person_id = ?");
-		sqlite3_bind_int64(st, 1, id);
-		step_id(w, st);
-		for (j = 0; j < e->nemails; j++) {
-			st = store_prepare(w->db, "INSERT OR IGNORE INTO person_email(person_id, "
-			    "address) VALUES(?, ?)");
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_text(st, 2, e->emails[j], -1, SQLITE_STATIC);
-			step_id(w, st);
-		}
+		write_list(w, "person_email", "person_id", "address", id, e->emails, e->nemails);
 	}
 }
 
