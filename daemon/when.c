@@ -448,32 +448,39 @@ every(struct parser *p)
 	return fail(p, "expected tháng, quý or năm");
 }
 
-/* "01 lần/quý", "1 lần mỗi tháng", "mỗi quý 1 lần": once a period, the only count
- * that names its periods. */
 static int
-times_per(struct parser *p, int count_first)
+once(struct parser *p, int n)
 {
-	int n = 0, save;
-
-	if (count_first && (!accept_num(p, &n) || !accept(p, "lan")))
-		return fail(p, "expected \"N lần/quý\"");
-	if (count_first && !accept(p, "/") && !accept(p, "moi") && !accept(p, "trong"))
-		return fail(p, "expected \"/\" after \"lần\"");
-	save = p->pos;
-	if (!count_first) {
-		if (!accept(p, "thang") && !accept(p, "quy") && !accept(p, "nam"))
-			return fail(p, "expected tháng, quý or năm");
-		if (!accept_num(p, &n) || !accept(p, "lan"))
-			return fail(p, "expected \"mỗi quý N lần\"");
-		p->pos = save;
-	}
 	if (n != 1)
 		return fail(p, "%d times a period does not say when: name the months", n);
+	return 0;
+}
+
+/* "01 lần/quý", "1 lần mỗi tháng": once a period, the only count that names its
+ * periods. */
+static int
+times_per(struct parser *p)
+{
+	int n;
+
+	if (!accept_num(p, &n) || !accept(p, "lan"))
+		return fail(p, "expected \"N lần/quý\"");
+	if (!accept(p, "/") && !accept(p, "moi") && !accept(p, "trong"))
+		return fail(p, "expected \"/\" after \"lần\"");
+	return once(p, n) < 0 ? -1 : every(p);
+}
+
+/* "mỗi quý 1 lần": the same, the period first. */
+static int
+each_period(struct parser *p)
+{
+	int n;
+
 	if (every(p) < 0)
 		return -1;
-	if (!count_first)
-		p->pos += 2;
-	return 0;
+	if (!accept_num(p, &n) || !accept(p, "lan"))
+		return fail(p, "expected \"mỗi quý N lần\"");
+	return once(p, n);
 }
 
 /* "từ tháng 7 đến tháng 8", "từ ngày 1/3 đến ngày 15/3". */
@@ -544,9 +551,9 @@ dated(struct parser *p)
 	if (accept(p, "hang"))
 		return every(p);
 	if (accept(p, "it nhat"))
-		return times_per(p, 1);
+		return times_per(p);
 	if (accept(p, "moi"))
-		return times_per(p, 0);
+		return each_period(p);
 	if (accept(p, "tu"))
 		return from_to(p);
 	if (accept(p, "thang"))
@@ -555,7 +562,7 @@ dated(struct parser *p)
 	    (!strcmp(peek(p, 2)->word, "dau") || !strcmp(peek(p, 2)->word, "cuoi")))
 		return half_year(p);
 	if (peek(p, 0)->num >= 0 && !strcmp(next->word, "lan"))
-		return times_per(p, 1);
+		return times_per(p);
 	if (peek(p, 0)->num >= 0 || !strcmp(peek(p, 0)->word, "ngay"))
 		return day_forms(p);
 	return fail(p, "not a time expression this parser knows");
