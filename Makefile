@@ -6,7 +6,7 @@ PKGS      = libcurl libical sqlite3 libconfig libmicrohttpd libsystemd libutf8pr
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -DNTM_CATALOG_DIR=\"$(PREFIX)/share/ntmd/catalogs\" $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS   += -std=c11 -D_GNU_SOURCE -DNTM_CATALOG_DIR=\"$(PREFIX)/share/ntmd/catalogs\" -DNTM_HOLIDAY_DIR=\"$(PREFIX)/share/ntmd/holidays\" $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 ifdef SANITIZE
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -39,6 +39,9 @@ $(BUILD)/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -Idaemon $(shell pkg-config --cflags check) $(LDFLAGS) -o $@ \
 	    $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS) $(shell pkg-config --libs check)
 
+$(BUILD)/lunar-dump: tests/tools/lunar-dump.c $(LIB_OBJ)
+	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD):
 	mkdir -p $@
 
@@ -51,7 +54,7 @@ test-deps: deps
 	@[ -d tests/node_modules/ical.js ] || npm ci --prefix tests --no-audit --no-fund
 
 check: test-deps
-	$(MAKE) all $(BUILD)/unit-tests
+	$(MAKE) all $(BUILD)/unit-tests $(BUILD)/lunar-dump
 	BUILD=$(BUILD) tests/run
 	$(MAKE) fuzz-check
 
@@ -66,11 +69,12 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	    $(DESTDIR)$(PREFIX)/share/ntmd/calendars $(DESTDIR)$(PREFIX)/share/ntmd/catalogs \
-	    $(DESTDIR)$(PREFIX)/share/doc/ntmd
+	    $(DESTDIR)$(PREFIX)/share/ntmd/holidays $(DESTDIR)$(PREFIX)/share/doc/ntmd
 	install -m 755 $(BUILD)/ntmd $(BUILD)/ntmctl $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 systemd/ntmd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
 	install -m 644 calendars/*.conf $(DESTDIR)$(PREFIX)/share/ntmd/calendars/
 	install -m 644 config/catalogs/*.conf $(DESTDIR)$(PREFIX)/share/ntmd/catalogs/
+	install -m 644 config/holidays/*.conf $(DESTDIR)$(PREFIX)/share/ntmd/holidays/
 	install -m 644 config/ntmd.conf README.md $(DESTDIR)$(PREFIX)/share/doc/ntmd/
 
 clean:

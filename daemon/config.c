@@ -77,16 +77,27 @@ check_patterns(struct ctx *x, config_setting_t *root, const char *key, int requi
 	}
 }
 
+/* Optional patterns whose default is what make install put under the prefix. */
+static void
+installed_patterns(struct ctx *x, config_setting_t *root, const char *key,
+    const char *installed, char ***out, size_t *n, int *is_default)
+{
+	check_patterns(x, root, key, 0, out, n);
+	if (config_setting_get_member(root, key) == NULL) {
+		*out = xcalloc(2, sizeof(char *));
+		(*out)[(*n)++] = xstrdup(installed);
+		*is_default = 1;
+	}
+}
+
 static void
 check_calendars(struct ctx *x, config_setting_t *root)
 {
 	check_patterns(x, root, "calendars", 1, &x->c->calendars, &x->c->ncalendars);
-	check_patterns(x, root, "catalogs", 0, &x->c->catalogs, &x->c->ncatalogs);
-	if (config_setting_get_member(root, "catalogs") == NULL) {
-		x->c->catalogs = xcalloc(2, sizeof(char *));
-		x->c->catalogs[x->c->ncatalogs++] = xstrdup(NTM_CATALOG_DIR "/*.conf");
-		x->c->catalogs_default = 1;
-	}
+	installed_patterns(x, root, "catalogs", NTM_CATALOG_DIR "/*.conf", &x->c->catalogs,
+	    &x->c->ncatalogs, &x->c->catalogs_default);
+	installed_patterns(x, root, "holidays", NTM_HOLIDAY_DIR "/*.conf", &x->c->holidays,
+	    &x->c->nholidays, &x->c->holidays_default);
 }
 
 static void
@@ -290,6 +301,7 @@ config_free(struct config *c)
 		return;
 	config_free_files(c->calendars, c->ncalendars);
 	config_free_files(c->catalogs, c->ncatalogs);
+	config_free_files(c->holidays, c->nholidays);
 	free(c->path);
 	free(c->database);
 	free(c->timezone);
@@ -339,18 +351,35 @@ config_calendar_files(const struct config *c, size_t *n, struct diag *d)
 	return config_glob(c->calendars, c->ncalendars, "calendars", c->path, n, d);
 }
 
-char **
-config_catalog_files(const struct config *c, size_t *n, struct diag *d)
+/* Files matched by patterns; the default matching nothing is not an error (not
+ * installed: plans that name a criteria set will say so, and the law alone gives the
+ * holidays). */
+static char **
+installed_files(const struct config *c, char **patterns, size_t npatterns, int is_default,
+    const char *key, size_t *n, struct diag *d)
 {
 	struct diag quiet = { 0 };
 	char **files;
 
-	if (!c->catalogs_default)
-		return config_glob(c->catalogs, c->ncatalogs, "catalogs", c->path, n, d);
-	/* Not installed is not an error: plans that name a set will say so. */
-	files = config_glob(c->catalogs, c->ncatalogs, "catalogs", c->path, n, &quiet);
+	if (!is_default)
+		return config_glob(patterns, npatterns, key, c->path, n, d);
+	files = config_glob(patterns, npatterns, key, c->path, n, &quiet);
 	diag_free(&quiet);
 	return files;
+}
+
+char **
+config_catalog_files(const struct config *c, size_t *n, struct diag *d)
+{
+	return installed_files(c, c->catalogs, c->ncatalogs, c->catalogs_default, "catalogs",
+	    n, d);
+}
+
+char **
+config_holiday_files(const struct config *c, size_t *n, struct diag *d)
+{
+	return installed_files(c, c->holidays, c->nholidays, c->holidays_default, "holidays",
+	    n, d);
 }
 
 void

@@ -9,6 +9,10 @@
 #ifndef NTM_CATALOG_DIR
 #define NTM_CATALOG_DIR "/usr/local/share/ntmd/catalogs"
 #endif
+/* Where the holiday announcements are installed, one file a year. */
+#ifndef NTM_HOLIDAY_DIR
+#define NTM_HOLIDAY_DIR "/usr/local/share/ntmd/holidays"
+#endif
 
 enum starttls { STARTTLS_REQUIRED, STARTTLS_OPTIONAL, STARTTLS_NEVER };
 
@@ -21,6 +25,9 @@ struct config {
 	char		**catalogs;		/* criteria sets: paths or patterns */
 	size_t		  ncatalogs;
 	int		  catalogs_default;	/* not configured: the installed ones */
+	char		**holidays;		/* holiday announcements: paths or patterns */
+	size_t		  nholidays;
+	int		  holidays_default;
 	char		 *timezone;
 	char		 *http_host;		/* http.listen split into host and port */
 	int		  http_port;
@@ -46,6 +53,8 @@ char **config_catalog_files(const struct config *c, size_t *n, struct diag *d);
 char **config_glob(char *const *patterns, size_t npatterns, const char *what,
     const char *path, size_t *n, struct diag *d);
 void config_free_files(char **files, size_t n);
+/* The same for the holiday announcements. */
+char **config_holiday_files(const struct config *c, size_t *n, struct diag *d);
 /* The address part of smtp_from ("ntm@vanquan.example"); allocated. */
 char *config_from_address(const struct config *c);
 

@@ -12,6 +12,7 @@
 #include "date.h"
 #include "feed.h"
 #include "log.h"
+#include "state.h"
 #include "store.h"
 #include "text.h"
 #include "xalloc.h"
@@ -19,14 +20,15 @@
 enum col {
 	C_ID, C_UID, C_START, C_DUE, C_TENTATIVE, C_STATUS, C_DONE_AT, C_NOTE, C_SEQUENCE,
 	C_CHANGED, C_REF, C_SECTION, C_TITLE, C_KIND, C_WHEN, C_PLAN_NUMBER, C_PLAN_TITLE,
-	C_DIRECT, C_LEAD, C_SUPPORT
+	C_DIRECT, C_LEAD, C_SUPPORT, C_DAY, C_LATEST, C_DUE_ORIGINAL, C_DAY_OFF, C_SHOWN_STATE
 };
 
 static const char *select_items =
 	"SELECT o.id, o.uid, o.start, o.due, o.tentative, o.status, o.done_at, o.note, "
 	"o.sequence, o.changed_at, t.ref, t.section, t.title, t.kind, t.when_text, "
 	"p.number, p.title, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("lead") ", "
-	STORE_ROLE_NAMES("support") " FROM occurrence o JOIN task t ON t.id = o.task_id "
+	STORE_ROLE_NAMES("support") ", o.day, o.latest, o.due_original, o.day_off, "
+	"o.shown_state FROM occurrence o JOIN task t ON t.id = o.task_id "
 	"JOIN plan p ON p.id = t.plan_id WHERE ";
 
 static const char *by_unit = "o.id IN (SELECT o2.id FROM occurrence o2 JOIN task_unit tu "
@@ -74,19 +76,30 @@ vtimezone(time_t now)
 	return tz;
 }
 
+static const char *
+status_prefix(sqlite3_stmt *st)
+{
+	const char *status = col_text(st, C_STATUS), *shown = col_text(st, C_SHOWN_STATE);
+
+	if (!strcmp(status, "done"))
+		return "[Đã hoàn thành] ";
+	if (!strcmp(status, "waived"))
+		return "[Miễn thực hiện] ";
+	if (!strcmp(status, "cancelled"))
+		return "[Đã hủy] ";
+	if (!strcmp(shown, "late"))
+		return "[Chậm] ";
+	if (!strcmp(shown, "overdue"))
+		return "[Quá hạn] ";
+	return "";
+}
+
 static char *
 summary(sqlite3_stmt *st, ntm_date start)
 {
-	const char *status = col_text(st, C_STATUS), *title = col_text(st, C_TITLE);
-	const char *prefix = "";
+	const char *prefix = status_prefix(st), *title = col_text(st, C_TITLE);
 	int y, m, d;
 
-	if (!strcmp(status, "done"))
-		prefix = "[Đã hoàn thành] ";
-	else if (!strcmp(status, "waived"))
-		prefix = "[Miễn thực hiện] ";
-	else if (!strcmp(status, "cancelled"))
-		prefix = "[Đã hủy] ";
 	if (sqlite3_column_int(st, C_TENTATIVE)) {
 		date_to_ymd(start, &y, &m, &d);
 		return xasprintf("%s%s (dự kiến tháng %d/%d)", prefix, title, m, y);
@@ -96,12 +109,35 @@ summary(sqlite3_stmt *st, ntm_date start)
 	return xasprintf("%sHạn: %s", prefix, title);
 }
 
+/* The deadline, and why it is not the day the plan wrote when the rule moved it. */
+static void
+describe_deadline(struct buf *b, sqlite3_stmt *st, ntm_date start, ntm_date due)
+{
+	char s[11], d[11], o[11];
+	ntm_date original, latest;
+
+	date_vn(start, s);
+	date_vn(due, d);
+	buf_printf(b, "Thời hạn: từ %s đến hết %s, %s", s, date_weekday_vn(due), d);
+	if (date_parse_iso(col_text(st, C_DUE_ORIGINAL), &original) == 0) {
+		date_vn(original, o);
+		buf_printf(b, " (kế hoạch ghi %s, là ngày nghỉ; theo khoản 5 Điều 148 Bộ luật "
+		    "Dân sự 2015 hạn chuyển %s)", o, original < due ?
+		    "sang ngày làm việc tiếp theo" : "về ngày làm việc liền trước");
+	}
+	buf_puts(b, "\n");
+	if (date_parse_iso(col_text(st, C_LATEST), &latest) == 0 && latest > due) {
+		date_vn(latest, d);
+		buf_printf(b, "Chậm nhất: hết %s, %s\n", date_weekday_vn(latest), d);
+	}
+}
+
 static char *
 description(sqlite3_stmt *st, ntm_date start, ntm_date due)
 {
 	struct buf b = { 0 };
 	char s[11], d[11];
-	const char *status = col_text(st, C_STATUS);
+	const char *status = col_text(st, C_STATUS), *shown = col_text(st, C_SHOWN_STATE);
 
 	date_vn(start, s);
 	date_vn(due, d);
@@ -111,8 +147,13 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due)
 	if (sqlite3_column_int(st, C_TENTATIVE))
 		buf_printf(&b, "Trong khoảng %s - %s; ngày họp chưa được ấn định, lịch sẽ được "
 		    "cập nhật khi có ngày chính thức.\n", s, d);
-	else
-		buf_printf(&b, "Thời hạn: từ %s đến hết %s, %s\n", s, date_weekday_vn(due), d);
+	else if (!strcmp(col_text(st, C_KIND), "meeting")) {
+		buf_printf(&b, "Ngày họp: %s, %s\n", date_weekday_vn(start), s);
+		if (*col_text(st, C_DAY_OFF))
+			buf_printf(&b, "Lưu ý: ngày %s là ngày nghỉ (%s).\n", s,
+			    col_text(st, C_DAY_OFF));
+	} else
+		describe_deadline(&b, st, start, due);
 	buf_printf(&b, "Chỉ đạo: %s\n", col_text(st, C_DIRECT));
 	buf_printf(&b, "Thực hiện: %s\n", col_text(st, C_LEAD));
 	if (*col_text(st, C_SUPPORT))
@@ -125,6 +166,12 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due)
 		buf_puts(&b, "\n");
 	} else if (!strcmp(status, "cancelled"))
 		buf_puts(&b, "Trạng thái: đã hủy (không còn trong kế hoạch)\n");
+	else if (!strcmp(status, "waived"))
+		buf_puts(&b, "Trạng thái: miễn thực hiện\n");
+	else if (!strcmp(shown, "late"))
+		buf_puts(&b, "Trạng thái: chậm - đã quá hạn, chưa quá thời hạn chậm nhất\n");
+	else if (!strcmp(shown, "overdue"))
+		buf_puts(&b, "Trạng thái: quá hạn, chưa hoàn thành\n");
 	else
 		buf_puts(&b, "Trạng thái: chưa hoàn thành\n");
 	buf_printf(&b, "Mã công việc: %lld", (long long)sqlite3_column_int64(st, C_ID));
@@ -143,7 +190,8 @@ vevent(sqlite3_stmt *st, const char *organizer)
 
 	date_parse_iso(col_text(st, C_START), &start);
 	date_parse_iso(col_text(st, C_DUE), &due);
-	day = sqlite3_column_int(st, C_TENTATIVE) ? date_next_weekday(start) : due;
+	if (date_parse_iso(col_text(st, C_DAY), &day) < 0)
+		day = due;
 	sum = summary(st, start);
 	desc = description(st, start, due);
 	icalcomponent_add_property(ev, icalproperty_new_uid(col_text(st, C_UID)));
@@ -233,6 +281,7 @@ feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified)
 	char *text;
 
 	free(sql);
+	state_refresh(db, q->now);
 	icalerror_set_errors_are_fatal(0);
 	cal = vcalendar(db, q);
 	if (q->unit_id > 0) {

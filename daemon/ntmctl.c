@@ -6,6 +6,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "ctl_calendar.h"
 #include "ctl_plans.h"
 #include "date.h"
 #include "feed.h"
@@ -39,7 +40,8 @@ usage(void)
 	    "  import-table --plan CODE --year Y [-o FILE] TABLE  a task table into a plan file\n"
 	    "  tasks --plan CODE [--json]        a plan's tasks and who does them\n"
 	    "  occurrences --plan CODE [--json]  a plan's dated items\n"
-	    "  when [--year Y] [--json] TEXT...   show how a time expression is read\n");
+	    "  when [--year Y] [--working-days] [--json] TEXT...  how a time expression is read\n"
+	    "  calendar YEAR [--json]    the year's days off and make-up working days\n");
 	exit(EX_USAGE);
 }
 
@@ -455,6 +457,13 @@ main(int argc, char **argv)
 		rc = ctl_import_table(x.db, argc, argv);
 		if (x.db)
 			store_close(x.db);
+		config_free(x.config);
+		return rc;
+	}
+	if (!strcmp(argv[0], "calendar")) {
+		if (conf != NULL)
+			x.config = setup_config(conf);
+		rc = ctl_calendar(x.config, argc, argv);
 		config_free(x.config);
 		return rc;
 	}

@@ -47,11 +47,16 @@ check_only(struct config *c)
 	size_t tasks = 0;
 	int n, i;
 
+	workcal_free(sync_load_workcal(c, &d));
 	n = sync_load_plans(c, &plans, NULL, &d);
 	diag_print(&d, stderr);
-	diag_free(&d);
-	if (n < 0)
+	if (n < 0 || diag_errors(&d) > 0) {
+		if (n >= 0)
+			sync_free_plans(plans, (size_t)n);
+		diag_free(&d);
 		return EX_DATAERR;
+	}
+	diag_free(&d);
 	for (i = 0; i < n; i++)
 		tasks += plans[i]->ntasks;
 	printf("%s: configuration ok; %d plans, %zu tasks\n", c->path, n, tasks);

@@ -88,6 +88,54 @@ plan_valid_unit_kind(const char *kind)
 	return in_list(kind, unit_kinds);
 }
 
+/* One rule as written; -1 (reported) if it is not one. */
+static int
+rule_setting(struct ctx *x, const config_setting_t *s, enum deadline_rule *r)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (v == NULL || deadline_rule_parse(v, r) < 0) {
+		diag_error(x->d, x->file, confutil_line(s), "deadline_rule must be \"next\", "
+		    "\"previous\" or \"none\"");
+		return -1;
+	}
+	return 0;
+}
+
+/* deadline_rule = "next"; or deadline_rule = { deadline = "next"; report = "none"; };
+ * meetings are never moved (they are flagged when they fall on a day off). */
+static void
+read_deadline_rule(struct ctx *x, config_setting_t *g)
+{
+	config_setting_t *s = config_setting_get_member(g, "deadline_rule"), *e;
+	enum deadline_rule r;
+	int i, k;
+
+	x->p->deadline_rule[TASK_DEADLINE] = x->p->deadline_rule[TASK_REPORT] = RULE_NEXT;
+	x->p->deadline_rule[TASK_MEETING] = RULE_NONE;
+	if (s == NULL)
+		return;
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		if (rule_setting(x, s, &r) == 0)
+			x->p->deadline_rule[TASK_DEADLINE] = x->p->deadline_rule[TASK_REPORT] = r;
+		return;
+	}
+	if (!config_setting_is_group(s)) {
+		diag_error(x->d, x->file, confutil_line(s), "deadline_rule must be a rule or "
+		    "{ deadline = \"next\"; report = \"next\"; }");
+		return;
+	}
+	for (i = 0; (e = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
+		for (k = 0; task_kinds[k] && strcmp(task_kinds[k], config_setting_name(e)); k++)
+			;
+		if (task_kinds[k] == NULL || k == TASK_MEETING)
+			diag_error(x->d, x->file, confutil_line(e), "deadline_rule: \"%s\" is not "
+			    "deadline or report (meetings are never moved)", config_setting_name(e));
+		else if (rule_setting(x, e, &r) == 0)
+			x->p->deadline_rule[k] = r;
+	}
+}
+
 static void
 read_header(struct ctx *x, config_setting_t *root)
 {
@@ -133,6 +181,7 @@ read_header(struct ctx *x, config_setting_t *root)
 		diag_error(x->d, x->file, confutil_line(y ? y : g), "\"year\" must be a year 1900–2100");
 	else
 		p->year = config_setting_get_int(y);
+	read_deadline_rule(x, g);
 }
 
 static void

@@ -5,10 +5,11 @@
 
 #include "catalog.h"
 #include "diag.h"
+#include "workday.h"
 #include "when.h"
 
 enum role { ROLE_DIRECT, ROLE_LEAD, ROLE_SUPPORT, NROLES };
-enum task_kind { TASK_DEADLINE, TASK_MEETING, TASK_REPORT };
+enum task_kind { TASK_DEADLINE, TASK_MEETING, TASK_REPORT, NTASK_KINDS };
 
 struct plan_unit {
 	char	 *code, *name, *kind, *parent;
@@ -89,6 +90,8 @@ struct plan {
 	char			*number, *title, *issuer, *issued, *catalog, *source;
 	int			 year;
 	int			 catalog_line;
+	/* What a deadline of each kind that ends on a day off does (never a meeting). */
+	enum deadline_rule	 deadline_rule[NTASK_KINDS];
 	struct plan_unit	*units;
 	size_t			 nunits;
 	struct plan_task	*tasks;

@@ -5,10 +5,25 @@
 #include "schedule.h"
 #include "xalloc.h"
 
+/* DESIGN § Time: "Tháng 3" for a meeting is a placeholder on the period's first working
+ * day until it is set; a meeting on a set day stays there, flagged if the day is off. */
+static void
+place_meeting(struct occurrence_spec *o, struct workcal *cal)
+{
+	o->tentative = o->start != o->due;
+	if (o->tentative)
+		o->day = workcal_shift(cal, o->start, RULE_NEXT);
+	else {
+		o->day = o->start;
+		o->day_off = workcal_day_off(cal, o->day);
+	}
+}
+
 size_t
-schedule_expand(const struct plan *p, const struct plan_task *t,
+schedule_expand(const struct plan *p, const struct plan_task *t, struct workcal *cal,
     struct occurrence_spec **out)
 {
+	enum deadline_rule rule = p->deadline_rule[t->kind];
 	const struct when *w = &t->when;
 	size_t i;
 
@@ -21,10 +36,14 @@ schedule_expand(const struct plan *p, const struct plan_task *t,
 
 		snprintf(o->period, sizeof(o->period), "%s", w->periods[i].key);
 		o->start = w->periods[i].start;
-		o->due = w->periods[i].due;
-		o->latest = t->latest.n == w->n ? t->latest.periods[i].due : o->due;
-		/* DESIGN § Time: "Tháng 3" for a meeting is a placeholder until it is set. */
-		o->tentative = t->kind == TASK_MEETING;
+		o->due_original = w->periods[i].due;
+		o->latest_original = t->latest.n == w->n ? t->latest.periods[i].due :
+		    o->due_original;
+		o->due = workcal_shift(cal, o->due_original, rule);
+		o->latest = workcal_shift(cal, o->latest_original, rule);
+		o->day = o->due;
+		if (t->kind == TASK_MEETING)
+			place_meeting(o, cal);
 		o->uid = xasprintf("%s/%s/%s@ntmd", p->code, t->id, o->period);
 	}
 	return w->n;
@@ -38,10 +57,4 @@ schedule_free(struct occurrence_spec *occ, size_t n)
 	for (i = 0; i < n; i++)
 		free(occ[i].uid);
 	free(occ);
-}
-
-ntm_date
-schedule_placeholder_day(ntm_date start)
-{
-	return date_next_weekday(start);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "state.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -89,6 +90,16 @@ static const char *migrations[] = {
 	"ALTER TABLE task ADD COLUMN latest_text TEXT;"
 	"ALTER TABLE task ADD COLUMN product TEXT;"
 	"ALTER TABLE task ADD COLUMN report_to TEXT;",
+	/* 3: working days. due and latest are after the deadline rule, *_original the days
+	 * the plan gives where the rule moved them; day is what a calendar shows; day_off
+	 * names the day off a meeting was set on; shown_state is what the feeds last
+	 * published (open, late, overdue) */
+	"ALTER TABLE occurrence ADD COLUMN due_original TEXT;"
+	"ALTER TABLE occurrence ADD COLUMN latest_original TEXT;"
+	"ALTER TABLE occurrence ADD COLUMN day TEXT;"
+	"ALTER TABLE occurrence ADD COLUMN day_off TEXT;"
+	"ALTER TABLE occurrence ADD COLUMN shown_state TEXT NOT NULL DEFAULT 'open';"
+	"UPDATE occurrence SET day = CASE WHEN tentative THEN start ELSE due END;",
 };
 
 int
@@ -160,7 +171,7 @@ store_open(const char *path, char **err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, 5000);
-	if (store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	if (state_register(db) < 0 || store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON;") < 0 || migrate(db, err) < 0) {
 		if (*err == NULL)
 			*err = xasprintf("%s: %s", path, sqlite3_errmsg(db));

@@ -17,6 +17,7 @@ struct writer {
 	sqlite3			*db;
 	time_t			 now;
 	struct sync_stats	*st;
+	struct workcal		*cal;
 	int			 failed;
 };
 
@@ -196,20 +197,35 @@ fingerprint(const struct plan *p, const struct plan_task *t, const struct occurr
     const sqlite3_int64 *unit_ids)
 {
 	struct buf b = { 0 };
-	char start[11], due[11], latest[11];
+	char start[11], due[11], latest[11], due0[11], latest0[11], day[11];
 	size_t i;
 	int r;
 
 	date_iso(o->start, start);
 	date_iso(o->due, due);
 	date_iso(o->latest, latest);
-	buf_printf(&b, "%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%s", p->number ? p->number : "",
+	date_iso(o->due_original, due0);
+	date_iso(o->latest_original, latest0);
+	date_iso(o->day, day);
+	buf_printf(&b, "%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%s|%s|%s|%s|%s", p->number ? p->number : "",
 	    t->section, t->title, task_kind_name(t->kind), t->when_text, start, due,
-	    o->tentative, p->title, latest, t->product ? t->product : "");
+	    o->tentative, p->title, latest, t->product ? t->product : "", due0, latest0, day,
+	    o->day_off ? o->day_off : "");
 	for (r = 0; r < NROLES; r++)
 		for (i = 0; i < t->nunits[r]; i++)
 			buf_printf(&b, "|%d:%lld", r, (long long)unit_ids[t->units[r][i]]);
 	return buf_steal(&b);
+}
+
+/* A day as stored: NULL where it equals the day it would have been anyway. */
+static void
+bind_moved(sqlite3_stmt *st, int i, ntm_date original, ntm_date shifted, char buf[11])
+{
+	date_iso(original, buf);
+	if (original == shifted)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, buf, -1, SQLITE_STATIC);
 }
 
 static void
@@ -217,11 +233,12 @@ write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_s
     const char *fp)
 {
 	sqlite3_stmt *st;
-	char start[11], due[11], latest[11];
+	char start[11], due[11], latest[11], due0[11], latest0[11], day[11];
 
 	date_iso(o->start, start);
 	date_iso(o->due, due);
 	date_iso(o->latest, latest);
+	date_iso(o->day, day);
 	st = store_prepare(w->db, "SELECT id FROM occurrence WHERE task_id = ? AND period = ? "
 	    "AND fingerprint = ? AND status != 'cancelled'");
 	sqlite3_bind_int64(st, 1, task);
@@ -230,9 +247,11 @@ write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_s
 	if (step_id(w, st) >= 0)
 		return;		/* unchanged */
 	st = store_prepare(w->db, "INSERT INTO occurrence(task_id, period, start, due, tentative, "
-	    "uid, fingerprint, changed_at, latest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
 	    "ON CONFLICT(task_id, period) DO UPDATE SET start = ?3, due = ?4, tentative = ?5, "
-	    "fingerprint = ?7, changed_at = ?8, latest = ?9, sequence = sequence + 1, "
+	    "fingerprint = ?7, changed_at = ?8, latest = ?9, due_original = ?10, "
+	    "latest_original = ?11, day = ?12, day_off = ?13, sequence = sequence + 1, "
 	    "status = CASE status WHEN 'cancelled' THEN 'open' ELSE status END "
 	    "RETURNING id, sequence");
 	sqlite3_bind_int64(st, 1, task);
@@ -244,6 +263,10 @@ write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_s
 	sqlite3_bind_text(st, 7, fp, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->now);
 	sqlite3_bind_text(st, 9, latest, -1, SQLITE_STATIC);
+	bind_moved(st, 10, o->due_original, o->due, due0);
+	bind_moved(st, 11, o->latest_original, o->latest, latest0);
+	sqlite3_bind_text(st, 12, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, o->day_off, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_int(st, 1) == 0)
 			w->st->occ_new++;
@@ -456,7 +479,7 @@ write_plan_file(struct writer *w, const struct plan *p)
 	for (i = 0; i < p->ntasks && !w->failed; i++) {
 		task = write_task(w, &p->tasks[i], plan, unit_ids);
 		mark_seen(w, "seen_task", "VALUES(?)", task, NULL);
-		n = schedule_expand(p, &p->tasks[i], &occ);
+		n = schedule_expand(p, &p->tasks[i], w->cal, &occ);
 		for (j = 0; j < n; j++) {
 			fp = fingerprint(p, &p->tasks[i], &occ[j], unit_ids);
 			write_occurrence(w, task, &occ[j], fp);
@@ -472,6 +495,25 @@ write_plan_file(struct writer *w, const struct plan *p)
 	write_details(w, p, plan, unit_ids);
 	free(unit_ids);
 	w->st->plans++;
+}
+
+struct workcal *
+sync_load_workcal(const struct config *c, struct diag *d)
+{
+	char *installed = NTM_HOLIDAY_DIR "/*.conf", **files;
+	struct diag quiet = { 0 };
+	struct workcal *w;
+	size_t n;
+
+	if (c != NULL)
+		files = config_holiday_files(c, &n, d);
+	else {
+		files = config_glob(&installed, 1, "holidays", NULL, &n, &quiet);
+		diag_free(&quiet);
+	}
+	w = workcal_load(files, n, d);
+	config_free_files(files, n);
+	return w;
 }
 
 int
@@ -527,17 +569,22 @@ int
 sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,
     struct diag *d)
 {
-	struct writer w = { db, now, st, 0 };
+	struct writer w = { db, now, st, NULL, 0 };
 	struct catalogs cats;
 	struct plan **plans;
 	int n, i;
 
 	memset(st, 0, sizeof(*st));
-	if ((n = sync_load_plans(c, &plans, &cats, d)) < 0)
+	if ((w.cal = sync_load_workcal(c, d)) == NULL)
 		return -1;
+	if ((n = sync_load_plans(c, &plans, &cats, d)) < 0) {
+		workcal_free(w.cal);
+		return -1;
+	}
 	if (store_exec(db, "BEGIN IMMEDIATE") < 0) {
 		diag_error(d, c->database, 0, "cannot start a transaction: %s", sqlite3_errmsg(db));
 		sync_free_plans(plans, (size_t)n);
+		workcal_free(w.cal);
 		return -1;
 	}
 	w.failed = store_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen_occurrence(id INTEGER "
@@ -552,8 +599,10 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 		store_exec(db, "ROLLBACK");
 		diag_error(d, c->database, 0, "loading the calendars failed; nothing was changed");
 		sync_free_plans(plans, (size_t)n);
+		workcal_free(w.cal);
 		return -1;
 	}
 	sync_free_plans(plans, (size_t)n);
+	workcal_free(w.cal);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "diag.h"
 #include "plan.h"
+#include "workday.h"
 
 struct sync_stats {
 	size_t	plans, units, tasks;
@@ -21,6 +22,9 @@ struct sync_stats {
 int sync_load_plans(const struct config *c, struct plan ***plans, struct catalogs *cats,
     struct diag *d);
 void sync_free_plans(struct plan **plans, size_t n);
+/* The working-day calendar with the config's holiday files (the installed ones when c is
+ * NULL); NULL with the problems in *d. */
+struct workcal *sync_load_workcal(const struct config *c, struct diag *d);
 /* Load the config's calendars into db in one transaction at instant now. On any error
  * returns -1 with problems in *d, and the database is exactly as it was. */
 int sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,

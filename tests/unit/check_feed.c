@@ -205,13 +205,14 @@ START_TEST(test_feed_calendar)
 END_TEST
 
 /* Họp Ban Chỉ đạo huyện, "Tháng 3,6,9,11": four tentative meetings on the first working
- * day of their month (holidays are not modelled yet). */
+ * day of their month. */
 START_TEST(test_feed_meetings)
 {
 	static const struct { const char *period, *day, *next; } m[] = {
 		{ "2018-03", "20180301", "20180302" },	/* Thursday */
 		{ "2018-06", "20180601", "20180602" },	/* Friday */
-		{ "2018-09", "20180903", "20180904" },	/* 1/9 is a Saturday: Monday 3/9 */
+		/* 1/9 is a Saturday, and Monday 3/9 the day off for Quốc khánh (a Sunday) */
+		{ "2018-09", "20180904", "20180905" },
 		{ "2018-11", "20181101", "20181102" },	/* Thursday */
 	};
 	char *text = render("vpdp", NULL), *u = ical_unfold(text), *ev, *uid, *want;
@@ -240,14 +241,18 @@ START_TEST(test_feed_meetings)
 }
 END_TEST
 
-/* II.1 "Tháng 3": an all-day event on the deadline, 31 March 2018. */
+/* II.1 "Tháng 3": an all-day event on the deadline. 31 March 2018 was a Saturday, so
+ * the deadline ends on Monday 2 April (Bộ luật Dân sự 2015 Điều 148 khoản 5). */
 START_TEST(test_feed_deadline)
 {
 	char *text = render("vpdp", NULL), *u = ical_unfold(text), *ev = event(u, UID_II1);
 
 	ck_assert_msg(ev != NULL, "no event " UID_II1);
-	ck_assert(has_line(ev, "DTSTART;VALUE=DATE:20180331"));
-	ck_assert(has_line(ev, "DTEND;VALUE=DATE:20180401"));
+	ck_assert(has_line(ev, "DTSTART;VALUE=DATE:20180402"));
+	ck_assert(has_line(ev, "DTEND;VALUE=DATE:20180403"));
+	ck_assert_msg(strstr(ev, "Thời hạn: từ 01/03/2018 đến hết thứ Hai\\, 02/04/2018 (kế "
+	    "hoạch ghi 31/03/2018\\, là ngày nghỉ\\; theo khoản 5 Điều 148 Bộ luật Dân sự "
+	    "2015 hạn chuyển sang ngày làm việc tiếp theo)") != NULL, "%s", ev);
 	ck_assert(has_line(ev, "STATUS:CONFIRMED"));
 	ck_assert(has_line(ev, "SEQUENCE:0"));
 	/* DTSTAMP is when the item last changed: the load at 2018-02-01 00:00 +07:00. */
@@ -285,11 +290,18 @@ START_TEST(test_feed_stable)
 {
 	struct sync_stats st;
 	time_t lm1, lm2;
-	char *t1 = render("vpdp", &lm1), *t2 = render("vpdp", &lm2);
+	char *t1 = render("vpdp", &lm1), *t2 = render("vpdp", &lm2), *ev;
 
 	ck_assert_str_eq(t1, t2);
-	ck_assert_int_eq(lm1, at(T_LOAD));
+	/* II.2, due 31/1, was overdue when the feed was first asked for on 1/3: it was
+	 * republished then, once, with a higher SEQUENCE. */
+	ck_assert_int_eq(lm1, at(T_RELOAD));
 	ck_assert_int_eq(lm2, lm1);
+	ev = event(t1, "van-quan-2018/II.2/2018-01@ntmd");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_msg(strstr(ev, "\r\nSUMMARY:[Quá hạn] Hạn: ") != NULL, "%s", ev);
+	ck_assert(has_line(ev, "SEQUENCE:1"));
+	free(ev);
 	free(t2);
 	sync_at(T_RELOAD, &st);
 	ck_assert_int_eq(st.occ_total, 27);
@@ -331,7 +343,7 @@ START_TEST(test_feed_done)
 	    "thực hiện Chương trình năm 2018"), "%s", ev);
 	ck_assert(has_line(ev, "SEQUENCE:1"));
 	ck_assert(has_line(ev, "DTSTAMP:20180326T030000Z"));
-	ck_assert(has_line(ev, "DTSTART;VALUE=DATE:20180331"));
+	ck_assert(has_line(ev, "DTSTART;VALUE=DATE:20180402"));
 	ck_assert_ptr_nonnull(strstr(ev, "Trạng thái: đã hoàn thành ngày 26/03/2018"));
 	free(ev);
 	m1 = event(u1, "van-quan-2018/X.3/2018-03@ntmd");
@@ -373,6 +385,7 @@ START_TEST(test_schedule_expand)
 	static const char *months[] = { "2018-03", "2018-06", "2018-09", "2018-11" };
 	struct diag d = { 0 };
 	struct plan *p = plan_load(PLAN_FILE, &d);
+	struct workcal *cal = workcal_new();
 	struct occurrence_spec *occ;
 	char s[11], e[11], *uid;
 	size_t i, n;
@@ -381,13 +394,13 @@ START_TEST(test_schedule_expand)
 	ck_assert_int_eq(d.n, 0);
 	ck_assert_str_eq(p->code, "van-quan-2018");
 	/* Thường xuyên, Theo thời gian thích hợp, Định kỳ …: nothing to put on a day. */
-	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), &occ), 0);
+	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), cal, &occ), 0);
 	ck_assert_ptr_null(occ);
-	ck_assert_int_eq(schedule_expand(p, task(p, "IV.2"), &occ), 0);
-	ck_assert_int_eq(schedule_expand(p, task(p, "XI.1"), &occ), 0);
+	ck_assert_int_eq(schedule_expand(p, task(p, "IV.2"), cal, &occ), 0);
+	ck_assert_int_eq(schedule_expand(p, task(p, "XI.1"), cal, &occ), 0);
 	/* Họp Ban Chỉ đạo huyện, "Tháng 3,6,9,11". */
 	ck_assert_int_eq(task(p, "X.3")->kind, TASK_MEETING);
-	n = schedule_expand(p, task(p, "X.3"), &occ);
+	n = schedule_expand(p, task(p, "X.3"), cal, &occ);
 	ck_assert_int_eq(n, 4);
 	for (i = 0; i < n; i++) {
 		uid = xasprintf("van-quan-2018/X.3/%s@ntmd", months[i]);
@@ -400,27 +413,30 @@ START_TEST(test_schedule_expand)
 	date_iso(occ[2].due, e);
 	ck_assert_str_eq(s, "2018-09-01");
 	ck_assert_str_eq(e, "2018-09-30");
-	ck_assert_int_eq(schedule_placeholder_day(occ[2].start), date_from_ymd(2018, 9, 3));
-	ck_assert_int_eq(schedule_placeholder_day(occ[0].start), date_from_ymd(2018, 3, 1));
+	/* Shown on the first working day: 2/9/2018 was a Sunday, so Monday 3/9 was its
+	 * compensatory day off. */
+	ck_assert_int_eq(occ[2].day, date_from_ymd(2018, 9, 4));
+	ck_assert_int_eq(occ[0].day, date_from_ymd(2018, 3, 1));
 	schedule_free(occ, n);
 	/* A deadline is not tentative. */
 	ck_assert_int_eq(task(p, "II.1")->kind, TASK_DEADLINE);
-	n = schedule_expand(p, task(p, "II.1"), &occ);
+	n = schedule_expand(p, task(p, "II.1"), cal, &occ);
 	ck_assert_int_eq(n, 1);
 	ck_assert_int_eq(occ[0].tentative, 0);
 	ck_assert_str_eq(occ[0].uid, UID_II1);
 	schedule_free(occ, n);
 	/* One period over two months, and a period in the next year. */
-	n = schedule_expand(p, task(p, "IV.4"), &occ);
+	n = schedule_expand(p, task(p, "IV.4"), cal, &occ);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(occ[0].uid, "van-quan-2018/IV.4/2018-07..2018-08@ntmd");
 	schedule_free(occ, n);
-	n = schedule_expand(p, task(p, "X.4"), &occ);
+	n = schedule_expand(p, task(p, "X.4"), cal, &occ);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(occ[0].uid, "van-quan-2018/X.4/2019-01@ntmd");
 	ck_assert_int_eq(occ[0].tentative, 1);		/* "Hội nghị …" is a meeting */
 	schedule_free(occ, n);
 	plan_free(p);
+	workcal_free(cal);
 	diag_free(&d);
 }
 END_TEST

@@ -1,0 +1,93 @@
+/* The states of an item at an instant, in C and in SQL. */
+#include <string.h>
+
+#include "state.h"
+#include "store.h"
+
+static const char *names[] = { "upcoming", "due_soon", "due_today", "late", "overdue",
+	"done", "waived", "cancelled" };
+static const char *names_vn[] = { "chưa đến hạn", "sắp đến hạn", "đến hạn hôm nay",
+	"chậm (đã quá hạn, chưa quá hạn chót)", "quá hạn", "đã hoàn thành", "miễn thực hiện",
+	"đã hủy" };
+
+enum item_state
+item_state(const char *status, ntm_date due, ntm_date latest, ntm_date today, int soon_days)
+{
+	if (!strcmp(status, "done"))
+		return STATE_DONE;
+	if (!strcmp(status, "waived"))
+		return STATE_WAIVED;
+	if (!strcmp(status, "cancelled"))
+		return STATE_CANCELLED;
+	if (today > latest && today > due)
+		return STATE_OVERDUE;
+	if (today > due)
+		return STATE_LATE;
+	if (today == due)
+		return STATE_DUE_TODAY;
+	return today >= due - soon_days ? STATE_DUE_SOON : STATE_UPCOMING;
+}
+
+const char *
+item_state_name(enum item_state s)
+{
+	return names[s];
+}
+
+const char *
+item_state_vn(enum item_state s)
+{
+	return names_vn[s];
+}
+
+static int
+arg_date(sqlite3_value *v, ntm_date *day)
+{
+	const unsigned char *s = sqlite3_value_text(v);
+
+	return s == NULL ? -1 : date_parse_iso((const char *)s, day);
+}
+
+static void
+sql_item_state(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *status = sqlite3_value_text(argv[0]);
+	ntm_date due, latest, today;
+
+	(void)argc;
+	if (status == NULL || arg_date(argv[1], &due) < 0 || arg_date(argv[3], &today) < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (arg_date(argv[2], &latest) < 0)
+		latest = due;
+	sqlite3_result_text(ctx, names[item_state((const char *)status, due, latest, today,
+	    sqlite3_value_int(argv[4]))], -1, SQLITE_STATIC);
+}
+
+int
+state_register(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "item_state", 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	    NULL, sql_item_state, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int
+state_refresh(sqlite3 *db, time_t now)
+{
+	sqlite3_stmt *st = store_prepare(db, "UPDATE occurrence SET shown_state = s.state, "
+	    "sequence = sequence + 1, changed_at = ?2 FROM (SELECT o.id, CASE item_state("
+	    "o.status, o.due, o.latest, ?1, 0) WHEN 'late' THEN 'late' WHEN 'overdue' THEN "
+	    "'overdue' ELSE 'open' END AS state FROM occurrence o JOIN task t ON "
+	    "t.id = o.task_id WHERE o.status = 'open' AND t.kind != 'meeting') AS s "
+	    "WHERE occurrence.id = s.id AND occurrence.shown_state != s.state");
+	char today[11];
+	int rc;
+
+	date_iso(date_of(now), today);
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
