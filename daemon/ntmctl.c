@@ -40,7 +40,8 @@ usage(void)
 	    "  import-table --plan CODE --year Y [-o FILE] TABLE  a task table into a plan file\n"
 	    "  tasks --plan CODE [--json]        a plan's tasks and who does them\n"
 	    "  occurrences --plan CODE [--json]  a plan's dated items\n"
-	    "  when [--year Y] [--working-days] [--json] TEXT...  how a time expression is read\n"
+	    "  when [--year Y] [--working-days [--rule next|previous|none]] [--json] TEXT...\n"
+	    "                            how a time expression is read\n"
 	    "  calendar YEAR [--json]    the year's days off and make-up working days\n");
 	exit(EX_USAGE);
 }
@@ -189,32 +190,36 @@ cmd_feed(struct cmd_ctx *x)
 	return 0;
 }
 
+/* Open deadlines and reports past their due day: "late" until their latest day has
+ * passed, then "overdue". ?1 is today. */
 #define OVERDUE_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id " \
 	"JOIN plan p ON p.id = t.plan_id WHERE o.status = 'open' AND o.tentative = 0 " \
-	"AND o.due < date(?1, 'unixepoch', ?2) ORDER BY o.due, o.id"
+	"AND t.kind != 'meeting' AND item_state(o.status, o.due, o.latest, ?1, 0) " \
+	"IN ('late', 'overdue') ORDER BY o.due, o.id"
 
 static int
 cmd_overdue(struct cmd_ctx *x)
 {
 	int json = take_flag(x, "--json");
-	time_t now = clock_now();
-	char offset[32];
+	char today[11];
 	sqlite3_stmt *st;
 
-	snprintf(offset, sizeof(offset), "%+ld seconds", zone_offset(now));
+	date_iso(date_of(clock_now()), today);
 	st = store_prepare(x->db, json ?
 	    "SELECT json_group_array(json_object('id', id, 'plan', plan, 'task', ref, 'title', "
-	    "title, 'when', when_text, 'due', due, 'days_overdue', days, 'lead', json(lead))) "
-	    "FROM (SELECT o.id, p.code AS plan, t.ref, t.title, t.when_text, o.due, "
-	    "CAST(julianday(date(?1, 'unixepoch', ?2)) - julianday(o.due) AS INTEGER) AS days, "
+	    "title, 'when', when_text, 'due', due, 'latest', latest, 'due_original', "
+	    "due_original, 'state', state, 'days_overdue', days, 'lead', json(lead))) "
+	    "FROM (SELECT o.id, p.code AS plan, t.ref, t.title, t.when_text, o.due, o.latest, "
+	    "o.due_original, item_state(o.status, o.due, o.latest, ?1, 0) AS state, "
+	    "CAST(julianday(?1) - julianday(o.due) AS INTEGER) AS days, "
 	    "(SELECT json_group_array(u.name) FROM task_unit tu JOIN unit u ON "
 	    "u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'lead') AS lead "
 	    OVERDUE_FROM ")" :
-	    "SELECT printf('%5d  %s  %4d ngày  %s %s  %s  [%s]', o.id, o.due, "
-	    "CAST(julianday(date(?1, 'unixepoch', ?2)) - julianday(o.due) AS INTEGER), "
+	    "SELECT printf('%5d  %s  %4d ngày  %-7s  %s %s  %s  [%s]', o.id, o.due, "
+	    "CAST(julianday(?1) - julianday(o.due) AS INTEGER), CASE item_state(o.status, "
+	    "o.due, o.latest, ?1, 0) WHEN 'late' THEN 'chậm' ELSE 'quá hạn' END, "
 	    "p.code, t.ref, t.title, " STORE_ROLE_NAMES("lead") ") " OVERDUE_FROM);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_text(st, 2, offset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		printf("%s\n", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -326,29 +331,56 @@ cmd_occurrences(struct cmd_ctx *x)
 {
 	int json = take_flag(x, "--json");
 	sqlite3_int64 plan = plan_option(x);
+	char today[11];
+	sqlite3_stmt *st;
 
 	if (plan < 0)
 		return EX_DATAERR;
-	if (json)
-		print_rows(x->db, "SELECT json_group_array(json_object('id', o.id, 'uid', o.uid, "
-		    "'task', t.ref, 'start', o.start, 'due', o.due, 'latest', o.latest, "
-		    "'status', o.status)) FROM (SELECT * FROM occurrence ORDER BY due, id) o "
-		    "JOIN task t ON t.id = o.task_id WHERE t.plan_id = ?1", plan);
-	else
-		print_rows(x->db, "SELECT printf('%5d  %-7s %s .. %s%s  %-9s %s', o.id, t.ref, "
-		    "o.start, o.due, CASE WHEN o.latest > o.due THEN ' (latest ' || o.latest || ')' "
-		    "ELSE '' END, o.status, t.title) FROM occurrence o JOIN task t ON "
-		    "t.id = o.task_id WHERE t.plan_id = ?1 ORDER BY o.due, o.id", plan);
+	date_iso(date_of(clock_now()), today);
+	st = store_prepare(x->db, json ?
+	    "SELECT json_group_array(json_object('id', o.id, 'uid', o.uid, 'task', t.ref, "
+	    "'start', o.start, 'due', o.due, 'latest', o.latest, 'due_original', "
+	    "o.due_original, 'latest_original', o.latest_original, 'day', o.day, 'day_off', "
+	    "o.day_off, 'status', o.status, 'state', CASE WHEN t.kind = 'meeting' THEN NULL "
+	    "ELSE item_state(o.status, o.due, o.latest, ?2, ?3) END)) FROM (SELECT * FROM "
+	    "occurrence ORDER BY due, id) o JOIN task t ON t.id = o.task_id "
+	    "WHERE t.plan_id = ?1" :
+	    "SELECT printf('%5d  %-7s %s .. %s%s%s%s  %-9s %s', o.id, t.ref, o.start, o.due, "
+	    "CASE WHEN o.due_original IS NOT NULL THEN ' (plan: ' || o.due_original || ')' "
+	    "ELSE '' END, CASE WHEN o.latest > o.due THEN ' latest ' || o.latest ELSE '' END, "
+	    "CASE WHEN o.day_off IS NOT NULL THEN ' [day off: ' || o.day_off || ']' ELSE '' "
+	    "END, CASE WHEN t.kind = 'meeting' THEN o.status ELSE item_state(o.status, o.due, "
+	    "o.latest, ?2, ?3) END, t.title) FROM occurrence o JOIN task t ON "
+	    "t.id = o.task_id WHERE t.plan_id = ?1 ORDER BY o.due, o.id");
+	sqlite3_bind_int64(st, 1, plan);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, x->config->nlead ? x->config->lead_days[0] : 0);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		printf("%s\n", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
 	return 0;
 }
 
+/* Where each period's deadline ends: moved off days off when cal is set. */
 static void
-print_when_json(const char *text, const struct when *w)
+apply_rule(struct when *w, struct workcal *cal, enum deadline_rule rule, ntm_date *original)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		original[i] = w->periods[i].due;
+		if (cal)
+			w->periods[i].due = workcal_shift(cal, w->periods[i].due, rule);
+	}
+}
+
+static void
+print_when_json(const char *text, const struct when *w, const ntm_date *original)
 {
 	sqlite3 *mem;
 	sqlite3_stmt *st;
 	struct buf b = { 0 };
-	char s[11], d[11];
+	char s[11], d[11], o[11];
 	size_t i;
 
 	/* SQLite's json_quote() escapes the text as JSON requires. */
@@ -357,7 +389,11 @@ print_when_json(const char *text, const struct when *w)
 	for (i = 0; i < w->n; i++) {
 		date_iso(w->periods[i].start, s);
 		date_iso(w->periods[i].due, d);
-		buf_printf(&b, "%s{\"start\":\"%s\",\"due\":\"%s\"}", i ? "," : "", s, d);
+		date_iso(original[i], o);
+		buf_printf(&b, "%s{\"start\":\"%s\",\"due\":\"%s\"", i ? "," : "", s, d);
+		if (original[i] != w->periods[i].due)
+			buf_printf(&b, ",\"due_original\":\"%s\"", o);
+		buf_puts(&b, "}");
 	}
 	buf_puts(&b, "]");
 	st = store_prepare(mem, "SELECT json_object('text', ?1, 'kind', ?2, 'occurrences', "
@@ -373,40 +409,70 @@ print_when_json(const char *text, const struct when *w)
 	buf_free(&b);
 }
 
-/* Needs no config: a tool for whoever transcribes a plan. */
+static void
+print_when_text(const char *text, const struct when *w, const ntm_date *original,
+    struct workcal *cal)
+{
+	char s[11], d[11], o[11];
+	size_t j;
+
+	printf("%s: %s%s%s\n", text, when_kind_name(w->kind), w->error ? ": " : "",
+	    w->error ? w->error : "");
+	for (j = 0; j < w->n; j++) {
+		date_iso(w->periods[j].start, s);
+		date_iso(w->periods[j].due, d);
+		date_iso(original[j], o);
+		if (original[j] == w->periods[j].due)
+			printf("  %s .. %s\n", s, d);
+		else
+			printf("  %s .. %s  (plan: %s, %s)\n", s, d, o,
+			    workcal_day_off(cal, original[j]));
+	}
+}
+
+/* Needs no config: a tool for whoever transcribes a plan. With --working-days the
+ * holiday files come from the config when one is given, else the installed ones. */
 static int
-cmd_when(int argc, char **argv)
+cmd_when(const struct config *c, int argc, char **argv)
 {
 	struct cmd_ctx x = { NULL, NULL, argc, argv };
-	const char *ys = take_option(&x, "--year");
-	int json = take_flag(&x, "--json"), year = ys ? atoi(ys) : 0, i, rc = 0;
-	char s[11], d[11];
+	const char *ys = take_option(&x, "--year"), *rs = take_option(&x, "--rule");
+	int json = take_flag(&x, "--json"), working = take_flag(&x, "--working-days");
+	int year = ys ? atoi(ys) : 0, i, rc = 0;
+	enum deadline_rule rule = RULE_NEXT;
+	struct workcal *cal = NULL;
+	struct diag d = { 0 };
+	ntm_date *original;
 	struct when w;
-	size_t j;
 
 	if (year == 0) {
 		int m, dd;
 
 		date_to_ymd(date_of(time(NULL)), &year, &m, &dd);
 	}
-	if (x.argc == 0 || year < 1900 || year > 2100)
+	if (x.argc == 0 || year < 1900 || year > 2100 || (rs && (!working ||
+	    deadline_rule_parse(rs, &rule) < 0)))
 		usage();
+	if (working) {
+		cal = sync_load_workcal(c, &d);
+		diag_print(&d, stderr);
+		diag_free(&d);
+		if (cal == NULL)
+			return EX_DATAERR;
+	}
 	for (i = 0; i < x.argc; i++) {
 		if (when_parse(x.argv[i], year, date_from_ymd(year, 1, 1), &w) < 0)
 			rc = EX_DATAERR;
+		original = xcalloc(w.n + 1, sizeof(*original));
+		apply_rule(&w, cal, rule, original);
 		if (json)
-			print_when_json(x.argv[i], &w);
-		else {
-			printf("%s: %s%s%s\n", x.argv[i], when_kind_name(w.kind),
-			    w.error ? ": " : "", w.error ? w.error : "");
-			for (j = 0; j < w.n; j++) {
-				date_iso(w.periods[j].start, s);
-				date_iso(w.periods[j].due, d);
-				printf("  %s .. %s\n", s, d);
-			}
-		}
+			print_when_json(x.argv[i], &w, original);
+		else
+			print_when_text(x.argv[i], &w, original, cal);
+		free(original);
 		when_free(&w);
 	}
+	workcal_free(cal);
 	return rc;
 }
 
@@ -468,8 +534,13 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (!strcmp(argv[0], "when")) {
-		zone_set(getenv("TZ") ? getenv("TZ") : "Asia/Ho_Chi_Minh");
-		return cmd_when(argc - 1, argv + 1);
+		if (conf != NULL)
+			x.config = setup_config(conf);
+		else
+			zone_set(getenv("TZ") ? getenv("TZ") : "Asia/Ho_Chi_Minh");
+		rc = cmd_when(x.config, argc - 1, argv + 1);
+		config_free(x.config);
+		return rc;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		if (!strcmp(argv[0], commands[i].name))
