@@ -22,7 +22,8 @@ UNIT_SRC  = $(wildcard tests/unit/*.c)
 # Debian packages each target needs; installed with apt when missing.
 BUILD_DEBS = build-essential pkg-config libcurl4-openssl-dev libical-dev libsqlite3-dev \
              libconfig-dev libmicrohttpd-dev libsystemd-dev libutf8proc-dev libssl-dev tzdata
-TEST_DEBS  = check python3 python3-aiosmtpd python3-icalendar sqlite3 curl
+TEST_DEBS  = check python3 python3-aiosmtpd python3-icalendar python3-ephem python3-lunardate \
+             sqlite3 curl
 
 all: $(BUILD)/ntmd $(BUILD)/ntmctl
 

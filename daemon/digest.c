@@ -13,7 +13,8 @@
 struct item {
 	long long	 id;
 	char		*title, *when, *plan_number, *ref, *direct, *support;
-	ntm_date	 due;
+	ntm_date	 due, latest;
+	ntm_date	 due_original;	/* the plan's day where the deadline rule moved it */
 };
 
 static void
@@ -42,7 +43,8 @@ static size_t
 load_items(sqlite3 *db, const char *msgid, struct item **out)
 {
 	sqlite3_stmt *st = store_prepare(db, "SELECT o.id, t.title, t.when_text, p.number, "
-	    "t.ref, o.due, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("support") " "
+	    "t.ref, o.due, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("support") ", "
+	    "o.latest, o.due_original "
 	    "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
 	    "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?) "
 	    "ORDER BY o.due, o.id");
@@ -64,20 +66,49 @@ load_items(sqlite3 *db, const char *msgid, struct item **out)
 			it->due = 0;
 		it->direct = column(st, 6);
 		it->support = column(st, 7);
+		if (date_parse_iso((const char *)sqlite3_column_text(st, 8), &it->latest) < 0 ||
+		    it->latest < it->due)
+			it->latest = it->due;
+		if (sqlite3_column_type(st, 9) == SQLITE_NULL ||
+		    date_parse_iso((const char *)sqlite3_column_text(st, 9), &it->due_original) < 0)
+			it->due_original = it->due;
 	}
 	sqlite3_finalize(st);
 	return n;
 }
 
-/* "còn 7 ngày", "hạn là hôm nay", "quá hạn 3 ngày". */
+/* "còn 7 ngày", "hạn là hôm nay", "đã quá hạn 3 ngày, chậm nhất hết 15/03/2018",
+ * "đã quá hạn chậm nhất 2 ngày". */
 static char *
-state_phrase(ntm_date due, ntm_date today)
+state_phrase(const struct item *it, ntm_date today)
 {
-	if (due > today)
-		return xasprintf("còn %d ngày", due - today);
-	if (due == today)
+	char day[11];
+
+	if (it->due > today)
+		return xasprintf("còn %d ngày", it->due - today);
+	if (it->due == today)
 		return xstrdup("hạn là hôm nay");
-	return xasprintf("đã quá hạn %d ngày", today - due);
+	if (today <= it->latest) {
+		date_vn(it->latest, day);
+		return xasprintf("đã quá hạn %d ngày, chậm nhất hết %s", today - it->due, day);
+	}
+	if (it->latest > it->due)
+		return xasprintf("đã quá hạn chậm nhất %d ngày", today - it->latest);
+	return xasprintf("đã quá hạn %d ngày", today - it->due);
+}
+
+/* Why the deadline is not the day the plan wrote, or "". */
+static char *
+moved_note(const struct item *it)
+{
+	char day[11];
+
+	if (it->due_original == it->due)
+		return xstrdup("");
+	date_vn(it->due_original, day);
+	return xasprintf("kế hoạch ghi %s, là ngày nghỉ; hạn chuyển %s theo khoản 5 Điều 148 "
+	    "Bộ luật Dân sự 2015", day, it->due_original < it->due ?
+	    "sang ngày làm việc tiếp theo" : "về ngày làm việc liền trước");
 }
 
 static char *
@@ -87,7 +118,7 @@ subject(const struct item *items, size_t n, ntm_date today)
 	size_t late = 0, i;
 
 	if (n == 1) {
-		phrase = state_phrase(items[0].due, today);
+		phrase = state_phrase(&items[0], today);
 		date_vn(items[0].due, day);
 		s = xasprintf("[NTM] Nhắc hạn %s (%s): %s", day, phrase, items[0].title);
 		free(phrase);
@@ -106,19 +137,31 @@ static void
 render_item(struct buf *text, struct buf *html, const struct item *it, size_t k,
     ntm_date today)
 {
-	char day[11], *phrase = state_phrase(it->due, today);
+	char day[11], latest[11], *phrase = state_phrase(it, today), *moved = moved_note(it);
 
 	date_vn(it->due, day);
-	buf_printf(text, "%zu. %s\n   Hạn: %s, %s (%s)\n   Thời gian theo kế hoạch: %s\n"
-	    "   Kế hoạch số %s, mục %s\n   Chỉ đạo: %s\n", k, it->title,
-	    date_weekday_vn(it->due), day, phrase, it->when, it->plan_number, it->ref, it->direct);
+	date_vn(it->latest, latest);
+	buf_printf(text, "%zu. %s\n   Hạn: %s, %s (%s)\n", k, it->title,
+	    date_weekday_vn(it->due), day, phrase);
+	if (*moved)
+		buf_printf(text, "   (%s)\n", moved);
+	if (it->latest > it->due)
+		buf_printf(text, "   Chậm nhất: %s, %s\n", date_weekday_vn(it->latest), latest);
+	buf_printf(text, "   Thời gian theo kế hoạch: %s\n   Kế hoạch số %s, mục %s\n"
+	    "   Chỉ đạo: %s\n", it->when, it->plan_number, it->ref, it->direct);
 	if (*it->support)
 		buf_printf(text, "   Phối hợp: %s\n", it->support);
 	buf_printf(text, "   Mã công việc: %lld\n\n", it->id);
 	buf_puts(html, "<li><p><b>");
 	html_escape(html, it->title);
-	buf_printf(html, "</b><br>\nHạn: <b>%s, %s</b> (%s)<br>\nThời gian theo kế hoạch: ",
+	buf_printf(html, "</b><br>\nHạn: <b>%s, %s</b> (%s)<br>\n",
 	    date_weekday_vn(it->due), day, phrase);
+	if (*moved)
+		buf_printf(html, "(%s)<br>\n", moved);
+	if (it->latest > it->due)
+		buf_printf(html, "Chậm nhất: <b>%s, %s</b><br>\n", date_weekday_vn(it->latest),
+		    latest);
+	buf_puts(html, "Thời gian theo kế hoạch: ");
 	html_escape(html, it->when);
 	buf_puts(html, "<br>\nKế hoạch số ");
 	html_escape(html, it->plan_number);
@@ -130,6 +173,7 @@ render_item(struct buf *text, struct buf *html, const struct item *it, size_t k,
 	}
 	buf_printf(html, "<br>\nMã công việc: %lld</p></li>\n", it->id);
 	free(phrase);
+	free(moved);
 }
 
 static void

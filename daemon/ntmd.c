@@ -25,6 +25,7 @@ struct daemon {
 	sqlite3		*db;
 	struct http	*http;
 	struct mailer	*mailer;
+	struct workcal	*cal;		/* the working days of the loaded holiday files */
 	int		 sigfd;
 };
 
@@ -77,10 +78,14 @@ load_calendars(struct daemon *dm, const struct config *c)
 
 		for (i = 0; i < d.n; i++)
 			log_warnx("%s", d.msgs[i]);
-	} else
+	} else {
 		log_info("calendars loaded: %zu plans, %zu tasks, %zu occurrences (%zu new, "
 		    "%zu changed, %zu cancelled)", s.plans, s.tasks, s.occ_total, s.occ_new,
 		    s.occ_changed, s.occ_cancelled);
+		/* sync_calendars() read the same holiday files without fault. */
+		workcal_free(dm->cal);
+		dm->cal = sync_load_workcal(c, &d);
+	}
 	diag_free(&d);
 	return rc;
 }
@@ -109,7 +114,7 @@ reload(struct daemon *dm)
 	config_free(dm->config);
 	dm->config = c;
 	dm->mailer = mailer_new(c);
-	remind_plan(dm->db, c);
+	remind_plan(dm->db, c, dm->cal);
 	log_info("reloaded %s", c->path);
 }
 
@@ -144,7 +149,7 @@ serve(struct daemon *dm)
 	for (;;) {
 		now = clock_now();
 		if (store_changed_elsewhere(dm->db))
-			remind_plan(dm->db, dm->config);
+			remind_plan(dm->db, dm->config, dm->cal);
 		next = remind_next(dm->db);
 		if (next > 0 && next <= now) {
 			remind_run(dm->db, dm->config, dm->mailer, now);
@@ -217,7 +222,7 @@ main(int argc, char **argv)
 	if (load_calendars(&dm, dm.config) < 0)
 		fatalx("the calendars have errors (see above); ntmd -n -c %s checks them", conf);
 	remind_recover(dm.db);
-	if (remind_plan(dm.db, dm.config) < 0)
+	if (remind_plan(dm.db, dm.config, dm.cal) < 0)
 		fatalx("cannot plan reminders");
 	dm.mailer = mailer_new(dm.config);
 	if ((dm.http = http_start(dm.config, dm.db, &err)) == NULL)
@@ -225,6 +230,7 @@ main(int argc, char **argv)
 	serve(&dm);
 	http_stop(dm.http);
 	mailer_free(dm.mailer);
+	workcal_free(dm.cal);
 	store_close(dm.db);
 	close(dm.sigfd);
 	config_free(dm.config);

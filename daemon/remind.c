@@ -30,8 +30,21 @@ cancel_closed(sqlite3 *db)
 }
 
 static void
-plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, sqlite3_int64 occ,
-    sqlite3_int64 unit, ntm_date due)
+plan_at(sqlite3 *db, sqlite3_stmt *ins, sqlite3_int64 occ, sqlite3_int64 unit,
+    const char *kind, time_t at)
+{
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, occ);
+	sqlite3_bind_int64(ins, 2, unit);
+	sqlite3_bind_text(ins, 3, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ins, 4, (sqlite3_int64)at);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
+}
+
+static void
+plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal *cal,
+    sqlite3_int64 occ, sqlite3_int64 unit, ntm_date due, ntm_date latest)
 {
 	char kind[16];
 	size_t i;
@@ -41,36 +54,41 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, sqlite3_int64 o
 			snprintf(kind, sizeof(kind), "due");
 		else
 			snprintf(kind, sizeof(kind), "lead-%d", c->lead_days[i]);
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, occ);
-		sqlite3_bind_int64(ins, 2, unit);
-		sqlite3_bind_text(ins, 3, kind, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 4, (sqlite3_int64)date_at(due - c->lead_days[i], c->send_at));
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
+		plan_at(db, ins, occ, unit, kind, date_at(workcal_shift(cal,
+		    due - c->lead_days[i], RULE_PREVIOUS), c->send_at));
 	}
+	if (latest > due)
+		plan_at(db, ins, occ, unit, "late", date_at(workcal_shift(cal, due + 1,
+		    RULE_NEXT), c->send_at));
+	plan_at(db, ins, occ, unit, "overdue", date_at(workcal_shift(cal, latest + 1,
+	    RULE_NEXT), c->send_at));
 }
 
 int
-remind_plan(sqlite3 *db, const struct config *c)
+remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal)
 {
 	sqlite3_stmt *sel, *ins;
-	ntm_date due;
+	ntm_date due, latest;
 
 	if (store_exec(db, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	cancel_closed(db);
-	sel = store_prepare(db, "SELECT DISTINCT o.id, tu.unit_id, o.due FROM occurrence o "
+	sel = store_prepare(db, "SELECT DISTINCT o.id, tu.unit_id, o.due, o.latest "
+	    "FROM occurrence o JOIN task t ON t.id = o.task_id "
 	    "JOIN task_unit tu ON tu.task_id = o.task_id AND tu.role = 'lead' "
-	    "WHERE o.status = 'open' AND o.tentative = 0 AND EXISTS (SELECT 1 FROM unit_email e "
-	    "WHERE e.unit_id = tu.unit_id)");
+	    "WHERE o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' AND "
+	    "EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = tu.unit_id)");
 	ins = store_prepare(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
 	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
 	    "fire_at = excluded.fire_at WHERE state = 'pending' AND fire_at != excluded.fire_at");
 	while (sqlite3_step(sel) == SQLITE_ROW) {
-		if (date_parse_iso((const char *)sqlite3_column_text(sel, 2), &due) == 0)
-			plan_one(db, ins, c, sqlite3_column_int64(sel, 0),
-			    sqlite3_column_int64(sel, 1), due);
+		if (date_parse_iso((const char *)sqlite3_column_text(sel, 2), &due) < 0)
+			continue;
+		if (sqlite3_column_type(sel, 3) == SQLITE_NULL || date_parse_iso((const char *)
+		    sqlite3_column_text(sel, 3), &latest) < 0 || latest < due)
+			latest = due;
+		plan_one(db, ins, c, cal, sqlite3_column_int64(sel, 0),
+		    sqlite3_column_int64(sel, 1), due, latest);
 	}
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);

@@ -62,9 +62,10 @@ setup(void)
 	dir = tmpdir_new();
 	text = xasprintf("database = \"%s/ntmd.db\";\ncalendars = [ \"%s/" PLAN_FILE "\" ];\n"
 	    "catalogs = [ \"%s/config/catalogs/*.conf\" ];\n"
+	    "holidays = [ \"%s/config/holidays/*.conf\" ];\n"
 	    "http = { listen = \"127.0.0.1:8470\"; base_url = \"http://x\"; };\n"
 	    "smtp = { url = \"file:%s\"; from = \"NTM <ntm@x.example>\"; };\n", dir, cwd, cwd,
-	    dir);
+	    cwd, dir);
 	path = file_write(dir, "ntmd.conf", text, 0600);
 	conf = config_load(path, &d);
 	ck_assert_msg(conf != NULL, "test config refused");
