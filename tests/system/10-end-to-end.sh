@@ -8,9 +8,11 @@ write_config
 start_smtpd
 
 say "a week before the March deadlines, seconds before send_at"
-start_ntmd 2018-03-24T07:29:57+07:00
+# "Tháng 3" ends on Saturday 31/03/2018, so the deadlines end on Monday 02/04
+# (Bộ luật Dân sự 2015 Điều 148 khoản 5), and a week before is Monday 26/03.
+start_ntmd 2018-03-26T07:29:57+07:00
 # At start: the January item (II.2, overdue) once; at 07:30 the lead-7 digests of
-# II.1 and III.1 (31/03): VPĐP gets one mail with both, Phòng TC-KH one with II.1.
+# II.1 and III.1: VPĐP gets one mail with both, Phòng TC-KH one with II.1.
 wait_for "three mails" 20 has_mails 3
 sleep 2
 assert_eq "$(mail_count)" 3 "mails after the first send_at"
@@ -22,8 +24,9 @@ tckh=$(grep -l '"tckh@vanquan.example"' "$SPOOL"/*.json | head -n 1)
 [ -n "$tckh" ] || fail "no mail to Phòng TC-KH"
 m="$T/$(basename "$tckh" .json).json"
 assert_eq "$(json "$m" 'j["auto_submitted"]')" auto-generated "Auto-Submitted"
-assert_contains "$(json "$m" 'j["subject"]')" "Nhắc hạn 31/03/2018 (còn 7 ngày): Xây dựng kế hoạch và giao vốn" "subject"
-assert_contains "$(json "$m" 'j["text"]')" "Hạn: thứ Bảy, 31/03/2018 (còn 7 ngày)" "text body"
+assert_contains "$(json "$m" 'j["subject"]')" "Nhắc hạn 02/04/2018 (còn 7 ngày): Xây dựng kế hoạch và giao vốn" "subject"
+assert_contains "$(json "$m" 'j["text"]')" "Hạn: thứ Hai, 02/04/2018 (còn 7 ngày)" "text body"
+assert_contains "$(json "$m" 'j["text"]' | tr '\n' ' ' | tr -s ' ')" "(kế hoạch ghi 31/03/2018, là ngày nghỉ; hạn chuyển sang ngày làm việc tiếp theo theo khoản 5 Điều 148 Bộ luật Dân sự 2015)" "why the deadline moved"
 assert_contains "$(json "$m" 'j["text"]')" "Thời gian theo kế hoạch: Tháng 3" "text body"
 assert_contains "$(json "$m" 'j["html"]')" "Xây dựng kế hoạch và giao vốn" "html body"
 assert_eq "$(json "$m" 'j["to_addrs"]')" "['tckh@vanquan.example']" "To"
@@ -41,7 +44,7 @@ grep -q '^ORGANIZER:mailto:ntm@vanquan.example' "$T/attached.ics" || fail "attac
 grep -q '^METHOD:PUBLISH' "$T/attached.ics" || fail "attachment without METHOD:PUBLISH"
 
 say "the coordination office subscribes to its feed"
-url=$(NTM_NOW=2018-03-24T07:31:00+07:00 ctl feed-url VPĐP)
+url=$(NTM_NOW=2018-03-26T07:31:00+07:00 ctl feed-url VPĐP)
 assert_contains "$url" "http://127.0.0.1:$HTTP_PORT/feeds/" "feed URL"
 curl -sf -D "$T/headers" -o "$T/feed.ics" "$url" || fail "GET $url"
 grep -qi '^content-type: text/calendar; charset=utf-8' "$T/headers" || fail "content type"
@@ -51,7 +54,8 @@ node "$TOOLS/check_ics.mjs" "$T/feed.ics" >"$T/feed.js.json" || fail "ical.js re
 $PY "$TOOLS/check_ics.py" "$T/feed.ics" >"$T/feed.py.json" || fail "python-icalendar rejects the feed"
 cmp -s "$T/feed.js.json" "$T/feed.py.json" || fail "ical.js and python-icalendar read the feed differently"
 meetings=$(json "$T/feed.js.json" '[(e["start"], e["status"]) for e in j["events"] if "/X.3/" in e["uid"]]')
-assert_eq "$meetings" "[('2018-03-01', 'TENTATIVE'), ('2018-06-01', 'TENTATIVE'), ('2018-09-03', 'TENTATIVE'), ('2018-11-01', 'TENTATIVE')]" "steering-committee meetings"
+# The first working day of each month; Monday 3/9/2018 was the day off for Quốc khánh.
+assert_eq "$meetings" "[('2018-03-01', 'TENTATIVE'), ('2018-06-01', 'TENTATIVE'), ('2018-09-04', 'TENTATIVE'), ('2018-11-01', 'TENTATIVE')]" "steering-committee meetings"
 assert_contains "$(json "$T/feed.js.json" 'j["calname"]')" "Văn phòng Điều phối" "calendar name"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$url")
 assert_eq "$code" 304 "conditional GET with the ETag"
@@ -72,7 +76,8 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$url")
 assert_eq "$code" 200 "the old ETag after a change"
 stop_ntmd
 
-say "six days later, after a restart: III.1 is reminded, II.1 (done) is not"
+say "four days later, after a restart: III.1 is reminded, II.1 (done) is not"
+# The day before Monday 02/04 is a Sunday: the lead-1 reminder goes out on Friday.
 start_ntmd 2018-03-30T07:29:58+07:00
 wait_for "the lead-1 mail" 15 has_mails 4
 sleep 3
@@ -84,6 +89,6 @@ case "$(json "$T/0004.json" 'j["text"]')" in
 *"giao vốn"*) fail "a reminder for the done item II.1 was sent" ;;
 esac
 sent=$(sql "SELECT group_concat(code || ':' || kind || ':' || state, ' ') FROM (SELECT u.code, r.kind, r.state FROM reminder r JOIN unit u ON u.id = r.unit_id WHERE r.occurrence_id = $id ORDER BY u.code, r.fire_at)")
-assert_eq "$sent" "phong-tckh:lead-7:sent phong-tckh:lead-1:cancelled phong-tckh:due:cancelled vpdp:lead-7:sent vpdp:lead-1:cancelled vpdp:due:cancelled" "II.1 reminders: the lead-7s before done, none after"
+assert_eq "$sent" "phong-tckh:lead-7:sent phong-tckh:lead-1:cancelled phong-tckh:due:cancelled phong-tckh:overdue:cancelled vpdp:lead-7:sent vpdp:lead-1:cancelled vpdp:due:cancelled vpdp:overdue:cancelled" "II.1 reminders: the lead-7s before done, none after"
 stop_ntmd
 echo "ok"

@@ -5,10 +5,10 @@
 
 write_config
 healthy() { curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" -o /dev/null || fail "ntmd stopped serving"; }
-pending() { sql "SELECT count(*) FROM reminder WHERE state = 'pending' AND attempts = $1 AND fire_at <= strftime('%s', '2018-03-24 00:30:00')"; }
+pending() { sql "SELECT count(*) FROM reminder WHERE state = 'pending' AND attempts = $1 AND fire_at <= strftime('%s', '2018-03-26 00:30:00')"; }
 
 say "no SMTP server at all"
-start_ntmd 2018-03-24T07:29:58+07:00
+start_ntmd 2018-03-26T07:29:58+07:00
 wait_for "a deferred send" 15 grep -q 'result=deferred' "$T/ntmd.log"
 sleep 3
 healthy
@@ -19,7 +19,7 @@ sql "SELECT last_error FROM reminder WHERE attempts = 1 LIMIT 1" | grep -q . || 
 say "the server answers 451"
 start_smtpd
 echo "451 4.3.0 Try again later" >"$SPOOL/fail"
-start_ntmd 2018-03-24T09:00:00+07:00
+start_ntmd 2018-03-26T09:00:00+07:00
 wait_for "451 replies" 15 grep -q '451' "$SPOOL/rejected.log"
 sleep 2
 healthy
@@ -31,7 +31,7 @@ msgid_451=$(sed -n 's/.*unit=phong-tckh.*smtp=451.*msgid=\(<[^>]*>\).*/\1/p' "$T
 
 say "the server accepts again"
 rm "$SPOOL/fail"
-start_ntmd 2018-03-24T12:00:00+07:00
+start_ntmd 2018-03-26T12:00:00+07:00
 wait_for "the retried mails" 15 has_mails 2
 sleep 2
 assert_eq "$(mail_count)" 2 "one digest a unit after the retry"

@@ -44,16 +44,17 @@ ctl sync >"$T/sync.out" || fail "sync failed"
 assert_contains "$(cat "$T/sync.out")" "5 plans," "sync"
 
 say "seed 002's reporting regime: monthly due the 10th, at the latest the 15th; quarterly; annual"
+# A day that falls on a day off moves to the next working day; the plan's day is kept.
 ctl occurrences --plan tan-thanh-2023 --json >"$T/occ.json"
 ctl tasks --plan tan-thanh-2023 --json >"$T/tasks.json"
 monthly=$(json "$T/tasks.json" '[t["id"] for t in j if "ngày 10 hàng tháng" in t["when"]][0]')
-assert_eq "$(json "$T/occ.json" "[(o['due'], o['latest']) for o in j if o['task'] == '$monthly'][:2]")" \
-    "[('2023-01-10', '2023-01-15'), ('2023-02-10', '2023-02-15')]" "monthly report"
+assert_eq "$(json "$T/occ.json" "[(o['due'], o['latest'], o['latest_original']) for o in j if o['task'] == '$monthly'][:2]")" \
+    "[('2023-01-10', '2023-01-16', '2023-01-15'), ('2023-02-10', '2023-02-15', None)]" "monthly report (15/1/2023 is a Sunday)"
 assert_eq "$(json "$T/occ.json" "len([o for o in j if o['task'] == '$monthly'])")" 12 "twelve monthly reports"
 quarterly=$(json "$T/tasks.json" '[t["id"] for t in j if "ngày 10 của tháng cuối quý" in t["when"]][0]')
-assert_eq "$(json "$T/occ.json" "[(o['due'], o['latest']) for o in j if o['task'] == '$quarterly']")" \
-    "[('2023-03-10', '2023-03-20'), ('2023-06-10', '2023-06-20'), ('2023-09-10', '2023-09-20'), ('2023-12-10', '2023-12-20')]" \
-    "quarterly report"
+assert_eq "$(json "$T/occ.json" "[(o['due'], o['due_original'], o['latest']) for o in j if o['task'] == '$quarterly']")" \
+    "[('2023-03-10', None, '2023-03-20'), ('2023-06-12', '2023-06-10', '2023-06-20'), ('2023-09-11', '2023-09-10', '2023-09-20'), ('2023-12-11', '2023-12-10', '2023-12-20')]" \
+    "quarterly report (10/6 a Saturday, 10/9 and 10/12 Sundays)"
 annual=$(json "$T/tasks.json" '[t["id"] for t in j if t["when"].endswith("ngày 10 tháng 11")][0]')
 assert_eq "$(json "$T/occ.json" "[(o['due'], o['latest']) for o in j if o['task'] == '$annual']")" \
     "[('2023-11-10', '2023-11-20')]" "annual report"
@@ -66,13 +67,17 @@ say "commune targets: seed 004's Vân Mộng by 30/11/2018, Văn An by the end o
 ctl tasks --plan van-quan-2018 --json >"$T/vq.json"
 ctl tasks --plan cam-thanh-2023 --json >"$T/ct.json"
 ctl occurrences --plan cam-thanh-2023 --json >"$T/ct-occ.json"
-for want in "6.2:2024-12-31" "17.1:2023-12-31" "12.2:2023-12-31"; do
-	ref=${want%%:*} due=${want#*:}
+# "trước năm 2024" ends on Sunday 31/12/2023; 1/1/2024 is Tết Dương lịch, so the
+# deadline ends on Tuesday 2/1/2024, and the plan's day is kept beside it.
+for want in "6.2:2024-12-31:None" "17.1:2024-01-02:'2023-12-31'" "12.2:2024-01-02:'2023-12-31'"; do
+	ref=${want%%:*} rest=${want#*:}
+	due=${rest%%:*} original=${rest#*:}
 	id=$(json "$T/ct.json" "[t['id'] for t in j if t['id'].startswith('MT.') and t['title'].endswith(' $ref')][0]")
-	assert_eq "$(json "$T/ct-occ.json" "[o['due'] for o in j if o['task'] == '$id']")" "['$due']" "target $ref"
+	assert_eq "$(json "$T/ct-occ.json" "[(o['due'], o['due_original']) for o in j if o['task'] == '$id']")" "[('$due', $original)]" "target $ref"
 done
 ctl occurrences --plan van-quan-2018 --json >"$T/vq-occ.json"
-for want in "Vân Mộng:2018-11-30" "Văn An:2018-03-31"; do
+# Văn An's "hết quý I năm 2018" ends on Saturday 31/3/2018: Monday 2/4.
+for want in "Vân Mộng:2018-11-30" "Văn An:2018-04-02"; do
 	commune=${want%%:*} due=${want#*:}
 	id=$(json "$T/vq.json" "[t['id'] for t in j if t['id'].startswith('MT.') and '$commune' in t['title']][0]")
 	assert_eq "$(json "$T/vq-occ.json" "[o['due'] for o in j if o['task'] == '$id']")" "['$due']" "target of $commune"
