@@ -22,13 +22,14 @@ enum change_kind { CHANGE_OFF, CHANGE_NOT_OFF, CHANGE_WORK };
 struct change {
 	enum change_kind	 kind;
 	ntm_date		 date;
+	int			 entry;		/* its index in not_days_off */
 	char			*name;
 	int			 line;
 };
 
 struct announcement {
 	char		*file;
-	int		 year;
+	int		 year, year_line;
 	ntm_date	 tet_first;	/* the first of the five Tết days, 0 for the default */
 	ntm_date	 national_day_pair;	/* 1/9 or 3/9, 0 for the default */
 	struct change	*changes;
@@ -190,8 +191,8 @@ apply(struct work_year *wy, const struct announcement *a, struct diag *d)
 		switch (c->kind) {
 		case CHANGE_NOT_OFF:
 			if (found == NULL)
-				diag_error(d, a->file, c->line, "%s is not a holiday or "
-				    "compensatory day to take back", iso);
+				diag_error(d, a->file, c->line, "not_days_off[%d]: %s is not a "
+				    "holiday or compensatory day to take back", c->entry, iso);
 			else
 				remove_day(wy, found);
 			break;
@@ -297,8 +298,12 @@ read_changes(struct announcement *a, config_setting_t *root, const char *key,
 		e = config_setting_get_elem(list, (unsigned)i);
 		memset(&c, 0, sizeof(c));
 		c.kind = kind;
-		c.line = confutil_line(e) ? confutil_line(e) : confutil_line(list);
+		c.line = confutil_line(e);
 		if (kind == CHANGE_NOT_OFF) {
+			/* libconfig gives a scalar in a list the line of the token after it:
+			 * name the list's line and the entry instead. */
+			c.line = confutil_line(list);
+			c.entry = i;
 			iso = config_setting_get_string(e);
 		} else if (!config_setting_is_group(e) ||
 		    (c.name = confutil_text(a->file, e, "name", 1, d)) == NULL) {
@@ -397,6 +402,7 @@ read_announcement(struct announcement *a, const char *file, struct diag *d)
 			    LAST_YEAR);
 		else {
 			a->year = year;
+			a->year_line = confutil_line(config_setting_get_member(root, "year"));
 			read_chosen_days(a, root, d);
 			read_changes(a, root, "not_days_off", CHANGE_NOT_OFF, d);
 			read_changes(a, root, "days_off", CHANGE_OFF, d);
@@ -427,8 +433,8 @@ workcal_load(char **files, size_t n, struct diag *d)
 			continue;
 		for (j = 0; j + 1 < w->nann; j++)
 			if (w->ann[j].year == a->year)
-				diag_error(d, files[i], 0, "%d is also announced in %s", a->year,
-				    w->ann[j].file);
+				diag_error(d, files[i], a->year_line, "%d is also announced in %s",
+				    a->year, w->ann[j].file);
 	}
 	/* Check each announcement against the year it changes. */
 	for (i = 0; i < w->nann && diag_errors(d) == before; i++)
