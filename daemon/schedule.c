@@ -6,15 +6,15 @@
 #include "xalloc.h"
 
 /* DESIGN § Time: "Tháng 3" for a meeting is a placeholder on the period's first working
- * day until it is set; a meeting on a set day stays there, flagged if the day is off. */
+ * day until it is set; a meeting on a given day stays there, flagged if the day is off. */
 static void
-place_meeting(struct occurrence_spec *o, struct workcal *cal)
+place_meeting(struct occurrence_spec *o, const struct when_period *wp, struct workcal *cal)
 {
-	o->tentative = o->start != o->due;
+	o->tentative = !when_period_is_day(wp);
 	if (o->tentative)
 		o->day = workcal_shift(cal, o->start, RULE_NEXT);
 	else {
-		o->day = o->start;
+		o->start = o->day = o->due;
 		o->day_off = workcal_day_off(cal, o->day);
 	}
 }
@@ -43,7 +43,7 @@ schedule_expand(const struct plan *p, const struct plan_task *t, struct workcal 
 		o->latest = workcal_shift(cal, o->latest_original, rule);
 		o->day = o->due;
 		if (t->kind == TASK_MEETING)
-			place_meeting(o, cal);
+			place_meeting(o, &w->periods[i], cal);
 		o->uid = xasprintf("%s/%s/%s@ntmd", p->code, t->id, o->period);
 	}
 	return w->n;

@@ -632,6 +632,14 @@ when_free(struct when *w)
 	memset(w, 0, sizeof(*w));
 }
 
+int
+when_period_is_day(const struct when_period *wp)
+{
+	ntm_date day;
+
+	return date_parse_iso(wp->key, &day) == 0 && day == wp->due;
+}
+
 const char *
 when_kind_name(enum when_kind kind)
 {

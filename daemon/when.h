@@ -32,6 +32,8 @@ struct when {
  * 0, or -1 on error. Free with when_free(). */
 int when_parse(const char *text, int year, ntm_date plan_start, struct when *w);
 void when_free(struct when *w);
+/* Whether a period names one day ("ngày 02/9/2024"), not a month, quarter or span. */
+int when_period_is_day(const struct when_period *wp);
 /* "dated", "continuous", "unscheduled", "regime", "error". */
 const char *when_kind_name(enum when_kind kind);
 
