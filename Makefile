@@ -99,7 +99,8 @@ FUZZ_SAN    = address,undefined
 FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer \
               -fno-sanitize-recover=all -Idaemon $(shell pkg-config --cflags libutf8proc libconfig 2>/dev/null)
 FUZZ_LIBS   = $(shell pkg-config --libs libutf8proc libconfig 2>/dev/null) -lm
-FUZZ_OBJ    = $(patsubst %,$(FUZZ_DIR)/%.o,import when date text xalloc log diag plan catalog confutil)
+FUZZ_OBJ    = $(patsubst %,$(FUZZ_DIR)/%.o,import when date text xalloc log diag plan catalog confutil \
+              workday lunar)
 FUZZ_RUNS   = 20000
 FUZZ_SEED   = 1
 FUZZ_TIME   = 300
