@@ -64,14 +64,6 @@ date_weekday(ntm_date day)
 	return w < 0 ? w + 7 : w;
 }
 
-ntm_date
-date_next_weekday(ntm_date day)
-{
-	while (date_weekday(day) == WD_SATURDAY || date_weekday(day) == WD_SUNDAY)
-		day++;
-	return day;
-}
-
 void
 date_iso(ntm_date day, char out[11])
 {

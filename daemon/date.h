@@ -18,8 +18,6 @@ ntm_date date_from_ymd(int y, int m, int d);
 void date_to_ymd(ntm_date day, int *y, int *m, int *d);
 /* 0 = Sunday … 6 = Saturday. */
 int date_weekday(ntm_date day);
-/* The first Monday–Friday on or after day. */
-ntm_date date_next_weekday(ntm_date day);
 /* "YYYY-MM-DD" into out[11]. */
 void date_iso(ntm_date day, char out[11]);
 /* "dd/mm/yyyy" into out[11], as Vietnamese documents write dates. */

@@ -96,7 +96,7 @@ cmd_sync(struct cmd_ctx *x)
 {
 	struct diag d = { 0 };
 	struct sync_stats s;
-	int rc = sync_calendars(x->db, x->config, clock_now(), &s, &d);
+	int rc = sync_calendars(x->db, x->config, clock_now(), &s, NULL, &d);
 
 	diag_print(&d, stderr);
 	diag_free(&d);

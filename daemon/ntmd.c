@@ -70,8 +70,9 @@ static int
 load_calendars(struct daemon *dm, const struct config *c)
 {
 	struct diag d = { 0 };
+	struct workcal *cal;
 	struct sync_stats s;
-	int rc = sync_calendars(dm->db, c, clock_now(), &s, &d);
+	int rc = sync_calendars(dm->db, c, clock_now(), &s, &cal, &d);
 
 	if (rc < 0) {
 		size_t i;
@@ -82,9 +83,8 @@ load_calendars(struct daemon *dm, const struct config *c)
 		log_info("calendars loaded: %zu plans, %zu tasks, %zu occurrences (%zu new, "
 		    "%zu changed, %zu cancelled)", s.plans, s.tasks, s.occ_total, s.occ_new,
 		    s.occ_changed, s.occ_cancelled);
-		/* sync_calendars() read the same holiday files without fault. */
 		workcal_free(dm->cal);
-		dm->cal = sync_load_workcal(c, &d);
+		dm->cal = cal;
 	}
 	diag_free(&d);
 	return rc;

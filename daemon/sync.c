@@ -567,7 +567,7 @@ sync_free_plans(struct plan **plans, size_t n)
 
 int
 sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,
-    struct diag *d)
+    struct workcal **cal, struct diag *d)
 {
 	struct writer w = { db, now, st, NULL, 0 };
 	struct catalogs cats;
@@ -603,6 +603,9 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 		return -1;
 	}
 	sync_free_plans(plans, (size_t)n);
-	workcal_free(w.cal);
+	if (cal != NULL)
+		*cal = w.cal;
+	else
+		workcal_free(w.cal);
 	return 0;
 }

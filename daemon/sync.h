@@ -26,8 +26,10 @@ void sync_free_plans(struct plan **plans, size_t n);
  * NULL); NULL with the problems in *d. */
 struct workcal *sync_load_workcal(const struct config *c, struct diag *d);
 /* Load the config's calendars into db in one transaction at instant now. On any error
- * returns -1 with problems in *d, and the database is exactly as it was. */
+ * returns -1 with problems in *d, and the database is exactly as it was. On success the
+ * working-day calendar the plans were scheduled with goes to *cal unless cal is NULL
+ * (free with workcal_free). */
 int sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,
-    struct diag *d);
+    struct workcal **cal, struct diag *d);
 
 #endif

@@ -41,7 +41,7 @@ sync_at(const char *now, struct sync_stats *st)
 	struct diag d = { 0 };
 	char *all;
 
-	if (sync_calendars(db, conf, at(now), st, &d) != 0) {
+	if (sync_calendars(db, conf, at(now), st, NULL, &d) != 0) {
 		all = diag_join(&d);
 		ck_abort_msg("sync failed:%s", all);
 	}
