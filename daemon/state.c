@@ -6,9 +6,6 @@
 
 static const char *names[] = { "upcoming", "due_soon", "due_today", "late", "overdue",
 	"done", "waived", "cancelled" };
-static const char *names_vn[] = { "chưa đến hạn", "sắp đến hạn", "đến hạn hôm nay",
-	"chậm (đã quá hạn, chưa quá hạn chót)", "quá hạn", "đã hoàn thành", "miễn thực hiện",
-	"đã hủy" };
 
 enum item_state
 item_state(const char *status, ntm_date due, ntm_date latest, ntm_date today, int soon_days)
@@ -32,12 +29,6 @@ const char *
 item_state_name(enum item_state s)
 {
 	return names[s];
-}
-
-const char *
-item_state_vn(enum item_state s)
-{
-	return names_vn[s];
 }
 
 static int

@@ -21,8 +21,6 @@ enum item_state item_state(const char *status, ntm_date due, ntm_date latest, nt
     int soon_days);
 /* "upcoming", "due_soon", "due_today", "late", "overdue", "done", "waived", "cancelled". */
 const char *item_state_name(enum item_state s);
-/* As officials say it: "sắp đến hạn", "quá hạn", … */
-const char *item_state_vn(enum item_state s);
 
 /* SQL item_state(status, due, latest, today, soon_days) → the state's name, for every
  * connection store_open() makes. */
