@@ -12,6 +12,18 @@ static const char *unit_kinds[] = { "department", "commune", "board", "office",
 static const char *task_kinds[] = { "deadline", "meeting", "report", NULL };
 static const char *role_keys[] = { "direct", "lead", "support" };
 
+/* The task kind named s, or -1. */
+static int
+task_kind_index(const char *s)
+{
+	int k;
+
+	for (k = 0; task_kinds[k]; k++)
+		if (!strcmp(task_kinds[k], s))
+			return k;
+	return -1;
+}
+
 struct ctx {
 	const char	*file;
 	struct diag	*d;
@@ -126,9 +138,8 @@ read_deadline_rule(struct ctx *x, config_setting_t *g)
 		return;
 	}
 	for (i = 0; (e = config_setting_get_elem(s, (unsigned)i)) != NULL; i++) {
-		for (k = 0; task_kinds[k] && strcmp(task_kinds[k], config_setting_name(e)); k++)
-			;
-		if (task_kinds[k] == NULL || k == TASK_MEETING)
+		k = task_kind_index(config_setting_name(e));
+		if (k < 0 || k == TASK_MEETING)
 			diag_error(x->d, x->file, confutil_line(e), "deadline_rule: \"%s\" is not "
 			    "deadline or report (meetings are never moved)", config_setting_name(e));
 		else if (rule_setting(x, e, &r) == 0)
@@ -455,9 +466,7 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 	t->when_text = get_string(x, g, "when", 0);
 	t->kind = t->title ? default_kind(t->title) : TASK_DEADLINE;
 	if ((kind = get_string(x, g, "kind", 0)) != NULL) {
-		for (i = 0; task_kinds[i] && strcmp(kind, task_kinds[i]); i++)
-			;
-		if (task_kinds[i] == NULL)
+		if ((i = task_kind_index(kind)) < 0)
 			diag_error(x->d, x->file, t->line, "task %s: kind \"%s\" is not meeting, "
 			    "deadline or report", t->id, kind);
 		else
