@@ -35,6 +35,25 @@ get_string(struct ctx *x, const config_setting_t *g, const char *name, int requi
 	return xstrdup(v);
 }
 
+/* An optional whole number member of group g in [min, max]; dflt when absent. */
+static int
+get_int(struct ctx *x, const config_setting_t *g, const char *name, int dflt, int min,
+    int max)
+{
+	config_setting_t *s = g ? config_setting_get_member(g, name) : NULL;
+	int v;
+
+	if (s == NULL)
+		return dflt;
+	v = config_setting_get_int(s);
+	if (config_setting_type(s) != CONFIG_TYPE_INT || v < min || v > max) {
+		diag_error(x->d, x->file, confutil_line(s), "%s.%s must be a whole number %d–%d",
+		    config_setting_name(g), name, min, max);
+		return dflt;
+	}
+	return v;
+}
+
 static void
 check_general(struct ctx *x, config_setting_t *root)
 {
@@ -134,6 +153,7 @@ check_http(struct ctx *x, config_setting_t *root)
 		while (n > 0 && x->c->base_url[n - 1] == '/')
 			x->c->base_url[--n] = '\0';
 	}
+	x->c->feed_cache_mb = get_int(x, g, "feed_cache_mb", 64, 1, 4096);
 }
 
 static void
@@ -186,6 +206,7 @@ check_smtp(struct ctx *x, config_setting_t *root)
 			    x->c->smtp_from);
 		free(addr);
 	}
+	x->c->smtp_connections = get_int(x, g, "connections", 2, 1, 16);
 	x->c->smtp_user = get_string(x, g, "user", 0);
 	x->c->smtp_password = get_string(x, g, "password", 0);
 	check_secret_mode(x, g);

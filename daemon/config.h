@@ -32,10 +32,12 @@ struct config {
 	char		 *http_host;		/* http.listen split into host and port */
 	int		  http_port;
 	char		 *base_url;		/* without a trailing '/' */
+	int		  feed_cache_mb;	/* http.feed_cache_mb: rendered feeds kept */
 	char		 *smtp_url;		/* smtp://, smtps:// or file:DIR */
 	char		 *smtp_from;		/* "Name <addr>" as written */
 	char		 *smtp_user, *smtp_password;	/* optional */
 	enum starttls	  starttls;
+	int		  smtp_connections;	/* SMTP transactions at once */
 	int		 *lead_days;		/* descending, distinct */
 	size_t		  nlead;
 	int		  send_at;		/* minutes after local midnight */

@@ -219,6 +219,15 @@ clock_init(int *from_env, char **err)
 	return 0;
 }
 
+long long
+clock_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 time_t
 clock_now(void)
 {

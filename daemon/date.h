@@ -42,6 +42,8 @@ time_t date_at(ntm_date day, int minutes);
 int clock_init(int *from_env, char **err);
 /* Now, by the clock started in clock_init(). */
 time_t clock_now(void);
+/* Milliseconds of the monotonic clock: for timeouts, which NTM_NOW does not move. */
+long long clock_monotonic_ms(void);
 /* Parse "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)"; -1 if malformed. */
 int time_parse_iso(const char *s, time_t *t);
 /* Local ISO 8601 with offset, e.g. "2018-03-05T07:30:00+07:00", into out[32]. */

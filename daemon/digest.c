@@ -5,6 +5,7 @@
 #include "date.h"
 #include "digest.h"
 #include "feed.h"
+#include "log.h"
 #include "mail.h"
 #include "store.h"
 #include "token.h"
@@ -39,20 +40,33 @@ column(sqlite3_stmt *st, int i)
 	return xstrdup(s ? (const char *)s : "");
 }
 
+static void
+free_items(struct item *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(items[i].title), free(items[i].when), free(items[i].plan_number);
+		free(items[i].ref), free(items[i].direct), free(items[i].support);
+	}
+	free(items);
+}
+
 static size_t
 load_items(sqlite3 *db, const char *msgid, struct item **out)
 {
-	sqlite3_stmt *st = store_prepare(db, "SELECT o.id, t.title, t.when_text, p.number, "
+	sqlite3_stmt *st = store_stmt(db, "SELECT o.id, t.title, t.when_text, p.number, "
 	    "t.ref, o.due, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("support") ", "
 	    "o.latest, o.due_original "
 	    "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
 	    "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?) "
 	    "ORDER BY o.due, o.id");
 	size_t n = 0;
+	int rc;
 
 	*out = NULL;
 	sqlite3_bind_text(st, 1, msgid, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct item *it;
 
 		*out = xrealloc(*out, (n + 1) * sizeof(**out));
@@ -73,7 +87,13 @@ load_items(sqlite3 *db, const char *msgid, struct item **out)
 		    date_parse_iso((const char *)sqlite3_column_text(st, 9), &it->due_original) < 0)
 			it->due_original = it->due;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("database: the items of <%s>: %s", msgid, sqlite3_errmsg(db));
+		free_items(*out, n);
+		*out = NULL;
+		return 0;
+	}
 	return n;
 }
 
@@ -202,27 +222,32 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	    "thư này.</p>\n</body></html>\n", feed_url, feed_url);
 }
 
-static void
+/* The unit's code, name and addresses; -1 if it has none or the database fails. */
+static int
 load_unit(sqlite3 *db, sqlite3_int64 unit, struct digest *dg, char **name)
 {
-	sqlite3_stmt *st = store_prepare(db, "SELECT code, name FROM unit WHERE id = ?");
+	sqlite3_stmt *st = store_stmt(db, "SELECT code, name FROM unit WHERE id = ?");
 	struct buf list = { 0 };
+	int rc;
 
 	sqlite3_bind_int64(st, 1, unit);
-	sqlite3_step(st);
+	rc = sqlite3_step(st);
 	dg->unit_code = column(st, 0);
 	*name = column(st, 1);
-	sqlite3_finalize(st);
-	st = store_prepare(db, "SELECT address FROM unit_email WHERE unit_id = ? ORDER BY address");
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	st = store_stmt(db, "SELECT address FROM unit_email WHERE unit_id = ? ORDER BY address");
 	sqlite3_bind_int64(st, 1, unit);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		dg->to = xrealloc(dg->to, (dg->nto + 1) * sizeof(char *));
 		dg->to[dg->nto] = column(st, 0);
 		buf_printf(&list, "%s%s", dg->nto ? "," : "", dg->to[dg->nto]);
 		dg->nto++;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	dg->to_list = buf_steal(&list);
+	return rc == SQLITE_DONE && dg->nto > 0 ? 0 : -1;
 }
 
 struct digest *
@@ -235,11 +260,17 @@ digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char
 	struct feed_query q = { .message_id = msgid, .now = now };
 	char *unit_name, *token, *feed_url, *subj, *ics, *from = config_from_address(c);
 	ntm_date today = date_of(now);
-	size_t n, i;
+	size_t n;
 	time_t lm;
 
-	load_unit(db, unit, dg, &unit_name);
-	n = load_items(db, msgid, &items);
+	if (load_unit(db, unit, dg, &unit_name) < 0 || (n = load_items(db, msgid, &items)) == 0) {
+		log_warnx("mail <%s> to unit %lld: no addresses or items (database: %s)", msgid,
+		    (long long)unit, sqlite3_errmsg(db));
+		free(unit_name);
+		free(from);
+		digest_free(dg);
+		return NULL;
+	}
 	token = token_for_unit(db, unit, now);
 	feed_url = xasprintf("%s/feeds/%s/%s.ics", c->base_url, token ? token : "",
 	    dg->unit_code);
@@ -251,11 +282,8 @@ digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char
 	    .to = (const char **)dg->to, .nto = dg->nto, .subject = subj, .text = text.s,
 	    .html = html.s, .ics = ics, .ics_name = "nhac-viec.ics", .message_id = msgid,
 	    .date = now });
-	for (i = 0; i < n; i++) {
-		free(items[i].title), free(items[i].when), free(items[i].plan_number);
-		free(items[i].ref), free(items[i].direct), free(items[i].support);
-	}
-	free(items), free(unit_name), free(token), free(feed_url), free(subj), free(ics);
+	free_items(items, n);
+	free(unit_name), free(token), free(feed_url), free(subj), free(ics);
 	free(from);
 	buf_free(&text);
 	buf_free(&html);

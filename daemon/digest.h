@@ -17,7 +17,8 @@ struct digest {
 };
 
 /* Compose the mail to `unit` listing the items of the reminders claimed under msgid,
- * in Vietnamese, with their state at `now`. Free with digest_free(). */
+ * in Vietnamese, with their state at `now`. Free with digest_free(). NULL (logged) if
+ * the unit has no address, no item is claimed under msgid, or the database fails. */
 struct digest *digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit,
     const char *msgid, time_t now);
 void digest_free(struct digest *dg);

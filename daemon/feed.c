@@ -23,18 +23,18 @@ enum col {
 	C_DIRECT, C_LEAD, C_SUPPORT, C_DAY, C_LATEST, C_DUE_ORIGINAL, C_DAY_OFF, C_SHOWN_STATE
 };
 
-static const char *select_items =
-	"SELECT o.id, o.uid, o.start, o.due, o.tentative, o.status, o.done_at, o.note, "
-	"o.sequence, o.changed_at, t.ref, t.section, t.title, t.kind, t.when_text, "
-	"p.number, p.title, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("lead") ", "
-	STORE_ROLE_NAMES("support") ", o.day, o.latest, o.due_original, o.day_off, "
-	"o.shown_state FROM occurrence o JOIN task t ON t.id = o.task_id "
-	"JOIN plan p ON p.id = t.plan_id WHERE ";
+#define SELECT_ITEMS \
+	"SELECT o.id, o.uid, o.start, o.due, o.tentative, o.status, o.done_at, o.note, " \
+	"o.sequence, o.changed_at, t.ref, t.section, t.title, t.kind, t.when_text, " \
+	"p.number, p.title, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("lead") ", " \
+	STORE_ROLE_NAMES("support") ", o.day, o.latest, o.due_original, o.day_off, " \
+	"o.shown_state FROM occurrence o JOIN task t ON t.id = o.task_id " \
+	"JOIN plan p ON p.id = t.plan_id WHERE "
 
-static const char *by_unit = "o.id IN (SELECT o2.id FROM occurrence o2 JOIN task_unit tu "
-	"ON tu.task_id = o2.task_id WHERE tu.unit_id = ?1) AND (o.status != 'cancelled' "
-	"OR o.changed_at > ?2) ORDER BY o.due, o.id";
-static const char *by_message = "o.id IN (SELECT occurrence_id FROM reminder "
+static const char by_unit[] = SELECT_ITEMS "o.id IN (SELECT o2.id FROM occurrence o2 "
+	"JOIN task_unit tu ON tu.task_id = o2.task_id WHERE tu.unit_id = ?1) AND "
+	"(o.status != 'cancelled' OR o.changed_at > ?2) ORDER BY o.due, o.id";
+static const char by_message[] = SELECT_ITEMS "o.id IN (SELECT occurrence_id FROM reminder "
 	"WHERE message_id = ?1) ORDER BY o.due, o.id";
 
 static const char *
@@ -232,12 +232,12 @@ x_property(const char *name, const char *value)
 static const char *
 unit_name(sqlite3 *db, sqlite3_int64 unit_id, char **owned)
 {
-	sqlite3_stmt *st = store_prepare(db, "SELECT name FROM unit WHERE id = ?");
+	sqlite3_stmt *st = store_stmt(db, "SELECT name FROM unit WHERE id = ?");
 
 	sqlite3_bind_int64(st, 1, unit_id);
 	*owned = xstrdup(sqlite3_step(st) == SQLITE_ROW ?
 	    (const char *)sqlite3_column_text(st, 0) : "");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return *owned;
 }
 
@@ -275,13 +275,11 @@ vcalendar(sqlite3 *db, const struct feed_query *q)
 char *
 feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified)
 {
-	char *sql = xasprintf("%s%s", select_items, q->unit_id > 0 ? by_unit : by_message);
-	sqlite3_stmt *st = store_prepare(db, sql);
+	sqlite3_stmt *st = store_stmt(db, q->unit_id > 0 ? by_unit : by_message);
 	icalcomponent *cal;
 	char *text;
+	int rc;
 
-	free(sql);
-	state_refresh(db, q->now);
 	icalerror_set_errors_are_fatal(0);
 	cal = vcalendar(db, q);
 	if (q->unit_id > 0) {
@@ -290,12 +288,17 @@ feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified)
 	} else
 		sqlite3_bind_text(st, 1, q->message_id, -1, SQLITE_STATIC);
 	*last_modified = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int64(st, C_CHANGED) > *last_modified)
 			*last_modified = (time_t)sqlite3_column_int64(st, C_CHANGED);
 		icalcomponent_add_component(cal, vevent(st, q->organizer));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("database: rendering a feed: %s", sqlite3_errmsg(db));
+		icalcomponent_free(cal);
+		return NULL;
+	}
 	text = icalcomponent_as_ical_string_r(cal);
 	icalcomponent_free(cal);
 	return text;

@@ -12,9 +12,10 @@ struct feed_query {
 	time_t		 now;		/* cancelled items stay this long after cancelling */
 };
 
-/* Render an iCalendar text (RFC 5545/7986, CRLF, folded) for q, after bringing the items'
- * published states up to q->now (state_refresh); allocated, free().
- * *last_modified is the newest change among the items, 0 if there are none. */
+/* Render an iCalendar text (RFC 5545/7986, CRLF, folded) for q; allocated, free(); NULL
+ * (logged) on a database error. It only reads: the items' published states are as the
+ * last state_refresh() left them. *last_modified is the newest change among the items,
+ * 0 if there are none. */
 char *feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified);
 
 /* How long a cancelled item stays in feeds so that subscribed clients remove it. */

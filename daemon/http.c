@@ -18,32 +18,50 @@
 #include "token.h"
 #include "xalloc.h"
 
+/* A rendered feed: the 200 and 304 responses, kept until what the feed shows changes.
+ * libmicrohttpd counts references to a response, so dropping one that a connection is
+ * still sending is safe. */
+struct feed_entry {
+	sqlite3_int64		 unit_id;
+	struct MHD_Response	*full, *not_modified;
+	char			 etag[40];
+	time_t			 last_modified;
+	size_t			 size;
+	struct feed_entry	*prev, *next;	/* most recently used first */
+};
+
 struct http {
 	struct MHD_Daemon	*mhd;
 	sqlite3			*db;
 	struct addrinfo		*addr;
+	struct feed_entry	*mru, *lru;
+	size_t			 cached, cache_max;	/* bytes */
 };
 
-static enum MHD_Result
-reply(struct MHD_Connection *conn, unsigned int status, const char *type, char *body,
-    const char *etag, time_t last_modified)
+static void
+add_validators(struct MHD_Response *r, const char *etag, time_t last_modified)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body,
-	    MHD_RESPMEM_MUST_FREE);
-	enum MHD_Result rc;
 	char date[64];
 	struct tm tm;
 
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (etag)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	if (last_modified > 0) {
 		gmtime_r(&last_modified, &tm);
 		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
 	}
-	if (etag) /* a feed's address is a secret: no shared caches */
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
+	/* a feed's address is a secret: no shared caches */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned int status, const char *type, char *body)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result rc;
+
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	rc = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -52,7 +70,85 @@ reply(struct MHD_Connection *conn, unsigned int status, const char *type, char *
 static enum MHD_Result
 text(struct MHD_Connection *conn, unsigned int status, const char *msg)
 {
-	return reply(conn, status, "text/plain; charset=utf-8", xstrdup(msg), NULL, 0);
+	return reply(conn, status, "text/plain; charset=utf-8", xstrdup(msg));
+}
+
+static void
+unlink_entry(struct http *h, struct feed_entry *e)
+{
+	*(e->prev ? &e->prev->next : &h->mru) = e->next;
+	*(e->next ? &e->next->prev : &h->lru) = e->prev;
+}
+
+static void
+push_front(struct http *h, struct feed_entry *e)
+{
+	e->prev = NULL;
+	e->next = h->mru;
+	*(h->mru ? &h->mru->prev : &h->lru) = e;
+	h->mru = e;
+}
+
+static void
+drop_entry(struct http *h, struct feed_entry *e)
+{
+	unlink_entry(h, e);
+	h->cached -= e->size;
+	MHD_destroy_response(e->full);
+	MHD_destroy_response(e->not_modified);
+	free(e);
+}
+
+void
+http_forget_feeds(struct http *h)
+{
+	while (h->mru)
+		drop_entry(h, h->mru);
+}
+
+static struct feed_entry *
+cached_feed(struct http *h, sqlite3_int64 unit_id)
+{
+	struct feed_entry *e;
+
+	for (e = h->mru; e && e->unit_id != unit_id; e = e->next)
+		;
+	if (e && e != h->mru) {
+		unlink_entry(h, e);
+		push_front(h, e);
+	}
+	return e;
+}
+
+/* Render the unit's feed into the cache, evicting the least recently used beyond the
+ * limit; NULL (logged) on a database error. */
+static struct feed_entry *
+render_feed(struct http *h, sqlite3_int64 unit_id)
+{
+	struct feed_query q = { .unit_id = unit_id, .now = clock_now() };
+	struct feed_entry *e;
+	char hash[65], *body;
+	time_t lm;
+
+	if ((body = feed_render(h->db, &q, &lm)) == NULL)
+		return NULL;
+	e = xcalloc(1, sizeof(*e));
+	e->unit_id = unit_id;
+	e->size = strlen(body);
+	e->last_modified = lm;
+	token_sha256_hex(body, e->size, hash);
+	snprintf(e->etag, sizeof(e->etag), "\"%.32s\"", hash);
+	e->full = MHD_create_response_from_buffer(e->size, body, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(e->full, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/calendar; charset=utf-8");
+	add_validators(e->full, e->etag, lm);
+	e->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	add_validators(e->not_modified, e->etag, lm);
+	push_front(h, e);
+	h->cached += e->size;
+	while (h->cached > h->cache_max && h->lru != e)
+		drop_entry(h, h->lru);
+	return e;
 }
 
 /* RFC 7232 §6: If-None-Match wins over If-Modified-Since. */
@@ -76,38 +172,34 @@ not_modified(struct MHD_Connection *conn, const char *etag, time_t last_modified
 static int
 unit_is(sqlite3 *db, sqlite3_int64 id, const char *code)
 {
-	sqlite3_stmt *st = store_prepare(db, "SELECT 1 FROM unit WHERE id = ? AND code = ?");
+	sqlite3_stmt *st = store_stmt(db, "SELECT 1 FROM unit WHERE id = ? AND code = ?");
 	int yes;
 
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
 	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return yes;
 }
 
 static enum MHD_Result
 serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
 {
-	char token[64], unit_code[128], etag[40], hash[65], *body;
-	struct feed_query q = { 0 };
-	time_t lm;
+	char token[64], unit_code[128];
+	struct feed_entry *e;
+	sqlite3_int64 unit_id;
 	int n = 0;
 
 	if (sscanf(path, "%63[0-9a-f]/%127[a-z0-9-].ics%n", token, unit_code, &n) != 2 ||
-	    path[n] != '\0' || (q.unit_id = token_lookup(h->db, token)) < 0 ||
-	    !unit_is(h->db, q.unit_id, unit_code))
+	    path[n] != '\0' || (unit_id = token_lookup(h->db, token)) < 0 ||
+	    !unit_is(h->db, unit_id, unit_code))
 		return text(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy lịch này.\n");
-	q.now = clock_now();
-	body = feed_render(h->db, &q, &lm);
-	token_sha256_hex(body, strlen(body), hash);
-	snprintf(etag, sizeof(etag), "\"%.32s\"", hash);
-	if (not_modified(conn, etag, lm)) {
-		free(body);
-		return reply(conn, MHD_HTTP_NOT_MODIFIED, "text/calendar; charset=utf-8",
-		    xstrdup(""), etag, lm);
-	}
-	return reply(conn, MHD_HTTP_OK, "text/calendar; charset=utf-8", body, etag, lm);
+	if ((e = cached_feed(h, unit_id)) == NULL && (e = render_feed(h, unit_id)) == NULL)
+		return text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "Lỗi máy chủ: chưa đọc được lịch, xin thử lại sau.\n");
+	if (not_modified(conn, e->etag, e->last_modified))
+		return MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, e->not_modified);
+	return MHD_queue_response(conn, MHD_HTTP_OK, e->full);
 }
 
 static enum MHD_Result
@@ -161,6 +253,7 @@ http_start(const struct config *c, sqlite3 *db, char **err)
 	if (h->addr->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->db = db;
+	h->cache_max = (size_t)c->feed_cache_mb << 20;
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs on its own */
 	    MHD_OPTION_SOCK_ADDR, h->addr->ai_addr,
@@ -183,6 +276,7 @@ http_stop(struct http *h)
 	if (h == NULL)
 		return;
 	MHD_stop_daemon(h->mhd);
+	http_forget_feeds(h);
 	freeaddrinfo(h->addr);
 	free(h);
 }
@@ -207,4 +301,12 @@ void
 http_run(struct http *h)
 {
 	MHD_run(h->mhd);
+}
+
+void
+http_set_cache_mb(struct http *h, int mb)
+{
+	h->cache_max = (size_t)mb << 20;
+	while (h->cached > h->cache_max && h->lru)
+		drop_entry(h, h->lru);
 }

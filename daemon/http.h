@@ -8,7 +8,7 @@
 struct http;
 
 /* Listen on the config's http.listen, serving /healthz and /feeds/<token>/<unit>.ics
- * from db. Runs in the caller's loop (no thread). NULL with *err (allocated). */
+ * from db, which it only reads. Runs in the caller's loop (no thread). NULL with *err (allocated). */
 struct http *http_start(const struct config *c, sqlite3 *db, char **err);
 void http_stop(struct http *h);
 /* The descriptor to poll for readiness (an epoll set). */
@@ -17,5 +17,10 @@ int http_fd(const struct http *h);
 int http_timeout_ms(struct http *h);
 /* Serve whatever is ready. */
 void http_run(struct http *h);
+/* Forget every rendered feed: what feeds show has changed (the database, the day, a
+ * reload). Until then a feed is rendered once and served from memory. */
+void http_forget_feeds(struct http *h);
+/* The size of the feed cache from now on (http.feed_cache_mb of a reloaded config). */
+void http_set_cache_mb(struct http *h, int mb);
 
 #endif

@@ -7,9 +7,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,28 +198,52 @@ mail_compose(const struct mail *m)
 	return buf_steal(&b);
 }
 
-struct mailer {
-	const struct config	*config;
-	CURL			*curl;		/* kept between messages: the connection is reused */
+/*
+ * Sending. libcurl's multi interface still waits inside SMTP's DONE phase for the reply
+ * to the final dot (curl issue 8555; libcurl-multi(3), BLOCKING), so a stalled server
+ * would stall the caller's loop. Each of smtp.connections workers is therefore a thread
+ * that owns one easy handle (and so one connection, kept between messages) and nothing
+ * else: no SQLite, no logging. The loop hands messages over through a queue and hears of
+ * their end through an eventfd, then calls the done functions itself.
+ */
+struct transfer {
+	struct curl_slist	*rcpt;
+	char			*from, *message;
+	size_t			 sent, len;
+	mail_done_fn		*done;
+	void			*arg;
+	enum mail_result	 result;
+	char			*detail;
+	struct transfer		*next;
 };
 
-struct mailer *
-mailer_new(const struct config *c)
-{
-	struct mailer *mr = xcalloc(1, sizeof(*mr));
+struct worker {
+	struct mailer	*mr;
+	pthread_t	 thread;
+	CURL		*easy;
+};
 
-	mr->config = c;
-	return mr;
-}
+struct mailer {
+	char		*url, *user, *password;
+	enum starttls	 starttls;
+	struct worker	*workers;
+	size_t		 nworkers;
+	int		 wakefd;	/* eventfd: a transfer has ended */
+	pthread_mutex_t	 lock;		/* guards what follows */
+	pthread_cond_t	 work;
+	struct transfer	*todo, **todo_tail, *ended;
+	size_t		 busy;		/* handed over, not yet reported */
+	int		 quit, abort;
+};
 
-void
-mailer_free(struct mailer *mr)
+static void
+transfer_free(struct transfer *t)
 {
-	if (mr == NULL)
-		return;
-	if (mr->curl)
-		curl_easy_cleanup(mr->curl);
-	free(mr);
+	curl_slist_free_all(t->rcpt);
+	free(t->from);
+	free(t->message);
+	free(t->detail);
+	free(t);
 }
 
 /* file:DIR — one .eml a message, written whole or not at all. */
@@ -244,89 +271,252 @@ spool(const char *dir, const char *message, char **detail)
 	return ok ? MAIL_SENT : MAIL_RETRY;
 }
 
-struct reader {
-	const char	*p;
-	size_t		 left;
-};
-
 static size_t
 read_message(char *dst, size_t size, size_t n, void *arg)
 {
-	struct reader *r = arg;
-	size_t k = size * n < r->left ? size * n : r->left;
+	struct transfer *t = arg;
+	size_t k = size * n < t->len - t->sent ? size * n : t->len - t->sent;
 
-	memcpy(dst, r->p, k);
-	r->p += k;
-	r->left -= k;
+	memcpy(dst, t->message + t->sent, k);
+	t->sent += k;
 	return k;
 }
 
-static void
-set_transport(struct mailer *mr)
+/* libcurl calls this about once a second even while it waits for a reply: the way to
+ * end a stalled transfer when ntmd must stop. */
+static int
+check_abort(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
 {
-	const struct config *c = mr->config;
+	struct mailer *mr = arg;
+	int abort;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	pthread_mutex_lock(&mr->lock);
+	abort = mr->abort;
+	pthread_mutex_unlock(&mr->lock);
+	return abort;
+}
+
+static void
+set_transport(const struct mailer *mr, CURL *easy)
+{
 	static const curl_usessl tls[] = { CURLUSESSL_ALL, CURLUSESSL_TRY, CURLUSESSL_NONE };
 
-	curl_easy_setopt(mr->curl, CURLOPT_URL, c->smtp_url);
-	curl_easy_setopt(mr->curl, CURLOPT_USE_SSL, (long)tls[c->starttls]);
-	curl_easy_setopt(mr->curl, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(mr->curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, 60L);
-	curl_easy_setopt(mr->curl, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(mr->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(mr->curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(mr->curl, CURLOPT_READFUNCTION, read_message);
+	curl_easy_setopt(easy, CURLOPT_URL, mr->url);
+	curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)tls[mr->starttls]);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, 60L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_message);
+	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, check_abort);
+	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, mr);
 	/* One unknown address must not stop the mail to the others (spelt with three Ls
 	 * before libcurl 8.2). */
 #if CURL_AT_LEAST_VERSION(8, 2, 0)
-	curl_easy_setopt(mr->curl, CURLOPT_MAIL_RCPT_ALLOWFAILS, 1L);
+	curl_easy_setopt(easy, CURLOPT_MAIL_RCPT_ALLOWFAILS, 1L);
 #else
-	curl_easy_setopt(mr->curl, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+	curl_easy_setopt(easy, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
 #endif
-	if (c->smtp_user)
-		curl_easy_setopt(mr->curl, CURLOPT_USERNAME, c->smtp_user);
-	if (c->smtp_password)
-		curl_easy_setopt(mr->curl, CURLOPT_PASSWORD, c->smtp_password);
+	if (mr->user)
+		curl_easy_setopt(easy, CURLOPT_USERNAME, mr->user);
+	if (mr->password)
+		curl_easy_setopt(easy, CURLOPT_PASSWORD, mr->password);
 }
 
-static enum mail_result
-smtp(struct mailer *mr, const char *from_addr, const char **to, size_t nto,
-    const char *message, char **detail)
+/* One SMTP transaction on the worker's connection (opened again if the server closed it). */
+static void
+deliver(struct worker *w, struct transfer *t)
 {
-	struct reader r = { message, strlen(message) };
-	struct curl_slist *rcpt = NULL;
-	char *from = xasprintf("<%s>", from_addr);
 	long code = 0;
 	CURLcode rc;
-	size_t i;
 
-	if (mr->curl == NULL) {
-		if ((mr->curl = curl_easy_init()) == NULL)
-			fatalx("libcurl: cannot create a handle");
-		set_transport(mr);
+	curl_easy_setopt(w->easy, CURLOPT_MAIL_FROM, t->from);
+	curl_easy_setopt(w->easy, CURLOPT_MAIL_RCPT, t->rcpt);
+	curl_easy_setopt(w->easy, CURLOPT_READDATA, t);
+	curl_easy_setopt(w->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->len);
+	rc = curl_easy_perform(w->easy);
+	curl_easy_getinfo(w->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK) {
+		t->result = MAIL_SENT;
+		t->detail = xasprintf("%ld", code ? code : 250);
+		return;
 	}
-	for (i = 0; i < nto; i++)
-		rcpt = curl_slist_append(rcpt, to[i]);
-	curl_easy_setopt(mr->curl, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(mr->curl, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(mr->curl, CURLOPT_READDATA, &r);
-	curl_easy_setopt(mr->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r.left);
-	rc = curl_easy_perform(mr->curl);
-	curl_easy_getinfo(mr->curl, CURLINFO_RESPONSE_CODE, &code);
-	curl_slist_free_all(rcpt);
-	free(from);
-	*detail = rc == CURLE_OK ? xasprintf("%ld", code ? code : 250) :
-	    xasprintf("%ld %s", code, curl_easy_strerror(rc));
-	if (rc == CURLE_OK)
-		return MAIL_SENT;
+	t->detail = xasprintf("%ld %s", code, curl_easy_strerror(rc));
 	/* A 5xx is final; everything else (4xx, timeouts, refused) may pass later. */
-	return code >= 500 && code <= 599 ? MAIL_REJECTED : MAIL_RETRY;
+	t->result = code >= 500 && code <= 599 ? MAIL_REJECTED : MAIL_RETRY;
 }
 
-enum mail_result
-mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nto,
-    const char *message, char **detail)
+static void *
+work(void *arg)
 {
-	if (!strncmp(mr->config->smtp_url, "file:", 5))
-		return spool(mr->config->smtp_url + 5, message, detail);
-	return smtp(mr, from_addr, to, nto, message, detail);
+	struct worker *w = arg;
+	struct mailer *mr = w->mr;
+	struct transfer *t;
+	uint64_t one = 1;
+	ssize_t done;
+
+	pthread_mutex_lock(&mr->lock);
+	for (;;) {
+		while (mr->todo == NULL && !mr->quit)
+			pthread_cond_wait(&mr->work, &mr->lock);
+		if (mr->todo == NULL)
+			break;
+		t = mr->todo;
+		if ((mr->todo = t->next) == NULL)
+			mr->todo_tail = &mr->todo;
+		pthread_mutex_unlock(&mr->lock);
+		deliver(w, t);
+		pthread_mutex_lock(&mr->lock);
+		t->next = mr->ended;
+		mr->ended = t;
+		/* only a full counter fails, and then the loop is awake anyway */
+		done = write(mr->wakefd, &one, sizeof(one));
+	}
+	pthread_mutex_unlock(&mr->lock);
+	(void)done;
+	return NULL;
+}
+
+struct mailer *
+mailer_new(const struct config *c)
+{
+	struct mailer *mr = xcalloc(1, sizeof(*mr));
+	size_t i;
+
+	mr->url = xstrdup(c->smtp_url);
+	mr->user = c->smtp_user ? xstrdup(c->smtp_user) : NULL;
+	mr->password = c->smtp_password ? xstrdup(c->smtp_password) : NULL;
+	mr->starttls = c->starttls;
+	mr->todo_tail = &mr->todo;
+	if ((mr->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+		fatal("eventfd");
+	pthread_mutex_init(&mr->lock, NULL);
+	pthread_cond_init(&mr->work, NULL);
+	if (!strncmp(mr->url, "file:", 5))
+		return mr;	/* the spool is written by the caller, at once */
+	mr->workers = xcalloc((size_t)c->smtp_connections, sizeof(*mr->workers));
+	for (i = 0; i < (size_t)c->smtp_connections; i++) {
+		struct worker *w = &mr->workers[i];
+
+		w->mr = mr;
+		if ((w->easy = curl_easy_init()) == NULL)
+			fatalx("libcurl: cannot create a handle");
+		set_transport(mr, w->easy);
+		if ((errno = pthread_create(&w->thread, NULL, work, w)) != 0)
+			fatal("cannot start a mail worker");
+		mr->nworkers++;
+	}
+	return mr;
+}
+
+void
+mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nto,
+    char *message, mail_done_fn *done, void *arg)
+{
+	struct transfer *t;
+	char *detail = NULL;
+	enum mail_result r;
+	size_t i;
+
+	if (!strncmp(mr->url, "file:", 5)) {
+		r = spool(mr->url + 5, message, &detail);
+		free(message);
+		done(arg, r, detail);
+		free(detail);
+		return;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->message = message;
+	t->len = strlen(message);
+	t->from = xasprintf("<%s>", from_addr);
+	t->done = done;
+	t->arg = arg;
+	for (i = 0; i < nto; i++)
+		t->rcpt = curl_slist_append(t->rcpt, to[i]);
+	pthread_mutex_lock(&mr->lock);
+	*mr->todo_tail = t;
+	mr->todo_tail = &t->next;
+	mr->busy++;
+	pthread_cond_signal(&mr->work);
+	pthread_mutex_unlock(&mr->lock);
+}
+
+size_t
+mailer_free_slots(const struct mailer *mr)
+{
+	if (mr->nworkers == 0)
+		return 1;	/* file: a message is written before mailer_send returns */
+	return mr->busy < mr->nworkers ? mr->nworkers - mr->busy : 0;
+}
+
+size_t
+mailer_busy(const struct mailer *mr)
+{
+	return mr->busy;
+}
+
+int
+mailer_fd(const struct mailer *mr)
+{
+	return mr->wakefd;
+}
+
+void
+mailer_run(struct mailer *mr)
+{
+	struct transfer *ended, *t;
+	uint64_t count;
+	ssize_t n = read(mr->wakefd, &count, sizeof(count));	/* resets the eventfd */
+
+	(void)n;
+	pthread_mutex_lock(&mr->lock);
+	ended = mr->ended;
+	mr->ended = NULL;
+	pthread_mutex_unlock(&mr->lock);
+	while ((t = ended) != NULL) {
+		ended = t->next;
+		mr->busy--;
+		t->done(t->arg, t->result, t->detail);
+		transfer_free(t);
+	}
+}
+
+void
+mailer_free(struct mailer *mr, int abort)
+{
+	struct transfer *t;
+	size_t i;
+
+	if (mr == NULL)
+		return;
+	pthread_mutex_lock(&mr->lock);
+	mr->quit = 1;
+	mr->abort = abort;
+	/* Never started: back to the caller as deferred, sent again later. */
+	while ((t = mr->todo) != NULL) {
+		mr->todo = t->next;
+		t->result = MAIL_RETRY;
+		t->detail = xstrdup("not sent: ntmd stopped or reloaded");
+		t->next = mr->ended;
+		mr->ended = t;
+	}
+	pthread_cond_broadcast(&mr->work);
+	pthread_mutex_unlock(&mr->lock);
+	for (i = 0; i < mr->nworkers; i++) {
+		pthread_join(mr->workers[i].thread, NULL);
+		curl_easy_cleanup(mr->workers[i].easy);
+	}
+	mailer_run(mr);
+	pthread_mutex_destroy(&mr->lock);
+	pthread_cond_destroy(&mr->work);
+	close(mr->wakefd);
+	free(mr->workers);
+	free(mr->url);
+	free(mr->user);
+	free(mr->password);
+	free(mr);
 }

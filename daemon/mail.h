@@ -32,12 +32,27 @@ enum mail_result {
 
 struct mailer;
 
-/* A transport for the config's smtp.url (smtp://, smtps:// or file:DIR). */
+/* Called once a message's delivery ends: detail is the server's reply code or the error. */
+typedef void mail_done_fn(void *arg, enum mail_result r, const char *detail);
+
+/* A transport for the config's smtp.url (smtp://, smtps:// or file:DIR). SMTP runs in
+ * smtp.connections worker threads, each with one connection kept between messages, so
+ * that the caller's loop never waits on the network. It copies what it needs of c. */
 struct mailer *mailer_new(const struct config *c);
-void mailer_free(struct mailer *mr);
-/* Deliver a composed message to the addresses. *detail (allocated) says what happened:
- * the server's reply code or the error. Connections are reused between calls. */
-enum mail_result mailer_send(struct mailer *mr, const char *from_addr, const char **to,
-    size_t nto, const char *message, char **detail);
+/* Wait for the messages in flight (abort: end them within about a second) and report
+ * every message not delivered as MAIL_RETRY through its done function. */
+void mailer_free(struct mailer *mr, int abort);
+/* Start delivering message (allocated; the mailer takes it) to the addresses. done()
+ * is called from mailer_run(), or before this returns for file:. */
+void mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nto,
+    char *message, mail_done_fn *done, void *arg);
+/* How many more messages may be handed over now without waiting for a connection. */
+size_t mailer_free_slots(const struct mailer *mr);
+/* Messages handed over and not yet reported. */
+size_t mailer_busy(const struct mailer *mr);
+/* The descriptor that becomes readable when a delivery has ended. */
+int mailer_fd(const struct mailer *mr);
+/* Call the done functions of the deliveries that ended. */
+void mailer_run(struct mailer *mr);
 
 #endif

@@ -12,6 +12,7 @@
 #include "feed.h"
 #include "log.h"
 #include "setup.h"
+#include "state.h"
 #include "store.h"
 #include "sync.h"
 #include "token.h"
@@ -184,7 +185,10 @@ cmd_feed(struct cmd_ctx *x)
 	if ((q.unit_id = find_unit(x->db, x->argv[0])) < 0)
 		return EX_DATAERR;
 	q.now = clock_now();
-	text = feed_render(x->db, &q, &lm);
+	if (state_refresh(x->db, q.now) < 0 || (text = feed_render(x->db, &q, &lm)) == NULL) {
+		fprintf(stderr, "ntmctl: cannot render the feed: %s\n", sqlite3_errmsg(x->db));
+		return EX_SOFTWARE;
+	}
 	fputs(text, stdout);
 	free(text);
 	return 0;

@@ -1,13 +1,17 @@
 /* ntmd: the daemon. Loads the plans, serves feeds, sends reminders; one thread, one loop. */
 #include <curl/curl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sysexits.h>
 #include <systemd/sd-daemon.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -15,18 +19,30 @@
 #include "log.h"
 #include "remind.h"
 #include "setup.h"
+#include "state.h"
 #include "store.h"
 #include "sync.h"
+#include "xalloc.h"
 
-#define MAX_SLEEP_MS 30000	/* look for changes by ntmctl at least this often */
+#define RETRY_MS	1000	/* after the database was busy: try again this soon */
+#define STOP_WAIT_MS	30000	/* SIGTERM: how long the mail in flight may take */
 
 struct daemon {
 	struct config	*config;
 	sqlite3		*db;
 	struct http	*http;
 	struct mailer	*mailer;
+	struct sender	*sender;
 	struct workcal	*cal;		/* the working days of the loaded holiday files */
 	int		 sigfd;
+	int		 dbwatch;	/* inotify on the database's directory: ntmctl's writes */
+	char		*dbfile, *walfile;	/* the names to watch for */
+	int		 stale;		/* states, reminders and feeds to bring up to date */
+	int		 new_mailer;	/* a reload changed the transport: swap when idle */
+	int		 stopping;
+	ntm_date	 today;
+	uint64_t	 watchdog_usec;
+	long long	 watchdog_at, retry_at, stop_by;	/* monotonic ms */
 };
 
 static void
@@ -110,67 +126,185 @@ reload(struct daemon *dm)
 	if (strcmp(c->database, dm->config->database) || strcmp(c->http_host,
 	    dm->config->http_host) || c->http_port != dm->config->http_port)
 		log_warnx("reload: database and http.listen changes take effect on restart");
-	mailer_free(dm->mailer);
 	config_free(dm->config);
 	dm->config = c;
-	dm->mailer = mailer_new(c);
-	remind_plan(dm->db, c, dm->cal);
+	http_set_cache_mb(dm->http, c->feed_cache_mb);
+	dm->new_mailer = 1;
+	dm->stale = 1;
 	log_info("reloaded %s", c->path);
 }
 
-static int
-sleep_ms(struct daemon *dm, time_t now, time_t next, uint64_t watchdog_usec)
+/* What another writer, a reload or a new day changed: the states feeds publish, the
+ * reminders to send, the feeds already rendered. A busy database is tried again. */
+static void
+bring_up_to_date(struct daemon *dm, time_t now)
 {
-	int ms = MAX_SLEEP_MS, h = http_timeout_ms(dm->http);
+	if (state_refresh(dm->db, now) < 0 || remind_plan(dm->db, dm->config, dm->cal) < 0) {
+		log_warnx("database busy or failing: states and reminders are brought up to "
+		    "date in %d ms", RETRY_MS);
+		dm->retry_at = clock_monotonic_ms() + RETRY_MS;
+		return;
+	}
+	http_forget_feeds(dm->http);
+	dm->today = date_of(now);
+	dm->stale = 0;
+}
 
-	if (next > 0)
-		ms = next <= now ? 1000 : (next - now) * 1000 < ms ? (int)(next - now) * 1000 : ms;
-	if (h >= 0 && h < ms)
-		ms = h;
-	if (watchdog_usec > 0 && (int)(watchdog_usec / 2000) < ms)
-		ms = (int)(watchdog_usec / 2000);
+/* Watch the database's directory: ntmctl writing the database or its WAL wakes ntmd,
+ * which then asks SQLite whether the data changed. No polling. */
+static void
+watch_database(struct daemon *dm)
+{
+	char *copy = xstrdup(dm->config->database), *dir = dirname(copy);
+
+	dm->dbwatch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (dm->dbwatch < 0 || inotify_add_watch(dm->dbwatch, dir, IN_MODIFY | IN_CREATE |
+	    IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
+		fatal("inotify on %s", dir);
+	free(copy);
+	copy = xstrdup(dm->config->database);
+	dm->dbfile = xstrdup(basename(copy));
+	dm->walfile = xasprintf("%s-wal", dm->dbfile);
+	free(copy);
+}
+
+/* Drain the events; whether one was about the database. */
+static int
+database_touched(struct daemon *dm)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t n;
+	int touched = 0, reads = 0;
+	char *p;
+
+	/* bounded: a busy neighbour in the directory must not keep the loop here */
+	while (reads++ < 16 && (n = read(dm->dbwatch, buf, sizeof(buf))) > 0)
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->len && (!strcmp(ev->name, dm->dbfile) ||
+			    !strcmp(ev->name, dm->walfile)))
+				touched = 1;
+		}
+	return touched;
+}
+
+static void
+min_ms(int *ms, long long candidate)
+{
+	if (candidate < 0)
+		return;
+	if (candidate > INT_MAX)
+		candidate = INT_MAX;
+	if (*ms < 0 || candidate < *ms)
+		*ms = (int)candidate;
+}
+
+/* Until the next thing to do: a reminder, midnight, the watchdog, libcurl's or
+ * libmicrohttpd's timers, a retry. -1 (sleep until an event) when there is none. */
+static int
+sleep_ms(struct daemon *dm, time_t now)
+{
+	long long mono = clock_monotonic_ms();
+	time_t next = remind_next(dm->db);
+	int ms = -1;
+
+	if (next > 0 && !dm->stopping)
+		min_ms(&ms, next <= now ? 0 : (long long)(next - now) * 1000);
+	min_ms(&ms, (long long)(date_at(dm->today + 1, 0) - now) * 1000);
+	min_ms(&ms, http_timeout_ms(dm->http));
+	min_ms(&ms, remind_settle_in_ms(dm->sender));
+	if (dm->watchdog_usec)
+		min_ms(&ms, dm->watchdog_at - mono < 0 ? 0 : dm->watchdog_at - mono);
+	if (dm->stale)
+		min_ms(&ms, dm->retry_at - mono < 0 ? 0 : dm->retry_at - mono);
+	if (dm->stopping)
+		min_ms(&ms, dm->stop_by - mono < 0 ? 0 : dm->stop_by - mono);
 	return ms;
 }
 
-/* Returns when SIGTERM or SIGINT arrives. */
+static void
+on_signal(struct daemon *dm)
+{
+	struct signalfd_siginfo si;
+
+	if (read(dm->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP && !dm->stopping) {
+		sd_notify(0, "RELOADING=1");
+		reload(dm);
+		sd_notify(0, "READY=1");
+	} else if (si.ssi_signo != SIGHUP && !dm->stopping) {
+		log_info("stopping on signal %u", si.ssi_signo);
+		sd_notify(0, "STOPPING=1");
+		dm->stopping = 1;
+		dm->stop_by = clock_monotonic_ms() + STOP_WAIT_MS;
+	}
+}
+
+/* One pass of the loop's work, none of it waiting. */
+static void
+work(struct daemon *dm, time_t now)
+{
+	long long mono = clock_monotonic_ms();
+
+	if (dm->watchdog_usec && mono >= dm->watchdog_at) {
+		sd_notify(0, "WATCHDOG=1");
+		dm->watchdog_at = mono + (long long)(dm->watchdog_usec / 2000);
+	}
+	if (date_of(now) != dm->today)
+		dm->stale = 1;
+	if (dm->stale && mono >= dm->retry_at)
+		bring_up_to_date(dm, now);
+	if (dm->new_mailer && mailer_busy(dm->mailer) == 0) {
+		mailer_free(dm->mailer, 0);
+		dm->mailer = mailer_new(dm->config);
+		dm->new_mailer = 0;
+	}
+	remind_work(dm->sender, dm->config, dm->new_mailer ? NULL : dm->mailer, now,
+	    dm->stopping);
+}
+
+/* Returns when SIGTERM or SIGINT has come and the mail in flight has ended (or had
+ * STOP_WAIT_MS to). */
 static void
 serve(struct daemon *dm)
 {
-	struct pollfd fds[2] = { { http_fd(dm->http), POLLIN, 0 }, { dm->sigfd, POLLIN, 0 } };
-	struct signalfd_siginfo si;
-	uint64_t watchdog = 0;
-	time_t now, next;
+	struct pollfd fds[4];
+	time_t now;
 
-	if (sd_watchdog_enabled(0, &watchdog) <= 0)
-		watchdog = 0;
+	if (sd_watchdog_enabled(0, &dm->watchdog_usec) <= 0)
+		dm->watchdog_usec = 0;
 	sd_notifyf(0, "READY=1\nSTATUS=serving feeds on %s:%d", dm->config->http_host,
 	    dm->config->http_port);
 	log_info("serving on http://%s:%d", dm->config->http_host, dm->config->http_port);
 	for (;;) {
 		now = clock_now();
-		if (store_changed_elsewhere(dm->db))
-			remind_plan(dm->db, dm->config, dm->cal);
-		next = remind_next(dm->db);
-		if (next > 0 && next <= now) {
-			remind_run(dm->db, dm->config, dm->mailer, now);
-			next = remind_next(dm->db);
-		}
-		if (watchdog)
-			sd_notify(0, "WATCHDOG=1");
-		if (poll(fds, 2, sleep_ms(dm, now, next, watchdog)) < 0)
+		work(dm, now);
+		if (dm->stopping && (remind_in_flight(dm->sender) == 0 ||
+		    clock_monotonic_ms() >= dm->stop_by))
+			break;
+		fds[0] = (struct pollfd){ dm->sigfd, POLLIN, 0 };
+		fds[1] = (struct pollfd){ http_fd(dm->http), POLLIN, 0 };
+		fds[2] = (struct pollfd){ dm->dbwatch, POLLIN, 0 };
+		fds[3] = (struct pollfd){ mailer_fd(dm->mailer), POLLIN, 0 };
+		if (poll(fds, 4, sleep_ms(dm, now)) < 0)
 			continue;
-		if (fds[1].revents & POLLIN && read(dm->sigfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGHUP) {
-				sd_notify(0, "RELOADING=1");
-				reload(dm);
-				sd_notify(0, "READY=1");
-			} else
-				break;
+		if (fds[0].revents & POLLIN)
+			on_signal(dm);
+		/* before serving: a GET that follows ntmctl's write must show it */
+		if (fds[2].revents & POLLIN && database_touched(dm) &&
+		    store_changed_elsewhere(dm->db)) {
+			http_forget_feeds(dm->http);
+			dm->stale = 1;
 		}
+		if (fds[3].revents & POLLIN)
+			mailer_run(dm->mailer);
 		http_run(dm->http);
 	}
-	sd_notify(0, "STOPPING=1");
-	log_info("stopping on signal %u", si.ssi_signo);
+	if (remind_in_flight(dm->sender) > 0)
+		log_warnx("stopping with %zu mails still in flight: they are sent again, with the "
+		    "same Message-ID, on the next start", remind_in_flight(dm->sender));
 }
 
 static int
@@ -219,20 +353,31 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	dm.sigfd = open_signals();
 	dm.db = setup_database(dm.config);
+	/* ntmd never waits long for ntmctl's transactions: a busy write is tried again. */
+	sqlite3_busy_timeout(dm.db, 250);
 	if (load_calendars(&dm, dm.config) < 0)
 		fatalx("the calendars have errors (see above); ntmd -n -c %s checks them", conf);
 	remind_recover(dm.db);
-	if (remind_plan(dm.db, dm.config, dm.cal) < 0)
+	if (state_refresh(dm.db, clock_now()) < 0 || remind_plan(dm.db, dm.config, dm.cal) < 0)
 		fatalx("cannot plan reminders");
+	dm.today = date_of(clock_now());
+	watch_database(&dm);
+	store_changed_elsewhere(dm.db);
 	dm.mailer = mailer_new(dm.config);
+	dm.sender = remind_sender_new(dm.db);
 	if ((dm.http = http_start(dm.config, dm.db, &err)) == NULL)
 		fatalx("%s", err);
 	serve(&dm);
 	http_stop(dm.http);
-	mailer_free(dm.mailer);
+	mailer_free(dm.mailer, 1);	/* what is still in flight ends as deferred… */
+	remind_work(dm.sender, dm.config, NULL, clock_now(), 1);	/* …and is recorded */
+	remind_sender_free(dm.sender);
 	workcal_free(dm.cal);
 	store_close(dm.db);
+	close(dm.dbwatch);
 	close(dm.sigfd);
+	free(dm.dbfile);
+	free(dm.walfile);
 	config_free(dm.config);
 	curl_global_cleanup();
 	return 0;

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "date.h"
 #include "digest.h"
@@ -14,6 +15,12 @@
 #include "xalloc.h"
 
 #define MAX_ATTEMPTS 12		/* with backoff doubling to an hour: about half a day */
+#define CLAIM_UNITS 32		/* messages claimed in one transaction */
+#define SETTLE_EVERY 32		/* outcomes recorded in one transaction… */
+#define SETTLE_WITHIN_MS 1000	/* …or once the oldest has waited this long */
+
+/* When the next pending reminder is due, by the reminder_wake index. */
+#define WAKE "max(fire_at, next_try)"
 
 void
 remind_recover(sqlite3 *db)
@@ -22,46 +29,47 @@ remind_recover(sqlite3 *db)
 }
 
 /* Pending reminders of items done, waived, cancelled or not yet dated go nowhere. */
-static void
+static int
 cancel_closed(sqlite3 *db)
 {
-	store_exec(db, "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' AND "
-	    "occurrence_id IN (SELECT id FROM occurrence WHERE status != 'open' OR tentative)");
+	return store_exec(db, "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' "
+	    "AND occurrence_id IN (SELECT id FROM occurrence WHERE status != 'open' OR tentative)");
 }
 
-static void
+static int
 plan_at(sqlite3 *db, sqlite3_stmt *ins, sqlite3_int64 occ, sqlite3_int64 unit,
     const char *kind, time_t at)
 {
-	sqlite3_reset(ins);
 	sqlite3_bind_int64(ins, 1, occ);
 	sqlite3_bind_int64(ins, 2, unit);
 	sqlite3_bind_text(ins, 3, kind, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(ins, 4, (sqlite3_int64)at);
-	if (sqlite3_step(ins) != SQLITE_DONE)
-		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
+	return store_step_done(db, ins);
 }
 
-static void
+/* -1 if any of the item's reminders could not be written. */
+static int
 plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal *cal,
     sqlite3_int64 occ, sqlite3_int64 unit, ntm_date due, ntm_date latest)
 {
 	char kind[16];
 	size_t i;
+	int rc = 0;
 
 	for (i = 0; i < c->nlead; i++) {
 		if (c->lead_days[i] == 0)
 			snprintf(kind, sizeof(kind), "due");
 		else
 			snprintf(kind, sizeof(kind), "lead-%d", c->lead_days[i]);
-		plan_at(db, ins, occ, unit, kind, date_at(workcal_shift(cal,
+		rc |= plan_at(db, ins, occ, unit, kind, date_at(workcal_shift(cal,
 		    due - c->lead_days[i], RULE_PREVIOUS), c->send_at));
 	}
 	if (latest > due)
-		plan_at(db, ins, occ, unit, "late", date_at(workcal_shift(cal, due + 1,
+		rc |= plan_at(db, ins, occ, unit, "late", date_at(workcal_shift(cal, due + 1,
 		    RULE_NEXT), c->send_at));
-	plan_at(db, ins, occ, unit, "overdue", date_at(workcal_shift(cal, latest + 1,
+	rc |= plan_at(db, ins, occ, unit, "overdue", date_at(workcal_shift(cal, latest + 1,
 	    RULE_NEXT), c->send_at));
+	return rc;
 }
 
 int
@@ -69,6 +77,7 @@ remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal)
 {
 	sqlite3_stmt *sel, *ins;
 	ntm_date due, latest;
+	int rc, failed = 0;
 
 	if (store_exec(db, "BEGIN IMMEDIATE") < 0)
 		return -1;
@@ -81,164 +90,346 @@ remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal)
 	ins = store_prepare(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
 	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
 	    "fire_at = excluded.fire_at WHERE state = 'pending' AND fire_at != excluded.fire_at");
-	while (sqlite3_step(sel) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		if (date_parse_iso((const char *)sqlite3_column_text(sel, 2), &due) < 0)
 			continue;
 		if (sqlite3_column_type(sel, 3) == SQLITE_NULL || date_parse_iso((const char *)
 		    sqlite3_column_text(sel, 3), &latest) < 0 || latest < due)
 			latest = due;
-		plan_one(db, ins, c, cal, sqlite3_column_int64(sel, 0),
+		failed |= plan_one(db, ins, c, cal, sqlite3_column_int64(sel, 0),
 		    sqlite3_column_int64(sel, 1), due, latest);
 	}
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
+	if (rc != SQLITE_DONE || failed) {
+		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
+		store_exec(db, "ROLLBACK");
+		return -1;
+	}
 	return store_exec(db, "COMMIT");
 }
 
-static void
-bind_now(sqlite3_stmt *st, time_t now)
+/* A unit's message, claimed in the outbox: waiting for a connection, or in flight. */
+struct outgoing {
+	struct sender	*s;
+	sqlite3_int64	 unit;
+	char		*msgid;
+	int		 items;
+	char		*to_list, *unit_code;	/* for the log line */
+};
+
+/* How a message ended, to be recorded in the outbox with others in one transaction. */
+struct outcome {
+	char		*msgid;
+	enum mail_result r;
+	char		*detail;
+};
+
+struct sender {
+	sqlite3		 *db;
+	struct outgoing	**queue;	/* claimed, not yet handed to the mailer */
+	size_t		  nqueue;
+	struct outcome	 *done;		/* ended, not yet recorded */
+	size_t		  ndone;
+	long long	  first_done_ms;
+	size_t		  flying;
+	time_t		  now;		/* the instant of the round being sent */
+};
+
+struct sender *
+remind_sender_new(sqlite3 *db)
 {
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	struct sender *s = xcalloc(1, sizeof(*s));
+
+	s->db = db;
+	return s;
 }
 
-/* Of the passed instants of one item for one unit, keep only the latest. */
 static void
-skip_stale(sqlite3 *db, time_t now)
+outgoing_free(struct outgoing *o)
 {
-	sqlite3_stmt *st = store_prepare(db, "UPDATE reminder SET state = 'skipped' "
+	free(o->msgid);
+	free(o->to_list);
+	free(o->unit_code);
+	free(o);
+}
+
+/* Of the passed instants of one item for one unit, keep only the latest; reminders of
+ * items closed since they were planned go nowhere. Only the due ones are looked at. */
+static int
+tidy_due(sqlite3 *db, time_t now)
+{
+	static const char *stale = "UPDATE reminder SET state = 'skipped' "
 	    "WHERE state = 'pending' AND fire_at <= ?1 AND EXISTS (SELECT 1 FROM reminder r "
 	    "WHERE r.occurrence_id = reminder.occurrence_id AND r.unit_id = reminder.unit_id "
 	    "AND r.state IN ('pending', 'sent', 'sending') AND r.fire_at <= ?1 "
-	    "AND r.fire_at > reminder.fire_at)");
+	    "AND r.fire_at > reminder.fire_at)";
+	static const char *closed = "UPDATE reminder SET state = 'cancelled' "
+	    "WHERE state = 'pending' AND " WAKE " <= ?1 AND EXISTS (SELECT 1 FROM occurrence o "
+	    "WHERE o.id = reminder.occurrence_id AND (o.status != 'open' OR o.tentative))";
+	sqlite3_stmt *st;
 
-	bind_now(st, now);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	st = store_stmt(db, stale);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	if (store_step_done(db, st) < 0)
+		return -1;
+	st = store_stmt(db, closed);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	return store_step_done(db, st);
 }
 
 /* The deterministic Message-ID of a unit's digest: the same reminders, the same id. */
 static char *
 message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain)
 {
-	sqlite3_stmt *st = store_prepare(db, "SELECT group_concat(id, ',') FROM (SELECT id "
-	    "FROM reminder WHERE unit_id = ?2 AND state = 'pending' AND fire_at <= ?1 "
-	    "AND next_try <= ?1 ORDER BY id)");
+	sqlite3_stmt *st = store_stmt(db, "SELECT group_concat(id, ',') FROM (SELECT id "
+	    "FROM reminder WHERE unit_id = ?2 AND state = 'pending' AND " WAKE " <= ?1 "
+	    "ORDER BY id)");
 	char hash[65], *key;
 
-	bind_now(st, now);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, unit);
-	sqlite3_step(st);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return NULL;
+	}
 	key = xasprintf("%lld:%s", (long long)unit, sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	token_sha256_hex(key, strlen(key), hash);
 	free(key);
 	return xasprintf("ntmd.%.32s@%s", hash, domain);
 }
 
-/* Mark the unit's due reminders as being sent in this message; returns how many. */
+/* Mark the unit's due reminders as being sent in this message; how many, or -1. */
 static int
-claim(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *msgid)
+claim_unit(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *msgid)
 {
-	sqlite3_stmt *st = store_prepare(db, "UPDATE reminder SET state = 'sending', "
+	sqlite3_stmt *st = store_stmt(db, "UPDATE reminder SET state = 'sending', "
 	    "message_id = ?3, attempts = attempts + 1 WHERE unit_id = ?2 AND state = 'pending' "
-	    "AND fire_at <= ?1 AND next_try <= ?1");
-	int n;
+	    "AND " WAKE " <= ?1");
 
-	bind_now(st, now);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, unit);
 	sqlite3_bind_text(st, 3, msgid, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	n = sqlite3_changes(db);
-	return n;
+	return store_step_done(db, st) < 0 ? -1 : sqlite3_changes(db);
+}
+
+/* The units with reminders due, up to max, into units; how many, or -1. */
+static int
+due_units(sqlite3 *db, time_t now, sqlite3_int64 *units, int max)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT DISTINCT unit_id FROM reminder "
+	    "WHERE state = 'pending' AND " WAKE " <= ?1 ORDER BY unit_id LIMIT ?2");
+	int n = 0, rc;
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		units[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+/* Claim the next messages of the round in one transaction; -1 leaves the outbox as it
+ * was (the next pass tries again). */
+static int
+claim_batch(struct sender *s, const struct config *c, time_t now)
+{
+	sqlite3_int64 units[CLAIM_UNITS];
+	struct outgoing *batch[CLAIM_UNITS];
+	char *from = config_from_address(c);
+	const char *domain = strchr(from, '@') + 1;
+	int n, i, k, nb = 0;
+
+	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0) {
+		free(from);
+		return -1;
+	}
+	if ((s->nqueue == 0 && s->flying == 0 && tidy_due(s->db, now) < 0) ||
+	    (n = due_units(s->db, now, units, CLAIM_UNITS)) < 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		struct outgoing *o = xcalloc(1, sizeof(*o));
+
+		o->s = s;
+		o->unit = units[i];
+		batch[nb++] = o;
+		if ((o->msgid = message_id(s->db, units[i], now, domain)) == NULL ||
+		    (k = claim_unit(s->db, units[i], now, o->msgid)) < 0)
+			goto fail;
+		o->items = k;
+	}
+	if (store_exec(s->db, "COMMIT") < 0)
+		goto fail;
+	s->queue = xrealloc(s->queue, (s->nqueue + (size_t)nb) * sizeof(*s->queue));
+	for (i = nb - 1; i >= 0; i--)	/* the queue is taken from its end */
+		s->queue[s->nqueue++] = batch[i];
+	free(from);
+	return nb;
+fail:
+	store_exec(s->db, "ROLLBACK");
+	for (i = 0; i < nb; i++)
+		outgoing_free(batch[i]);
+	free(from);
+	return -1;
 }
 
 static void
-settle(sqlite3 *db, const char *msgid, enum mail_result r, const char *detail, time_t now)
+record_outcome(struct sender *s, const char *msgid, enum mail_result r, const char *detail)
+{
+	if (s->ndone == 0)
+		s->first_done_ms = clock_monotonic_ms();
+	s->done = xrealloc(s->done, (s->ndone + 1) * sizeof(*s->done));
+	s->done[s->ndone++] = (struct outcome){ xstrdup(msgid), r, xstrdup(detail) };
+}
+
+static void
+mail_done(void *arg, enum mail_result r, const char *detail)
+{
+	struct outgoing *o = arg;
+
+	log_info("mail to=%s unit=%s items=%d smtp=%s result=%s msgid=<%s>", o->to_list,
+	    o->unit_code, o->items, detail, r == MAIL_SENT ? "sent" : r == MAIL_REJECTED ?
+	    "rejected" : "deferred", o->msgid);
+	record_outcome(o->s, o->msgid, r, detail);
+	o->s->flying--;
+	outgoing_free(o);
+}
+
+static const char *settle_sql[] = {
+	[MAIL_SENT] = "UPDATE reminder SET state = 'sent', sent_at = ?1, last_error = NULL "
+	    "WHERE message_id = ?2 AND state = 'sending'",
+	[MAIL_REJECTED] = "UPDATE reminder SET state = 'dead', last_error = ?3 "
+	    "WHERE message_id = ?2 AND state = 'sending'",
+	[MAIL_RETRY] = "UPDATE reminder SET state = CASE WHEN attempts >= ?4 THEN 'dead' "
+	    "ELSE 'pending' END, last_error = ?3, next_try = ?1 + min(3600, 60 << min(attempts, "
+	    "6)) WHERE message_id = ?2 AND state = 'sending'",
+};
+
+/* Record the ended messages in one transaction; on failure they wait for the next try. */
+static void
+settle(struct sender *s, time_t now)
 {
 	sqlite3_stmt *st;
+	size_t i;
 
-	if (r == MAIL_SENT)
-		st = store_prepare(db, "UPDATE reminder SET state = 'sent', sent_at = ?1, "
-		    "last_error = NULL WHERE message_id = ?2 AND state = 'sending'");
-	else if (r == MAIL_REJECTED)
-		st = store_prepare(db, "UPDATE reminder SET state = 'dead', last_error = ?3 "
-		    "WHERE message_id = ?2 AND state = 'sending'");
-	else
-		st = store_prepare(db, "UPDATE reminder SET state = CASE WHEN attempts >= "
-		    "?4 THEN 'dead' ELSE 'pending' END, last_error = ?3, "
-		    "next_try = ?1 + min(3600, 60 << min(attempts, 6)) "
-		    "WHERE message_id = ?2 AND state = 'sending'");
-	bind_now(st, now);
-	sqlite3_bind_text(st, 2, msgid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, MAX_ATTEMPTS);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_warnx("database: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0)
+		return;
+	for (i = 0; i < s->ndone; i++) {
+		st = store_stmt(s->db, settle_sql[s->done[i].r]);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+		sqlite3_bind_text(st, 2, s->done[i].msgid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, s->done[i].detail, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, MAX_ATTEMPTS);
+		if (store_step_done(s->db, st) < 0) {
+			store_exec(s->db, "ROLLBACK");
+			return;
+		}
+	}
+	if (store_exec(s->db, "COMMIT") < 0) {
+		store_exec(s->db, "ROLLBACK");
+		return;
+	}
+	for (i = 0; i < s->ndone; i++)
+		free(s->done[i].msgid), free(s->done[i].detail);
+	s->ndone = 0;
 }
 
+/* Hand the next claimed message to the mailer. */
 static void
-send_to_unit(sqlite3 *db, const struct config *c, struct mailer *mr, sqlite3_int64 unit,
-    time_t now)
+dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 {
-	char *from = config_from_address(c), *msgid, *detail = NULL;
-	const char *domain = strchr(from, '@') + 1;
-	struct digest *dg;
-	enum mail_result r;
-	int n;
+	struct outgoing *o = s->queue[--s->nqueue];
+	char *from = config_from_address(c);
+	struct digest *dg = digest_build(s->db, c, o->unit, o->msgid, s->now);
 
-	msgid = message_id(db, unit, now, domain);
-	store_exec(db, "BEGIN IMMEDIATE");
-	n = claim(db, unit, now, msgid);
-	store_exec(db, "COMMIT");
-	if (n > 0) {
-		dg = digest_build(db, c, unit, msgid, now);
-		r = mailer_send(mr, from, (const char **)dg->to, dg->nto, dg->message, &detail);
-		log_info("mail to=%s unit=%s items=%d smtp=%s result=%s msgid=<%s>", dg->to_list,
-		    dg->unit_code, n, detail, r == MAIL_SENT ? "sent" : r == MAIL_REJECTED ?
-		    "rejected" : "deferred", msgid);
-		settle(db, msgid, r, detail, now);
+	s->flying++;
+	if (dg == NULL) {
+		o->to_list = xstrdup("");
+		o->unit_code = xstrdup("");
+		mail_done(o, MAIL_RETRY, "the message could not be composed");
+	} else {
+		o->to_list = xstrdup(dg->to_list);
+		o->unit_code = xstrdup(dg->unit_code);
+		mailer_send(mr, from, (const char **)dg->to, dg->nto, dg->message, mail_done, o);
+		dg->message = NULL;	/* the mailer's now */
 		digest_free(dg);
-		free(detail);
 	}
-	free(msgid);
 	free(from);
 }
 
 void
-remind_run(sqlite3 *db, const struct config *c, struct mailer *mr, time_t now)
+remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t now,
+    int stopping)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 *units = NULL;
-	size_t n = 0, i;
+	if (s->ndone > 0 && (s->ndone >= SETTLE_EVERY || (s->flying == 0 && s->nqueue == 0) ||
+	    clock_monotonic_ms() - s->first_done_ms >= SETTLE_WITHIN_MS || stopping))
+		settle(s, now);
+	if (stopping || mr == NULL)
+		return;
+	while (mailer_free_slots(mr) > 0) {
+		if (s->nqueue == 0) {
+			time_t next = remind_next(s->db);
 
-	store_exec(db, "BEGIN IMMEDIATE");
-	skip_stale(db, now);
-	cancel_closed(db);
-	store_exec(db, "COMMIT");
-	st = store_prepare(db, "SELECT DISTINCT unit_id FROM reminder WHERE state = 'pending' "
-	    "AND fire_at <= ?1 AND next_try <= ?1 ORDER BY unit_id");
-	bind_now(st, now);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		units = xrealloc(units, (n + 1) * sizeof(*units));
-		units[n++] = sqlite3_column_int64(st, 0);
+			if (next == 0 || next > now)
+				break;
+			s->now = now;
+			if (claim_batch(s, c, now) <= 0)
+				break;
+		}
+		dispatch(s, c, mr);
 	}
-	sqlite3_finalize(st);
-	for (i = 0; i < n; i++)
-		send_to_unit(db, c, mr, units[i], now);
-	free(units);
+}
+
+size_t
+remind_in_flight(const struct sender *s)
+{
+	return s->flying;
+}
+
+int
+remind_settle_in_ms(const struct sender *s)
+{
+	long long left;
+
+	if (s->ndone == 0)
+		return -1;
+	left = s->first_done_ms + SETTLE_WITHIN_MS - clock_monotonic_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+void
+remind_sender_free(struct sender *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	/* Claimed but never handed over: back to the outbox as they were. */
+	for (i = 0; i < s->nqueue; i++) {
+		sqlite3_stmt *st = store_stmt(s->db, "UPDATE reminder SET state = 'pending', "
+		    "attempts = attempts - 1 WHERE message_id = ? AND state = 'sending'");
+
+		sqlite3_bind_text(st, 1, s->queue[i]->msgid, -1, SQLITE_STATIC);
+		store_step_done(s->db, st);
+		outgoing_free(s->queue[i]);
+	}
+	for (i = 0; i < s->ndone; i++)
+		free(s->done[i].msgid), free(s->done[i].detail);
+	free(s->queue);
+	free(s->done);
+	free(s);
 }
 
 time_t
 remind_next(sqlite3 *db)
 {
-	sqlite3_stmt *st = store_prepare(db, "SELECT min(max(fire_at, next_try)) FROM reminder "
-	    "WHERE state = 'pending'");
+	sqlite3_stmt *st = store_stmt(db, "SELECT " WAKE " FROM reminder "
+	    "WHERE state = 'pending' ORDER BY " WAKE " LIMIT 1");
 	time_t t = 0;
 
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+	if (sqlite3_step(st) == SQLITE_ROW)
 		t = (time_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return t;
 }

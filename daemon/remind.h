@@ -17,9 +17,23 @@ void remind_recover(sqlite3 *db);
  * follows it, and "overdue" on the first working day past the latest day. Idempotent;
  * it moves pending ones whose deadline moved. Returns -1 on a database error. */
 int remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal);
-/* Send every reminder due at `now`: one mail a unit with all its items. Of several
- * instants of one item that passed (ntmd was not running), only the latest is sent. */
-void remind_run(sqlite3 *db, const struct config *c, struct mailer *mr, time_t now);
+/* The sending side of the outbox: messages claimed, in flight, and ended but not yet
+ * recorded. Outcomes are recorded in groups, so after a crash at most those and the
+ * messages in flight go out again, with the same Message-ID; none is lost. */
+struct sender;
+
+struct sender *remind_sender_new(sqlite3 *db);
+/* Claimed messages never handed to a mailer go back to the outbox. */
+void remind_sender_free(struct sender *s);
+/* One step, never waiting: record what ended, then, unless stopping or mr is NULL, claim
+ * what is due at now (one mail a unit with all its items; of several instants of one
+ * item that passed, only the latest) and hand it to mr while it has free connections. */
+void remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t now,
+    int stopping);
+/* Messages handed to the mailer whose end is not known yet. */
+size_t remind_in_flight(const struct sender *s);
+/* Milliseconds until remind_work() must run to record ended messages; -1 for none. */
+int remind_settle_in_ms(const struct sender *s);
 /* When the next reminder is due (or retried); 0 if none is pending. */
 time_t remind_next(sqlite3 *db);
 

@@ -100,7 +100,21 @@ static const char *migrations[] = {
 	"ALTER TABLE occurrence ADD COLUMN day_off TEXT;"
 	"ALTER TABLE occurrence ADD COLUMN shown_state TEXT NOT NULL DEFAULT 'open';"
 	"UPDATE occurrence SET day = CASE WHEN tentative THEN start ELSE due END;",
+	/* 4: the lookups of the send path: when the next reminder wakes ntmd, a unit's
+	 * pending reminders, the reminders of one message */
+	"CREATE INDEX reminder_wake ON reminder(max(fire_at, next_try)) WHERE state = 'pending';"
+	"CREATE INDEX reminder_pending_by_unit ON reminder(unit_id) WHERE state = 'pending';"
+	"CREATE INDEX reminder_by_message ON reminder(message_id) WHERE message_id IS NOT NULL;",
 };
+
+/* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
+struct cached {
+	sqlite3		*db;
+	const char	*sql;
+	sqlite3_stmt	*st;
+};
+static struct cached *cache;
+static size_t ncache;
 
 int
 store_exec(sqlite3 *db, const char *sql)
@@ -118,11 +132,44 @@ store_exec(sqlite3 *db, const char *sql)
 sqlite3_stmt *
 store_prepare(sqlite3 *db, const char *sql)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fatalx("database: cannot prepare \"%.60s…\": %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("database: cannot prepare \"%.60s…\": %s", sql, sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
 	return st;
+}
+
+sqlite3_stmt *
+store_stmt(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < ncache; i++)
+		if (cache[i].db == db && cache[i].sql == sql) {
+			sqlite3_reset(cache[i].st);
+			sqlite3_clear_bindings(cache[i].st);
+			return cache[i].st;
+		}
+	if ((st = store_prepare(db, sql)) == NULL)
+		return NULL;
+	cache = xrealloc(cache, (ncache + 1) * sizeof(*cache));
+	cache[ncache++] = (struct cached){ db, sql, st };
+	return st;
+}
+
+int
+store_step_done(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		log_warnx("database: %s", st ? sqlite3_errmsg(db) : "statement not prepared");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
 int
@@ -185,6 +232,18 @@ store_open(const char *path, char **err)
 void
 store_close(sqlite3 *db)
 {
+	size_t i, kept = 0;
+
+	for (i = 0; i < ncache; i++) {
+		if (cache[i].db == db)
+			sqlite3_finalize(cache[i].st);
+		else
+			cache[kept++] = cache[i];
+	}
+	if ((ncache = kept) == 0) {
+		free(cache);
+		cache = NULL;
+	}
 	sqlite3_close(db);
 }
 
@@ -193,11 +252,11 @@ store_changed_elsewhere(sqlite3 *db)
 {
 	static sqlite3 *seen_db;
 	static int seen = -1;
-	sqlite3_stmt *st = store_prepare(db, "PRAGMA data_version");
+	sqlite3_stmt *st = store_stmt(db, "PRAGMA data_version");
 	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	int changed = seen_db == db && v != seen;
 
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	seen_db = db;
 	seen = v;
 	return changed;
@@ -206,27 +265,33 @@ store_changed_elsewhere(sqlite3 *db)
 char *
 store_secret(sqlite3 *db)
 {
-	sqlite3_stmt *st;
+	static const char *get = "SELECT value FROM meta WHERE key = 'secret'";
+	static const char *put = "INSERT OR IGNORE INTO meta(key, value) VALUES('secret', ?)";
+	sqlite3_stmt *st = store_stmt(db, get);
 	unsigned char raw[32];
 	char hex[65], *s = NULL;
 	size_t i;
 
-	st = store_prepare(db, "SELECT value FROM meta WHERE key = 'secret'");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		s = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (s)
 		return s;
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
-		fatalx("no randomness for the installation secret");
+	if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		log_warnx("no randomness for the installation secret");
+		return NULL;
+	}
 	for (i = 0; i < sizeof(raw); i++)
 		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-	st = store_prepare(db, "INSERT OR IGNORE INTO meta(key, value) VALUES('secret', ?)");
+	st = store_stmt(db, put);
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		fatalx("database: cannot store the secret: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return store_secret(db);
+	if (store_step_done(db, st) < 0)
+		return NULL;
+	st = store_stmt(db, get);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return s;
 }
 
 void

@@ -13,11 +13,19 @@ sqlite3 *store_open(const char *path, char **err);
 void store_close(sqlite3 *db);
 /* Run SQL (no results); -1 with the error logged. */
 int store_exec(sqlite3 *db, const char *sql);
-/* Prepare SQL; a failure is a programming error and fatal. Finalize the result. */
+/* Prepare SQL; finalize the result. NULL (logged) on failure: SQLite's functions take a
+ * NULL statement, and sqlite3_step() then returns SQLITE_MISUSE, an error like any other. */
 sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql);
+/* The statement for sql (a string that lives as long as the program: it is found by its
+ * address), prepared once per connection and kept until store_close(); reset, bindings
+ * cleared. NULL (logged) if it cannot be prepared. Do not finalize it. */
+sqlite3_stmt *store_stmt(sqlite3 *db, const char *sql);
+/* Step a statement that returns no rows wanted and reset it: 0, or -1 logged. */
+int store_step_done(sqlite3 *db, sqlite3_stmt *st);
 /* Whether another connection changed the database since the last call (PRAGMA data_version). */
 int store_changed_elsewhere(sqlite3 *db);
-/* The installation's secret (32 random bytes, hex), created on first use. Allocated. */
+/* The installation's secret (32 random bytes, hex), created on first use. Allocated;
+ * NULL (logged) when it can be neither read nor made. */
 char *store_secret(sqlite3 *db);
 /* Record who changed what in the audit table. */
 void store_audit(sqlite3 *db, long long at, const char *actor, const char *action,

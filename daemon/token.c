@@ -32,12 +32,12 @@ token_sha256_hex(const void *data, size_t n, char out[65])
 static int
 generation(sqlite3 *db, sqlite3_int64 unit_id)
 {
-	sqlite3_stmt *st = store_prepare(db, "SELECT generation FROM feed_token WHERE unit_id = ?");
+	sqlite3_stmt *st = store_stmt(db, "SELECT generation FROM feed_token WHERE unit_id = ?");
 	int g;
 
 	sqlite3_bind_int64(st, 1, unit_id);
 	g = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return g;
 }
 
@@ -50,6 +50,8 @@ token_for_unit(sqlite3 *db, sqlite3_int64 unit_id, time_t now)
 	int gen = generation(db, unit_id);
 	sqlite3_stmt *st;
 
+	if (secret == NULL)
+		return NULL;
 	msg = xasprintf("feed:%lld:%d", (long long)unit_id, gen ? gen : 1);
 	HMAC(EVP_sha256(), secret, (int)strlen(secret), (unsigned char *)msg, strlen(msg), mac,
 	    &len);
@@ -58,17 +60,13 @@ token_for_unit(sqlite3 *db, sqlite3_int64 unit_id, time_t now)
 	hex(mac, 16, token);
 	if (gen == 0) {
 		token_sha256_hex(token, strlen(token), hash);
-		st = store_prepare(db, "INSERT INTO feed_token(unit_id, generation, token_hash, "
+		st = store_stmt(db, "INSERT INTO feed_token(unit_id, generation, token_hash, "
 		    "created_at) VALUES(?, 1, ?, ?)");
 		sqlite3_bind_int64(st, 1, unit_id);
 		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			log_warnx("database: feed token: %s", sqlite3_errmsg(db));
-			sqlite3_finalize(st);
+		if (store_step_done(db, st) < 0)
 			return NULL;
-		}
-		sqlite3_finalize(st);
 	}
 	return xstrdup(token);
 }
@@ -83,10 +81,10 @@ token_lookup(sqlite3 *db, const char *token)
 	if (strlen(token) != 32)
 		return -1;
 	token_sha256_hex(token, 32, hash);
-	st = store_prepare(db, "SELECT unit_id FROM feed_token WHERE token_hash = ?");
+	st = store_stmt(db, "SELECT unit_id FROM feed_token WHERE token_hash = ?");
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		unit = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return unit;
 }

@@ -15,8 +15,13 @@ Fail on cue (the file is read at every command, so create/remove it at will):
                  default when empty) to DATA instead of accepting;
   DIR/fail-rcpt  the same, but at RCPT TO (each rejected recipient counts).
 Every rejection appends one line, the reply, to DIR/rejected.log.
+Slow on cue:
+  DIR/delay      wait its number of seconds (e.g. "2.5") after DATA before replying,
+                 as a slow or stalled server does; other sessions go on meanwhile.
+Each .json also records "peer", the client's port, so tests can count connections.
 """
 import argparse
+import asyncio
 import json
 import os
 import re
@@ -67,7 +72,17 @@ class SpoolHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    def _delay(self):
+        try:
+            with open(os.path.join(self.spool, "delay"), encoding="utf-8") as f:
+                return float(f.read().strip() or "0")
+        except (FileNotFoundError, ValueError):
+            return 0.0
+
     async def handle_DATA(self, server, session, envelope):
+        delay = self._delay()
+        if delay > 0:
+            await asyncio.sleep(delay)
         reply = self._cue("fail")
         if reply:
             return reply
@@ -76,7 +91,8 @@ class SpoolHandler:
             data = envelope.content
         if isinstance(data, str):
             data = data.encode("utf-8", "surrogateescape")
-        meta = {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos)}
+        meta = {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
+                "peer": session.peer[1]}
         with self.lock:
             self.counter += 1
             base = "%04d" % self.counter

@@ -10,6 +10,7 @@
 #include "feed.h"
 #include "plan.h"
 #include "schedule.h"
+#include "state.h"
 #include "store.h"
 #include "suites.h"
 #include "sync.h"
@@ -116,6 +117,7 @@ render(const char *code, time_t *lm)
 
 	q.unit_id = id_of("SELECT id FROM unit WHERE code = ?", code);
 	q.now = at(T_RELOAD);
+	ck_assert_int_eq(state_refresh(db, q.now), 0);
 	return feed_render(db, &q, lm ? lm : &ignored);
 }
 
