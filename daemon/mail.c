@@ -392,10 +392,13 @@ mailer_new(const struct config *c)
 	mr->password = c->smtp_password ? xstrdup(c->smtp_password) : NULL;
 	mr->starttls = c->starttls;
 	mr->todo_tail = &mr->todo;
-	if ((mr->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
-		fatal("eventfd");
 	pthread_mutex_init(&mr->lock, NULL);
 	pthread_cond_init(&mr->work, NULL);
+	if ((mr->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+		log_warn("mail: eventfd");
+		mailer_free(mr, 0);
+		return NULL;
+	}
 	if (!strncmp(mr->url, "file:", 5))
 		return mr;	/* the spool is written by the caller, at once */
 	mr->workers = xcalloc((size_t)c->smtp_connections, sizeof(*mr->workers));
@@ -403,12 +406,21 @@ mailer_new(const struct config *c)
 		struct worker *w = &mr->workers[i];
 
 		w->mr = mr;
-		if ((w->easy = curl_easy_init()) == NULL)
-			fatalx("libcurl: cannot create a handle");
+		if ((w->easy = curl_easy_init()) == NULL) {
+			log_warnx("mail: libcurl cannot create a handle");
+			break;
+		}
 		set_transport(mr, w->easy);
-		if ((errno = pthread_create(&w->thread, NULL, work, w)) != 0)
-			fatal("cannot start a mail worker");
+		if ((errno = pthread_create(&w->thread, NULL, work, w)) != 0) {
+			log_warn("mail: cannot start a worker");
+			curl_easy_cleanup(w->easy);
+			break;
+		}
 		mr->nworkers++;
+	}
+	if (mr->nworkers < (size_t)c->smtp_connections) {
+		mailer_free(mr, 0);
+		return NULL;
 	}
 	return mr;
 }
@@ -470,7 +482,7 @@ mailer_run(struct mailer *mr)
 {
 	struct transfer *ended, *t;
 	uint64_t count;
-	ssize_t n = read(mr->wakefd, &count, sizeof(count));	/* resets the eventfd */
+	ssize_t n = mr->wakefd < 0 ? 0 : read(mr->wakefd, &count, sizeof(count));	/* resets it */
 
 	(void)n;
 	pthread_mutex_lock(&mr->lock);
@@ -513,7 +525,8 @@ mailer_free(struct mailer *mr, int abort)
 	mailer_run(mr);
 	pthread_mutex_destroy(&mr->lock);
 	pthread_cond_destroy(&mr->work);
-	close(mr->wakefd);
+	if (mr->wakefd >= 0)
+		close(mr->wakefd);
 	free(mr->workers);
 	free(mr->url);
 	free(mr->user);

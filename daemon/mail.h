@@ -37,7 +37,8 @@ typedef void mail_done_fn(void *arg, enum mail_result r, const char *detail);
 
 /* A transport for the config's smtp.url (smtp://, smtps:// or file:DIR). SMTP runs in
  * smtp.connections worker threads, each with one connection kept between messages, so
- * that the caller's loop never waits on the network. It copies what it needs of c. */
+ * that the caller's loop never waits on the network. It copies what it needs of c.
+ * NULL (logged) if the system will not give it a thread or an eventfd. */
 struct mailer *mailer_new(const struct config *c);
 /* Wait for the messages in flight (abort: end them within about a second) and report
  * every message not delivered as MAIL_RETRY through its done function. */

@@ -257,8 +257,14 @@ work(struct daemon *dm, time_t now)
 	if (dm->stale && mono >= dm->retry_at)
 		bring_up_to_date(dm, now);
 	if (dm->new_mailer && mailer_busy(dm->mailer) == 0) {
-		mailer_free(dm->mailer, 0);
-		dm->mailer = mailer_new(dm->config);
+		struct mailer *mr = mailer_new(dm->config);
+
+		if (mr == NULL)
+			log_warnx("reload: keeping the previous mail transport");
+		else {
+			mailer_free(dm->mailer, 0);
+			dm->mailer = mr;
+		}
 		dm->new_mailer = 0;
 	}
 	remind_work(dm->sender, dm->config, dm->new_mailer ? NULL : dm->mailer, now,
@@ -363,7 +369,8 @@ main(int argc, char **argv)
 	dm.today = date_of(clock_now());
 	watch_database(&dm);
 	store_changed_elsewhere(dm.db);
-	dm.mailer = mailer_new(dm.config);
+	if ((dm.mailer = mailer_new(dm.config)) == NULL)
+		fatalx("cannot start the mail transport");
 	dm.sender = remind_sender_new(dm.db);
 	if ((dm.http = http_start(dm.config, dm.db, &err)) == NULL)
 		fatalx("%s", err);
