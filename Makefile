@@ -81,13 +81,32 @@ install: all
 clean:
 	rm -rf $(BUILD) build-asan var
 
-# The table importer's benchmark (not part of check): bench/import-10k times the
-# import of a generated 10,000-row table against sqlite3 reading the same file.
+# Benchmarks, not part of check (README, Performance): bench/run runs the scripts in
+# bench/; each prints name=value lines, every figure against a reference measured in the
+# same run (nginx, postfix's smtp-source into smtp-sink, libical alone, sqlite3), and
+# bench/run ends with the goals met and missed. `make bench BENCH="feed mail"` runs some;
+# BENCH=import is bench/import-10k, the table importer against sqlite3 reading the file.
+# postfix is preseeded unconfigured: only its smtp-sink and smtp-source are used.
+BENCH     ?=
+BENCH_DEBS = nginx-light wrk postfix strace valgrind time sqlite3 python3
+
 $(BUILD)/import-driver: bench/import-driver.c $(LIB_OBJ)
 	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ bench/import-driver.c $(LIB_OBJ) $(LDLIBS)
 
-bench: all $(BUILD)/import-driver
-	BUILD=$(BUILD) bench/import-10k
+$(BUILD)/ical-roundtrip: bench/ical-roundtrip.c | $(BUILD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/ical-roundtrip.c $(LDLIBS)
+
+bench-deps: deps
+	@dpkg-query -W -f='$${Status}' postfix 2>/dev/null | grep -q 'ok installed' || \
+	    echo 'postfix postfix/main_mailer_type select No configuration' | \
+	    debconf-set-selections 2>/dev/null || true
+	@tests/install-debs $(BENCH_DEBS)
+
+bench: bench-deps
+	$(MAKE) all $(BUILD)/import-driver $(BUILD)/ical-roundtrip
+	BUILD=$(BUILD) bench/run $(BENCH)
+
+.PHONY: bench bench-deps
 
 # Fuzzing with libFuzzer: the parsers of what people type (time texts, task tables),
 # built by clang with ASan and UBSan in $(FUZZ_DIR), apart from the normal objects.

@@ -231,6 +231,33 @@ def one_task_plan(d, n, year=2024, due="30/5/2024", code="bench-mail"):
     return path
 
 
+FEED_UNIT = "phong-nn"
+SUBJECTS = ["tiêu chí số 2 về Giao thông", "tiêu chí số 17 về Môi trường và an toàn thực phẩm",
+            "tiêu chí số 13 về Tổ chức sản xuất và phát triển kinh tế nông thôn",
+            "Chương trình mỗi xã một sản phẩm (OCOP)", "công tác giảm nghèo bền vững",
+            "vốn đầu tư công và vốn lồng ghép thực hiện Chương trình"]
+
+
+def feed_plan(d):
+    """A province department leading 25 monthly reports (300 occurrences), each with
+    helpers, a latest day and an expected product, as the seeds' reporting regime."""
+    units = [(FEED_UNIT, "Sở Nông nghiệp và Môi trường tỉnh Thử Nghiệm", "department",
+              "snnmt@bench.example")]
+    units += [(f"so-{i:02d}", f"Sở ngành số {i} tỉnh Thử Nghiệm", "department",
+               f"so{i:02d}@bench.example") for i in range(1, 13)]
+    tasks = []
+    for i in range(25):
+        subj = SUBJECTS[i % len(SUBJECTS)]
+        tasks.append({
+            "title": f"Báo cáo kết quả thực hiện {subj} trên địa bàn tỉnh (nội dung {i + 1})",
+            "lead": [FEED_UNIT], "support": [f"so-{(i + k) % 12 + 1:02d}" for k in range(3)],
+            "kind": "report", "when": "ngày 10 hàng tháng", "latest": "ngày 15 hàng tháng",
+            "product": f"Báo cáo tháng về {subj} gửi Văn phòng Điều phối nông thôn mới tỉnh"})
+    path = os.path.join(d, "bench-feed.conf")
+    write_plan(path, "bench-feed", 2024, units, tasks)
+    return path
+
+
 def ctl(conf, *args, now=None, check=True):
     env = dict(os.environ)
     if now:
