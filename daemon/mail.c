@@ -113,8 +113,9 @@ from_header(struct buf *b, const char *from)
 static void
 quoted_printable(struct buf *b, const char *s)
 {
-	size_t col = 0;
-	char enc[4];
+	static const char hexdigit[] = "0123456789ABCDEF";
+	size_t col = 0, n;
+	char enc[3];
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -125,16 +126,21 @@ quoted_printable(struct buf *b, const char *s)
 			col = 0;
 			continue;
 		}
-		if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_eol))
-			snprintf(enc, sizeof(enc), "%c", c);
-		else
-			snprintf(enc, sizeof(enc), "=%02X", c);
-		if (col + strlen(enc) > 75) {
+		if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_eol)) {
+			enc[0] = (char)c;
+			n = 1;
+		} else {
+			enc[0] = '=';
+			enc[1] = hexdigit[c >> 4];
+			enc[2] = hexdigit[c & 15];
+			n = 3;
+		}
+		if (col + n > 75) {
 			buf_puts(b, "=\r\n");
 			col = 0;
 		}
-		buf_puts(b, enc);
-		col += strlen(enc);
+		buf_append(b, enc, n);
+		col += n;
 	}
 	buf_puts(b, "\r\n");
 }
@@ -460,9 +466,12 @@ mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nt
 size_t
 mailer_free_slots(const struct mailer *mr)
 {
+	/* One message waiting a worker: it is composed while the previous one is sent. */
+	size_t depth = 2 * mr->nworkers;
+
 	if (mr->nworkers == 0)
 		return 1;	/* file: a message is written before mailer_send returns */
-	return mr->busy < mr->nworkers ? mr->nworkers - mr->busy : 0;
+	return mr->busy < depth ? depth - mr->busy : 0;
 }
 
 size_t

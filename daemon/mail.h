@@ -47,7 +47,8 @@ void mailer_free(struct mailer *mr, int abort);
  * is called from mailer_run(), or before this returns for file:. */
 void mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nto,
     char *message, mail_done_fn *done, void *arg);
-/* How many more messages may be handed over now without waiting for a connection. */
+/* How many more messages may be handed over now: one in flight and one waiting for
+ * each connection. */
 size_t mailer_free_slots(const struct mailer *mr);
 /* Messages handed over and not yet reported. */
 size_t mailer_busy(const struct mailer *mr);

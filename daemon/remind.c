@@ -343,7 +343,13 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 {
 	struct outgoing *o = s->queue[--s->nqueue];
 	char *from = config_from_address(c);
-	struct digest *dg = digest_build(s->db, c, o->unit, o->msgid, s->now);
+	struct digest *dg;
+
+	/* one read transaction: SQLite takes its locks once, not at every statement */
+	store_exec(s->db, "BEGIN");
+	dg = digest_build(s->db, c, o->unit, o->msgid, s->now);
+	if (store_exec(s->db, "COMMIT") < 0)
+		store_exec(s->db, "ROLLBACK");
 
 	s->flying++;
 	if (dg == NULL) {
