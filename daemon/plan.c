@@ -24,10 +24,82 @@ task_kind_index(const char *s)
 	return -1;
 }
 
+/* Keys to the first index that gave them: how unit and person references and task ids
+ * are found without comparing every pair. Open addressing, at most half full. */
+struct names {
+	char	**keys;
+	size_t	 *idx;
+	size_t	  cap, n;
+};
+
+static size_t
+names_slot(const struct names *t, const char *key)
+{
+	size_t h = 14695981039346656037u;	/* FNV-1a */
+	const char *c;
+
+	for (c = key; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211u;
+	for (h &= t->cap - 1; t->keys[h] && strcmp(t->keys[h], key); h = (h + 1) & (t->cap - 1))
+		;
+	return h;
+}
+
+/* The index of key, or -1. */
+static long
+names_find(const struct names *t, const char *key)
+{
+	size_t h;
+
+	if (t->n == 0 || key == NULL)
+		return -1;
+	h = names_slot(t, key);
+	return t->keys[h] ? (long)t->idx[h] : -1;
+}
+
+/* Add key (copied) for index i unless it is there: the index it now stands for. */
+static size_t
+names_put(struct names *t, const char *key, size_t i)
+{
+	struct names bigger = { 0 };
+	size_t h, k;
+
+	if (2 * (t->n + 1) > t->cap) {
+		bigger.cap = t->cap ? 2 * t->cap : 64;
+		bigger.keys = xcalloc(bigger.cap, sizeof(char *));
+		bigger.idx = xcalloc(bigger.cap, sizeof(size_t));
+		for (k = 0; k < t->cap; k++)
+			if (t->keys[k]) {
+				h = names_slot(&bigger, t->keys[k]);
+				bigger.keys[h] = t->keys[k], bigger.idx[h] = t->idx[k];
+			}
+		bigger.n = t->n;
+		free(t->keys), free(t->idx);
+		*t = bigger;
+	}
+	h = names_slot(t, key);
+	if (t->keys[h] == NULL) {
+		t->keys[h] = xstrdup(key), t->idx[h] = i;
+		t->n++;
+	}
+	return t->idx[h];
+}
+
+static void
+names_free(struct names *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->cap; k++)
+		free(t->keys[k]);
+	free(t->keys), free(t->idx);
+}
+
 struct ctx {
 	const char	*file;
 	struct diag	*d;
 	struct plan	*p;
+	struct names	 units, people;	/* code, name and aliases folded (text_fold) */
 };
 
 static char *
@@ -222,37 +294,29 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 			    u->emails[i]);
 }
 
-/* Whether key is how code, name or one of the aliases folds. */
-static int
-names_match(const char *code, const char *name, char **aliases, size_t naliases,
-    const char *key)
+/* Index i under the folded code, name and aliases, unless an earlier entry has them. */
+static void
+index_names(struct names *t, const char *code, const char *name, char **aliases,
+    size_t naliases, size_t i)
 {
 	size_t j;
 	char *f;
-	int match = 0;
 
-	for (j = 0; j < 2 + naliases && !match; j++) {
+	for (j = 0; j < 2 + naliases; j++) {
 		const char *n = j == 0 ? code : j == 1 ? name : aliases[j - 2];
 
 		if (n && (f = text_fold(n)) != NULL) {
-			match = !strcmp(f, key);
+			names_put(t, f, i);
 			free(f);
 		}
 	}
-	return match;
 }
 
-/* Index of the unit that code, name or an alias of which folds to `key`; -1 if none. */
+/* Index of the first unit whose code, name or an alias folds to `key`; -1 if none. */
 static long
-find_unit(const struct plan *p, const char *key)
+find_unit(const struct ctx *x, const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < p->nunits; i++)
-		if (names_match(p->units[i].code, p->units[i].name, p->units[i].aliases,
-		    p->units[i].naliases, key))
-			return (long)i;
-	return -1;
+	return names_find(&x->units, key);
 }
 
 static void
@@ -268,15 +332,16 @@ check_unit_names(struct ctx *x)
 
 		for (j = 0; j < u->naliases; j++) {
 			f = text_fold(u->aliases[j]);
-			if ((other = find_unit(p, f)) != (long)i)
+			if ((other = find_unit(x, f)) != (long)i)
 				diag_error(x->d, x->file, u->line, "alias \"%s\" of unit \"%s\" also "
 				    "names unit \"%s\"", u->aliases[j], u->code, p->units[other].code);
 			free(f);
 		}
-		if (u->code && (other = find_unit(p, u->code)) != (long)i)
+		if (u->code && (other = find_unit(x, u->code)) != (long)i)
 			diag_error(x->d, x->file, u->line, "unit code \"%s\" is defined twice "
 			    "(or is another unit's alias)", u->code);
-		if (u->parent && find_unit(p, u->parent) < 0)
+		u->parent_unit = u->parent ? find_unit(x, u->parent) : -1;
+		if (u->parent && u->parent_unit < 0)
 			diag_error(x->d, x->file, u->line, "parent \"%s\" of unit \"%s\" is not a "
 			    "unit of this plan", u->parent, u->code);
 	}
@@ -294,8 +359,12 @@ read_units(struct ctx *x, config_setting_t *root)
 	}
 	n = config_setting_length(s);
 	x->p->units = xcalloc((size_t)n, sizeof(struct plan_unit));
-	for (i = 0; i < n; i++)
-		read_unit(x, config_setting_get_elem(s, (unsigned)i), &x->p->units[i]);
+	for (i = 0; i < n; i++) {
+		struct plan_unit *u = &x->p->units[i];
+
+		read_unit(x, config_setting_get_elem(s, (unsigned)i), u);
+		index_names(&x->units, u->code, u->name, u->aliases, u->naliases, (size_t)i);
+	}
 	x->p->nunits = (size_t)n;
 	check_unit_names(x);
 }
@@ -313,7 +382,7 @@ resolve_roles(struct ctx *x, config_setting_t *g, struct plan_task *t)
 		t->units[r] = xcalloc(n, sizeof(size_t));
 		for (i = 0; i < n; i++) {
 			f = text_fold(refs[i]);
-			if ((u = find_unit(x->p, f)) < 0)
+			if ((u = find_unit(x, f)) < 0)
 				diag_error(x->d, x->file, confutil_line(config_setting_get_member(g,
 				    role_keys[r])), "task %s: %s unit \"%s\" is not a "
 				    "unit of this plan (add it to units, or as an alias)", t->id,
@@ -368,19 +437,6 @@ read_latest(struct ctx *x, config_setting_t *g, struct plan_task *t)
 		}
 }
 
-/* Index of the person whose code, name or alias folds to key; -1 if none. */
-static long
-find_person(const struct plan *p, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < p->npeople; i++)
-		if (names_match(p->people[i].code, p->people[i].name, p->people[i].aliases,
-		    p->people[i].naliases, key))
-			return (long)i;
-	return -1;
-}
-
 /* "report_to": people or units, kept by their full names. */
 static void
 read_report_to(struct ctx *x, config_setting_t *g, struct plan_task *t)
@@ -393,9 +449,9 @@ read_report_to(struct ctx *x, config_setting_t *g, struct plan_task *t)
 	t->report_to = xcalloc(n + 1, sizeof(char *));
 	for (i = 0; i < n; i++) {
 		f = text_fold(refs[i]);
-		if ((k = find_person(x->p, f)) >= 0)
+		if ((k = names_find(&x->people, f)) >= 0)
 			t->report_to[t->nreport_to++] = xstrdup(x->p->people[k].name);
-		else if ((k = find_unit(x->p, f)) >= 0)
+		else if ((k = find_unit(x, f)) >= 0)
 			t->report_to[t->nreport_to++] = xstrdup(x->p->units[k].name);
 		else
 			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g,
@@ -428,7 +484,7 @@ read_unit_ref(struct ctx *x, config_setting_t *g, const char *key, const char *w
 	if (ref == NULL)
 		return -1;
 	f = text_fold(ref);
-	if ((u = find_unit(x->p, f)) < 0)
+	if ((u = find_unit(x, f)) < 0)
 		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, key)),
 		    "%s: \"%s\" is not a unit of this plan", what, ref);
 	free(f);
@@ -530,6 +586,7 @@ read_people(struct ctx *x, config_setting_t *root)
 			if (!plan_valid_email(e->emails[j]))
 				diag_error(x->d, x->file, e->line, "\"%s\" is not an email address",
 				    e->emails[j]);
+		index_names(&x->people, e->code, e->name, e->aliases, e->naliases, p->npeople);
 		p->npeople++;
 	}
 }
@@ -617,7 +674,7 @@ target_task(struct ctx *x, config_setting_t *g, struct plan_target *t, size_t n)
 	k->units[ROLE_LEAD][k->nunits[ROLE_LEAD]++] = t->commune;
 	for (i = 0; i < nlead; i++) {
 		f = text_fold(lead[i]);
-		if ((u = find_unit(p, f)) < 0)
+		if ((u = find_unit(x, f)) < 0)
 			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g,
 			    "lead")), "target: lead unit \"%s\" is not a unit of this plan",
 			    lead[i]);
@@ -731,6 +788,7 @@ read_sections(struct ctx *x, config_setting_t *root)
 {
 	config_setting_t *s = config_setting_get_member(root, "sections"), *sec, *tasks;
 	struct plan *p = x->p;
+	struct names ids = { 0 };
 	size_t i, j;
 	int k, n;
 
@@ -761,17 +819,17 @@ read_sections(struct ctx *x, config_setting_t *root)
 		free(title);
 	}
 	for (i = 0; i < p->ntasks; i++)
-		for (j = 0; j < i; j++)
-			if (!strcmp(p->tasks[i].id, p->tasks[j].id))
-				diag_error(x->d, x->file, p->tasks[i].line, "task id %s is used twice "
-				    "(first at line %d)", p->tasks[i].id, p->tasks[j].line);
+		if ((j = names_put(&ids, p->tasks[i].id, i)) != i)
+			diag_error(x->d, x->file, p->tasks[i].line, "task id %s is used twice "
+			    "(first at line %d)", p->tasks[i].id, p->tasks[j].line);
+	names_free(&ids);
 }
 
 struct plan *
 plan_load(const char *file, struct diag *d)
 {
 	struct plan *p = xcalloc(1, sizeof(*p));
-	struct ctx x = { file, d, p };
+	struct ctx x = { file, d, p, { 0 }, { 0 } };
 	size_t before = diag_errors(d);
 	config_t cf;
 
@@ -788,6 +846,8 @@ plan_load(const char *file, struct diag *d)
 		read_progress(&x, root);
 	}
 	config_destroy(&cf);
+	names_free(&x.units);
+	names_free(&x.people);
 	if (diag_errors(d) > before) {
 		plan_free(p);
 		return NULL;

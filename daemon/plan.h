@@ -16,6 +16,7 @@ struct plan_unit {
 	char	**aliases, **emails;
 	size_t	  naliases, nemails;
 	int	  coordinator;
+	long	  parent_unit;	/* index of parent in plan->units; -1 for none */
 	int	  line;
 };
 

@@ -13,27 +13,149 @@
 #include "sync.h"
 #include "xalloc.h"
 
+/* The statements a load runs, prepared on first use and kept for the whole run. */
+enum stmt {
+	S_ORG, S_UNIT, S_UNIT_PARENT, S_ALIAS_DEL, S_ALIAS_ADD, S_EMAIL_DEL, S_EMAIL_ADD,
+	S_PLAN, S_TASK, S_TASK_UNIT_DEL, S_TASK_UNIT_ADD, S_OCC_SAME, S_OCC_PUT,
+	S_SEEN_TASK, S_SEEN_OCC, S_CANCEL_OCC, S_RETIRE_TASKS, S_CATALOG, S_CRITERION,
+	S_PERSON, S_PERSON_EMAIL_DEL, S_PERSON_EMAIL_ADD, S_TARGET_CRIT_DEL, S_TARGET_DEL,
+	S_ASSIGNMENT_DEL, S_PROGRESS_DEL, S_ASSIGNMENT, S_TARGET, S_TARGET_CRIT, S_PROGRESS,
+	NSTMTS
+};
+
+#define CRITERION_ID(a, b) "(SELECT cr.id FROM criterion cr JOIN catalog c ON c.id = " \
+	"cr.catalog_id WHERE c.code = ?" #a " AND cr.ref = ?" #b ")"
+
+static const char *const sql[NSTMTS] = {
+	[S_ORG] = "INSERT INTO org(code, name) VALUES(?, ?) "
+	    "ON CONFLICT(code) DO UPDATE SET name = excluded.name RETURNING id",
+	[S_UNIT] = "INSERT INTO unit(org_id, code, name, kind, coordinator) "
+	    "VALUES(?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
+	    "name = excluded.name, kind = excluded.kind, coordinator = excluded.coordinator "
+	    "RETURNING id",
+	[S_UNIT_PARENT] = "UPDATE unit SET parent_id = ? WHERE id = ?",
+	[S_ALIAS_DEL] = "DELETE FROM unit_alias WHERE unit_id = ?",
+	[S_ALIAS_ADD] = "INSERT OR IGNORE INTO unit_alias(unit_id, alias) VALUES(?, ?)",
+	[S_EMAIL_DEL] = "DELETE FROM unit_email WHERE unit_id = ?",
+	[S_EMAIL_ADD] = "INSERT OR IGNORE INTO unit_email(unit_id, address) VALUES(?, ?)",
+	[S_PLAN] = "INSERT INTO plan(org_id, code, title, number, "
+	    "issuer, issued, catalog, source, file, year) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT(code) DO UPDATE SET org_id = excluded.org_id, title = excluded.title, "
+	    "number = excluded.number, issuer = excluded.issuer, issued = excluded.issued, "
+	    "catalog = excluded.catalog, source = excluded.source, file = excluded.file, "
+	    "year = excluded.year RETURNING id",
+	[S_TASK] = "INSERT INTO task(plan_id, ref, section, title, kind, "
+	    "when_text, when_kind, line, active, latest_text, product, report_to) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
+	    "ON CONFLICT(plan_id, ref) DO UPDATE SET section = excluded.section, "
+	    "title = excluded.title, kind = excluded.kind, when_text = excluded.when_text, "
+	    "when_kind = excluded.when_kind, line = excluded.line, active = 1, "
+	    "latest_text = excluded.latest_text, product = excluded.product, "
+	    "report_to = excluded.report_to RETURNING id",
+	[S_TASK_UNIT_DEL] = "DELETE FROM task_unit WHERE task_id = ?",
+	[S_TASK_UNIT_ADD] = "INSERT OR IGNORE INTO task_unit(task_id, unit_id, role) "
+	    "VALUES(?, ?, ?)",
+	[S_OCC_SAME] = "SELECT id FROM occurrence WHERE task_id = ? AND period = ? "
+	    "AND fingerprint = ? AND status != 'cancelled'",
+	[S_OCC_PUT] = "INSERT INTO occurrence(task_id, period, start, due, tentative, "
+	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+	    "ON CONFLICT(task_id, period) DO UPDATE SET start = ?3, due = ?4, tentative = ?5, "
+	    "fingerprint = ?7, changed_at = ?8, latest = ?9, due_original = ?10, "
+	    "latest_original = ?11, day = ?12, day_off = ?13, sequence = sequence + 1, "
+	    "status = CASE status WHEN 'cancelled' THEN 'open' ELSE status END "
+	    "RETURNING id, sequence",
+	[S_SEEN_TASK] = "INSERT OR IGNORE INTO seen_task(id) VALUES(?)",
+	[S_SEEN_OCC] = "INSERT OR IGNORE INTO seen_occurrence(id) VALUES(?)",
+	[S_CANCEL_OCC] = "UPDATE occurrence SET status = 'cancelled', "
+	    "sequence = sequence + 1, changed_at = ? WHERE status != 'cancelled' AND id IN ("
+	    "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id "
+	    "WHERE t.plan_id = ? AND o.id NOT IN (SELECT id FROM seen_occurrence))",
+	[S_RETIRE_TASKS] = "UPDATE task SET active = 0 WHERE plan_id = ? AND "
+	    "id NOT IN (SELECT id FROM seen_task)",
+	[S_CATALOG] = "INSERT INTO catalog(code, title, decision, level, issued, "
+	    "in_force, file) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+	    "title = excluded.title, decision = excluded.decision, level = excluded.level, "
+	    "issued = excluded.issued, in_force = excluded.in_force, file = excluded.file "
+	    "RETURNING id",
+	[S_CRITERION] = "INSERT INTO criterion(catalog_id, ref, name) "
+	    "VALUES(?, ?, ?) ON CONFLICT(catalog_id, ref) DO UPDATE SET name = excluded.name",
+	[S_PERSON] = "INSERT INTO person(org_id, code, name, title, unit_id) "
+	    "VALUES(?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
+	    "name = excluded.name, title = excluded.title, unit_id = excluded.unit_id "
+	    "RETURNING id",
+	[S_PERSON_EMAIL_DEL] = "DELETE FROM person_email WHERE person_id = ?",
+	[S_PERSON_EMAIL_ADD] = "INSERT OR IGNORE INTO person_email(person_id, address) "
+	    "VALUES(?, ?)",
+	[S_TARGET_CRIT_DEL] = "DELETE FROM target_criterion WHERE target_id IN "
+	    "(SELECT id FROM target WHERE plan_id = ?)",
+	[S_TARGET_DEL] = "DELETE FROM target WHERE plan_id = ?",
+	[S_ASSIGNMENT_DEL] = "DELETE FROM assignment WHERE plan_id = ?",
+	[S_PROGRESS_DEL] = "DELETE FROM progress WHERE plan_id = ?",
+	[S_ASSIGNMENT] = "INSERT OR IGNORE INTO assignment(plan_id, unit_id, criterion_id, "
+	    "role, note) VALUES(?1, ?2, " CRITERION_ID(3, 4) ", ?5, ?6)",
+	[S_TARGET] = "INSERT INTO target(plan_id, commune_id, catalog_id, "
+	    "by_text, due, status, goal, reason, proposal, budget, line, task_id) "
+	    "VALUES(?1, ?2, (SELECT id FROM catalog WHERE code = ?3), ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, (SELECT id FROM task WHERE plan_id = ?1 AND ref = ?12)) "
+	    "RETURNING id",
+	[S_TARGET_CRIT] = "INSERT OR IGNORE INTO target_criterion(target_id, criterion_id) "
+	    "VALUES(?1, " CRITERION_ID(2, 3) ")",
+	[S_PROGRESS] = "INSERT INTO progress(plan_id, commune_id, catalog_id, "
+	    "as_of, criteria_met, criteria_total, indicators_met, indicators_total) "
+	    "VALUES(?, ?, (SELECT id FROM catalog WHERE code = ?), ?, ?, ?, ?, ?)",
+};
+
 struct writer {
 	sqlite3			*db;
 	time_t			 now;
 	struct sync_stats	*st;
 	struct workcal		*cal;
 	int			 failed;
+	sqlite3_stmt		*stmts[NSTMTS];
 };
 
-static sqlite3_int64
-step_id(struct writer *w, sqlite3_stmt *st)
+/* Statement k with no bindings. NULL if it cannot be prepared (logged): the step that
+ * follows fails with SQLITE_MISUSE and so does the load. */
+static sqlite3_stmt *
+stmt(struct writer *w, enum stmt k)
 {
-	sqlite3_int64 id = -1;
+	if (w->stmts[k] == NULL && (w->stmts[k] = store_prepare(w->db, sql[k])) == NULL)
+		return NULL;
+	sqlite3_clear_bindings(w->stmts[k]);
+	return w->stmts[k];
+}
+
+static void
+finalize_stmts(struct writer *w)
+{
+	int k;
+
+	for (k = 0; k < NSTMTS; k++)
+		sqlite3_finalize(w->stmts[k]);
+}
+
+/* Step st: SQLITE_ROW (the row is there to read until st is reset) or SQLITE_DONE; any
+ * other result is logged and fails the load. */
+static int
+step(struct writer *w, sqlite3_stmt *st)
+{
 	int rc = sqlite3_step(st);
 
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		log_warnx("database: %s", sqlite3_errmsg(w->db));
 		w->failed = 1;
 	}
-	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Step st and reset it: the first column of its row, or -1 if none. */
+static sqlite3_int64
+step_id(struct writer *w, sqlite3_stmt *st)
+{
+	sqlite3_int64 id = step(w, st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+
+	sqlite3_reset(st);
 	return id;
 }
 
@@ -49,8 +171,7 @@ bind_texts(sqlite3_stmt *st, int from, const char **v, int n)
 static sqlite3_int64
 write_org(struct writer *w, const struct plan *p)
 {
-	sqlite3_stmt *st = store_prepare(w->db, "INSERT INTO org(code, name) VALUES(?, ?) "
-	    "ON CONFLICT(code) DO UPDATE SET name = excluded.name RETURNING id");
+	sqlite3_stmt *st = stmt(w, S_ORG);
 	const char *v[] = { p->org_code, p->org_name };
 
 	bind_texts(st, 1, v, 2);
@@ -58,26 +179,21 @@ write_org(struct writer *w, const struct plan *p)
 }
 
 /* Replace the rows of a one-to-many table ("unit_alias", "person_email") that belong
- * to owner, whose key column is owner_col, by items in column col. */
+ * to owner by items: del deletes them, add (the statement after it) adds one. */
 static void
-write_list(struct writer *w, const char *table, const char *owner_col, const char *col,
-    sqlite3_int64 owner, char **items, size_t n)
+write_list(struct writer *w, enum stmt del, sqlite3_int64 owner, char **items, size_t n)
 {
-	char *sql = xasprintf("DELETE FROM %s WHERE %s = ?", table, owner_col);
-	sqlite3_stmt *st = store_prepare(w->db, sql);
+	sqlite3_stmt *st = stmt(w, del);
 	size_t i;
 
-	free(sql);
 	sqlite3_bind_int64(st, 1, owner);
 	step_id(w, st);
-	sql = xasprintf("INSERT OR IGNORE INTO %s(%s, %s) VALUES(?, ?)", table, owner_col, col);
 	for (i = 0; i < n; i++) {
-		st = store_prepare(w->db, sql);
+		st = stmt(w, del + 1);
 		sqlite3_bind_int64(st, 1, owner);
-		sqlite3_bind_text(st, 2, items[i], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, items[i], -1, SQLITE_STATIC);
 		step_id(w, st);
 	}
-	free(sql);
 }
 
 /* Units of the plan's organisation; ids[i] is the row of p->units[i]. */
@@ -85,32 +201,26 @@ static void
 write_units(struct writer *w, const struct plan *p, sqlite3_int64 org, sqlite3_int64 *ids)
 {
 	sqlite3_stmt *st;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < p->nunits; i++) {
 		const struct plan_unit *u = &p->units[i];
 		const char *v[] = { u->code, u->name, u->kind };
 
-		st = store_prepare(w->db, "INSERT INTO unit(org_id, code, name, kind, coordinator) "
-		    "VALUES(?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
-		    "name = excluded.name, kind = excluded.kind, coordinator = excluded.coordinator "
-		    "RETURNING id");
+		st = stmt(w, S_UNIT);
 		sqlite3_bind_int64(st, 1, org);
 		bind_texts(st, 2, v, 3);
 		sqlite3_bind_int(st, 5, u->coordinator);
 		ids[i] = step_id(w, st);
-		write_list(w, "unit_alias", "unit_id", "alias", ids[i], u->aliases, u->naliases);
-		write_list(w, "unit_email", "unit_id", "address", ids[i], u->emails, u->nemails);
+		write_list(w, S_ALIAS_DEL, ids[i], u->aliases, u->naliases);
+		write_list(w, S_EMAIL_DEL, ids[i], u->emails, u->nemails);
 	}
 	for (i = 0; i < p->nunits; i++) {
-		sqlite3_int64 parent = -1;
+		long parent = p->units[i].parent_unit;
 
-		for (j = 0; j < p->nunits && p->units[i].parent; j++)
-			if (!strcmp(p->units[j].code, p->units[i].parent))
-				parent = ids[j];
-		st = store_prepare(w->db, "UPDATE unit SET parent_id = ? WHERE id = ?");
+		st = stmt(w, S_UNIT_PARENT);
 		if (parent >= 0)
-			sqlite3_bind_int64(st, 1, parent);
+			sqlite3_bind_int64(st, 1, ids[parent]);
 		sqlite3_bind_int64(st, 2, ids[i]);
 		step_id(w, st);
 	}
@@ -120,12 +230,7 @@ write_units(struct writer *w, const struct plan *p, sqlite3_int64 org, sqlite3_i
 static sqlite3_int64
 write_plan(struct writer *w, const struct plan *p, sqlite3_int64 org)
 {
-	sqlite3_stmt *st = store_prepare(w->db, "INSERT INTO plan(org_id, code, title, number, "
-	    "issuer, issued, catalog, source, file, year) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	    "ON CONFLICT(code) DO UPDATE SET org_id = excluded.org_id, title = excluded.title, "
-	    "number = excluded.number, issuer = excluded.issuer, issued = excluded.issued, "
-	    "catalog = excluded.catalog, source = excluded.source, file = excluded.file, "
-	    "year = excluded.year RETURNING id");
+	sqlite3_stmt *st = stmt(w, S_PLAN);
 	const char *v[] = { p->code, p->title, p->number, p->issuer, p->issued, p->catalog,
 	    p->source, p->file };
 
@@ -161,27 +266,19 @@ write_task(struct writer *w, const struct plan_task *t, sqlite3_int64 plan,
 	char *report_to = join(t->report_to, t->nreport_to);
 	const char *extra[] = { t->latest_text, t->product, report_to };
 
-	st = store_prepare(w->db, "INSERT INTO task(plan_id, ref, section, title, kind, "
-	    "when_text, when_kind, line, active, latest_text, product, report_to) "
-	    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
-	    "ON CONFLICT(plan_id, ref) DO UPDATE SET section = excluded.section, "
-	    "title = excluded.title, kind = excluded.kind, when_text = excluded.when_text, "
-	    "when_kind = excluded.when_kind, line = excluded.line, active = 1, "
-	    "latest_text = excluded.latest_text, product = excluded.product, "
-	    "report_to = excluded.report_to RETURNING id");
+	st = stmt(w, S_TASK);
 	sqlite3_bind_int64(st, 1, plan);
 	bind_texts(st, 2, v, 6);
 	sqlite3_bind_int(st, 8, t->line);
 	bind_texts(st, 9, extra, 3);
 	free(report_to);
 	id = step_id(w, st);
-	st = store_prepare(w->db, "DELETE FROM task_unit WHERE task_id = ?");
+	st = stmt(w, S_TASK_UNIT_DEL);
 	sqlite3_bind_int64(st, 1, id);
 	step_id(w, st);
 	for (r = 0; r < NROLES; r++)
 		for (i = 0; i < t->nunits[r]; i++) {
-			st = store_prepare(w->db, "INSERT OR IGNORE INTO task_unit(task_id, unit_id, "
-			    "role) VALUES(?, ?, ?)");
+			st = stmt(w, S_TASK_UNIT_ADD);
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_int64(st, 2, unit_ids[t->units[r][i]]);
 			sqlite3_bind_text(st, 3, role_name((enum role)r), -1, SQLITE_STATIC);
@@ -228,32 +325,26 @@ bind_moved(sqlite3_stmt *st, int i, ntm_date original, ntm_date shifted, char bu
 		sqlite3_bind_text(st, i, buf, -1, SQLITE_STATIC);
 }
 
-static void
+/* The occurrence's row, inserted or updated unless it is unchanged: its id, or -1. */
+static sqlite3_int64
 write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_spec *o,
     const char *fp)
 {
 	sqlite3_stmt *st;
+	sqlite3_int64 id;
 	char start[11], due[11], latest[11], due0[11], latest0[11], day[11];
 
+	st = stmt(w, S_OCC_SAME);
+	sqlite3_bind_int64(st, 1, task);
+	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fp, -1, SQLITE_STATIC);
+	if ((id = step_id(w, st)) >= 0)
+		return id;	/* unchanged */
 	date_iso(o->start, start);
 	date_iso(o->due, due);
 	date_iso(o->latest, latest);
 	date_iso(o->day, day);
-	st = store_prepare(w->db, "SELECT id FROM occurrence WHERE task_id = ? AND period = ? "
-	    "AND fingerprint = ? AND status != 'cancelled'");
-	sqlite3_bind_int64(st, 1, task);
-	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, fp, -1, SQLITE_STATIC);
-	if (step_id(w, st) >= 0)
-		return;		/* unchanged */
-	st = store_prepare(w->db, "INSERT INTO occurrence(task_id, period, start, due, tentative, "
-	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off) "
-	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-	    "ON CONFLICT(task_id, period) DO UPDATE SET start = ?3, due = ?4, tentative = ?5, "
-	    "fingerprint = ?7, changed_at = ?8, latest = ?9, due_original = ?10, "
-	    "latest_original = ?11, day = ?12, day_off = ?13, sequence = sequence + 1, "
-	    "status = CASE status WHEN 'cancelled' THEN 'open' ELSE status END "
-	    "RETURNING id, sequence");
+	st = stmt(w, S_OCC_PUT);
 	sqlite3_bind_int64(st, 1, task);
 	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, start, -1, SQLITE_STATIC);
@@ -267,45 +358,39 @@ write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_s
 	bind_moved(st, 11, o->latest_original, o->latest, latest0);
 	sqlite3_bind_text(st, 12, day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, o->day_off, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (step(w, st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_int(st, 1) == 0)
 			w->st->occ_new++;
 		else
 			w->st->occ_changed++;
 	}
-	step_id(w, st);
+	sqlite3_reset(st);
+	return id;
 }
 
 /* Occurrences of this plan that are no longer in it: cancelled, SEQUENCE bumped. */
 static void
 cancel_missing(struct writer *w, sqlite3_int64 plan)
 {
-	sqlite3_stmt *st = store_prepare(w->db, "UPDATE occurrence SET status = 'cancelled', "
-	    "sequence = sequence + 1, changed_at = ? WHERE status != 'cancelled' AND id IN ("
-	    "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id "
-	    "WHERE t.plan_id = ? AND o.id NOT IN (SELECT id FROM seen_occurrence))");
+	sqlite3_stmt *st = stmt(w, S_CANCEL_OCC);
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)w->now);
 	sqlite3_bind_int64(st, 2, plan);
 	step_id(w, st);
 	w->st->occ_cancelled += (size_t)sqlite3_changes(w->db);
-	st = store_prepare(w->db, "UPDATE task SET active = 0 WHERE plan_id = ? AND "
-	    "id NOT IN (SELECT id FROM seen_task)");
+	st = stmt(w, S_RETIRE_TASKS);
 	sqlite3_bind_int64(st, 1, plan);
 	step_id(w, st);
 }
 
+/* Record row id in a seen_ table (S_SEEN_TASK, S_SEEN_OCC). */
 static void
-mark_seen(struct writer *w, const char *table, const char *sql_id, sqlite3_int64 a,
-    const char *b)
+mark_seen(struct writer *w, enum stmt k, sqlite3_int64 id)
 {
-	char *sql = xasprintf("INSERT OR IGNORE INTO %s(id) %s", table, sql_id);
-	sqlite3_stmt *st = store_prepare(w->db, sql);
+	sqlite3_stmt *st = stmt(w, k);
 
-	free(sql);
-	sqlite3_bind_int64(st, 1, a);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, id);
 	step_id(w, st);
 }
 
@@ -321,17 +406,11 @@ write_catalogs(struct writer *w, const struct catalogs *cs)
 		const char *v[] = { c->code, c->title, c->decision, c->level, c->issued,
 		    c->in_force, c->file };
 
-		st = store_prepare(w->db, "INSERT INTO catalog(code, title, decision, level, issued, "
-		    "in_force, file) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-		    "title = excluded.title, decision = excluded.decision, level = excluded.level, "
-		    "issued = excluded.issued, in_force = excluded.in_force, file = excluded.file "
-		    "RETURNING id");
+		st = stmt(w, S_CATALOG);
 		bind_texts(st, 1, v, 7);
 		id = step_id(w, st);
 		for (j = 0; j < c->nitems; j++) {
-			st = store_prepare(w->db, "INSERT INTO criterion(catalog_id, ref, name) "
-			    "VALUES(?, ?, ?) ON CONFLICT(catalog_id, ref) DO UPDATE SET "
-			    "name = excluded.name");
+			st = stmt(w, S_CRITERION);
 			sqlite3_bind_int64(st, 1, id);
 			bind_texts(st, 2, (const char *[]){ c->items[j].ref, c->items[j].name }, 2);
 			step_id(w, st);
@@ -350,15 +429,12 @@ write_people(struct writer *w, const struct plan *p, sqlite3_int64 org,
 	for (i = 0; i < p->npeople; i++) {
 		const struct plan_person *e = &p->people[i];
 
-		st = store_prepare(w->db, "INSERT INTO person(org_id, code, name, title, unit_id) "
-		    "VALUES(?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
-		    "name = excluded.name, title = excluded.title, unit_id = excluded.unit_id "
-		    "RETURNING id");
+		st = stmt(w, S_PERSON);
 		sqlite3_bind_int64(st, 1, org);
 		bind_texts(st, 2, (const char *[]){ e->code, e->name, e->title }, 3);
 		sqlite3_bind_int64(st, 5, unit_ids[e->unit]);
 		id = step_id(w, st);
-		write_list(w, "person_email", "person_id", "address", id, e->emails, e->nemails);
+		write_list(w, S_PERSON_EMAIL_DEL, id, e->emails, e->nemails);
 	}
 }
 
@@ -376,54 +452,21 @@ bind_ref(sqlite3_stmt *st, int i, const char *catalog, const char *ref)
 	sqlite3_bind_text(st, i + 1, hash + 1, -1, SQLITE_TRANSIENT);
 }
 
-#define CRITERION_ID "(SELECT cr.id FROM criterion cr JOIN catalog c ON c.id = " \
-	"cr.catalog_id WHERE c.code = ?%d AND cr.ref = ?%d)"
-
-/* Assignments, targets and progress: replaced as a whole on every load. */
 static void
-write_details(struct writer *w, const struct plan *p, sqlite3_int64 plan,
+write_targets(struct writer *w, const struct plan *p, sqlite3_int64 plan,
     const sqlite3_int64 *unit_ids)
 {
 	sqlite3_stmt *st;
 	sqlite3_int64 id;
 	size_t i, j;
-	char *sql;
 
-	static const char *replaced[] = { "DELETE FROM target_criterion WHERE target_id IN "
-	    "(SELECT id FROM target WHERE plan_id = ?)", "DELETE FROM target WHERE plan_id = ?",
-	    "DELETE FROM assignment WHERE plan_id = ?", "DELETE FROM progress WHERE plan_id = ?" };
-
-	for (i = 0; i < sizeof(replaced) / sizeof(*replaced); i++) {
-		st = store_prepare(w->db, replaced[i]);
-		sqlite3_bind_int64(st, 1, plan);
-		step_id(w, st);
-	}
-	sql = xasprintf("INSERT OR IGNORE INTO assignment(plan_id, unit_id, criterion_id, role, "
-	    "note) VALUES(?1, ?2, " CRITERION_ID ", ?5, ?6)", 3, 4);
-	for (i = 0; i < p->nassignments; i++) {
-		const struct plan_assignment *a = &p->assignments[i];
-
-		for (j = 0; j < a->refs.n; j++) {
-			st = store_prepare(w->db, sql);
-			sqlite3_bind_int64(st, 1, plan);
-			sqlite3_bind_int64(st, 2, unit_ids[a->unit]);
-			bind_ref(st, 3, plan_refs_catalog(p, &a->refs), a->refs.refs[j]);
-			bind_texts(st, 5, (const char *[]){ role_name(a->role), a->note }, 2);
-			step_id(w, st);
-		}
-	}
-	free(sql);
 	for (i = 0; i < p->ntargets; i++) {
 		const struct plan_target *t = &p->targets[i];
 		char due[11] = "";
 
 		if (t->by.n > 0)
 			date_iso(t->by.periods[t->by.n - 1].due, due);
-		st = store_prepare(w->db, "INSERT INTO target(plan_id, commune_id, catalog_id, "
-		    "by_text, due, status, goal, reason, proposal, budget, line, task_id) "
-		    "VALUES(?1, ?2, (SELECT id FROM catalog WHERE code = ?3), ?4, ?5, ?6, ?7, ?8, "
-		    "?9, ?10, ?11, (SELECT id FROM task WHERE plan_id = ?1 AND ref = ?12)) "
-		    "RETURNING id");
+		st = stmt(w, S_TARGET);
 		sqlite3_bind_int64(st, 1, plan);
 		sqlite3_bind_int64(st, 2, unit_ids[t->commune]);
 		bind_texts(st, 3, (const char *[]){ plan_refs_catalog(p, &t->refs), t->by_text,
@@ -432,23 +475,48 @@ write_details(struct writer *w, const struct plan *p, sqlite3_int64 plan,
 		sqlite3_bind_int(st, 11, t->line);
 		sqlite3_bind_text(st, 12, t->task_id, -1, SQLITE_STATIC);
 		id = step_id(w, st);
-		sql = xasprintf("INSERT OR IGNORE INTO target_criterion(target_id, criterion_id) "
-		    "VALUES(?1, " CRITERION_ID ")", 2, 3);
 		for (j = 0; j < t->refs.n; j++) {
-			st = store_prepare(w->db, sql);
+			st = stmt(w, S_TARGET_CRIT);
 			sqlite3_bind_int64(st, 1, id);
 			bind_ref(st, 2, plan_refs_catalog(p, &t->refs), t->refs.refs[j]);
 			step_id(w, st);
 		}
-		free(sql);
 	}
+}
+
+/* Assignments, targets and progress: replaced as a whole on every load. */
+static void
+write_details(struct writer *w, const struct plan *p, sqlite3_int64 plan,
+    const sqlite3_int64 *unit_ids)
+{
+	static const enum stmt replaced[] = { S_TARGET_CRIT_DEL, S_TARGET_DEL,
+	    S_ASSIGNMENT_DEL, S_PROGRESS_DEL };
+	sqlite3_stmt *st;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(replaced) / sizeof(*replaced); i++) {
+		st = stmt(w, replaced[i]);
+		sqlite3_bind_int64(st, 1, plan);
+		step_id(w, st);
+	}
+	for (i = 0; i < p->nassignments; i++) {
+		const struct plan_assignment *a = &p->assignments[i];
+
+		for (j = 0; j < a->refs.n; j++) {
+			st = stmt(w, S_ASSIGNMENT);
+			sqlite3_bind_int64(st, 1, plan);
+			sqlite3_bind_int64(st, 2, unit_ids[a->unit]);
+			bind_ref(st, 3, plan_refs_catalog(p, &a->refs), a->refs.refs[j]);
+			bind_texts(st, 5, (const char *[]){ role_name(a->role), a->note }, 2);
+			step_id(w, st);
+		}
+	}
+	write_targets(w, p, plan, unit_ids);
 	for (i = 0; i < p->nprogress; i++) {
 		const struct plan_progress *e = &p->progress[i];
 		int k;
 
-		st = store_prepare(w->db, "INSERT INTO progress(plan_id, commune_id, catalog_id, "
-		    "as_of, criteria_met, criteria_total, indicators_met, indicators_total) "
-		    "VALUES(?, ?, (SELECT id FROM catalog WHERE code = ?), ?, ?, ?, ?, ?)");
+		st = stmt(w, S_PROGRESS);
 		sqlite3_bind_int64(st, 1, plan);
 		sqlite3_bind_int64(st, 2, unit_ids[e->commune]);
 		bind_texts(st, 3, (const char *[]){ e->catalog ? e->catalog : p->catalog,
@@ -478,13 +546,11 @@ write_plan_file(struct writer *w, const struct plan *p)
 	plan = write_plan(w, p, org);
 	for (i = 0; i < p->ntasks && !w->failed; i++) {
 		task = write_task(w, &p->tasks[i], plan, unit_ids);
-		mark_seen(w, "seen_task", "VALUES(?)", task, NULL);
+		mark_seen(w, S_SEEN_TASK, task);
 		n = schedule_expand(p, &p->tasks[i], w->cal, &occ);
 		for (j = 0; j < n; j++) {
 			fp = fingerprint(p, &p->tasks[i], &occ[j], unit_ids);
-			write_occurrence(w, task, &occ[j], fp);
-			mark_seen(w, "seen_occurrence", "SELECT id FROM occurrence WHERE task_id = ? "
-			    "AND period = ?", task, occ[j].period);
+			mark_seen(w, S_SEEN_OCC, write_occurrence(w, task, &occ[j], fp));
 			free(fp);
 		}
 		w->st->occ_total += n;
@@ -569,7 +635,7 @@ int
 sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,
     struct workcal **cal, struct diag *d)
 {
-	struct writer w = { db, now, st, NULL, 0 };
+	struct writer w = { db, now, st, NULL, 0, { NULL } };
 	struct catalogs cats;
 	struct plan **plans;
 	int n, i;
@@ -593,6 +659,7 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 	catalogs_free(&cats);
 	for (i = 0; i < n && !w.failed; i++)
 		write_plan_file(&w, plans[i]);
+	finalize_stmts(&w);
 	if (!w.failed)
 		store_audit(db, (long long)now, "sync", "sync", c->path);
 	if (w.failed || store_exec(db, "COMMIT") < 0) {
