@@ -150,6 +150,15 @@ cmp_day(const void *a, const void *b)
 	return (x->date > y->date) - (x->date < y->date);
 }
 
+/* C11 7.22.5: qsort's array must be a valid pointer even for no elements, and an empty
+ * list is NULL here. */
+static void
+sort_days(struct named_day *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_day);
+}
+
 /* A holiday on a weekly day off gives the next working day off (nghỉ bù). */
 static void
 compensatory_days(struct work_year *wy)
@@ -157,7 +166,7 @@ compensatory_days(struct work_year *wy)
 	size_t nholidays = wy->noff, i;
 	ntm_date day;
 
-	qsort(wy->off, wy->noff, sizeof(*wy->off), cmp_day);
+	sort_days(wy->off, wy->noff);
 	for (i = 0; i < nholidays; i++) {
 		if (!weekly_day_off(wy->off[i].date))
 			continue;
@@ -229,8 +238,8 @@ build_year(struct workcal *w, int y, struct diag *d)
 	compensatory_days(wy);
 	if (a)
 		apply(wy, a, d);
-	qsort(wy->off, wy->noff, sizeof(*wy->off), cmp_day);
-	qsort(wy->work, wy->nwork, sizeof(*wy->work), cmp_day);
+	sort_days(wy->off, wy->noff);
+	sort_days(wy->work, wy->nwork);
 	return wy;
 }
 
