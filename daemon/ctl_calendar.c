@@ -6,6 +6,7 @@
 #include <sysexits.h>
 
 #include "ctl_calendar.h"
+#include "setup.h"
 #include "store.h"
 #include "sync.h"
 
@@ -22,8 +23,9 @@ print_days(const char *heading, const struct named_day *v, size_t n)
 	}
 }
 
-/* {"year","days_off":[{"date","name"}],"workdays":[…]}; SQLite does the JSON escaping. */
-static void
+/* {"year","days_off":[{"date","name"}],"workdays":[…]}; SQLite does the JSON escaping.
+ * 0, or the exit code of a failed statement. */
+static int
 print_json(const struct work_year *wy)
 {
 	const struct { const struct named_day *v; size_t n; } lists[] = {
@@ -32,29 +34,36 @@ print_json(const struct work_year *wy)
 	sqlite3 *mem;
 	char iso[11];
 	size_t l, i;
+	int rc;
 
 	sqlite3_open(":memory:", &mem);
-	store_exec(mem, "CREATE TABLE day(list INTEGER, date TEXT, name TEXT)");
+	rc = store_exec(mem, "CREATE TABLE day(list INTEGER, date TEXT, name TEXT)") < 0 ?
+	    SQLITE_ERROR : SQLITE_DONE;
 	st = store_prepare(mem, "INSERT INTO day VALUES(?, ?, ?)");
 	for (l = 0; l < 2; l++)
-		for (i = 0; i < lists[l].n; i++) {
+		for (i = 0; i < lists[l].n && rc == SQLITE_DONE; i++) {
 			date_iso(lists[l].v[i].date, iso);
 			sqlite3_reset(st);
 			sqlite3_bind_int(st, 1, (int)l);
 			sqlite3_bind_text(st, 2, iso, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 3, lists[l].v[i].name, -1, SQLITE_STATIC);
-			sqlite3_step(st);
+			rc = sqlite3_step(st);
 		}
 	sqlite3_finalize(st);
-	st = store_prepare(mem, "SELECT json_object('year', ?1, 'days_off', (SELECT "
-	    "json_group_array(json_object('date', date, 'name', name)) FROM (SELECT * FROM day "
-	    "WHERE list = 0 ORDER BY date)), 'workdays', (SELECT json_group_array(json_object("
-	    "'date', date, 'name', name)) FROM (SELECT * FROM day WHERE list = 1 ORDER BY date)))");
-	sqlite3_bind_int(st, 1, wy->year);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		printf("%s\n", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {
+		st = store_prepare(mem, "SELECT json_object('year', ?1, 'days_off', (SELECT "
+		    "json_group_array(json_object('date', date, 'name', name)) FROM (SELECT * "
+		    "FROM day WHERE list = 0 ORDER BY date)), 'workdays', (SELECT "
+		    "json_group_array(json_object('date', date, 'name', name)) FROM (SELECT * "
+		    "FROM day WHERE list = 1 ORDER BY date)))");
+		sqlite3_bind_int(st, 1, wy->year);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			printf("%s\n", sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	rc = rc == SQLITE_ROW ? 0 : setup_db_failed(mem, "cannot write the calendar as JSON");
 	sqlite3_close(mem);
+	return rc;
 }
 
 int
@@ -63,7 +72,7 @@ ctl_calendar(const struct config *c, int argc, char **argv)
 	const struct work_year *wy;
 	struct diag d = { 0 };
 	struct workcal *w;
-	int json = 0, year = 0, i;
+	int json = 0, year = 0, rc = 0, i;
 	char *end;
 
 	for (i = 1; i < argc; i++) {
@@ -85,7 +94,7 @@ ctl_calendar(const struct config *c, int argc, char **argv)
 		return EX_DATAERR;
 	wy = workcal_year(w, year);
 	if (json)
-		print_json(wy);
+		rc = print_json(wy);
 	else {
 		printf("Năm %d\n", year);
 		print_days("Ngày nghỉ lễ, Tết, nghỉ bù, nghỉ hoán đổi:", wy->off, wy->noff);
@@ -93,5 +102,5 @@ ctl_calendar(const struct config *c, int argc, char **argv)
 			print_days("Ngày làm bù:", wy->work, wy->nwork);
 	}
 	workcal_free(w);
-	return 0;
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include "ctl_plans.h"
 #include "import.h"
 #include "plancheck.h"
+#include "setup.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -116,6 +117,7 @@ struct known_units {
 	size_t			 n;
 	char			**strings;	/* every string the units point into */
 	size_t			 nstrings;
+	int			 failed;	/* a statement failed: units are missing */
 };
 
 static const char *
@@ -132,28 +134,33 @@ keep_list(struct known_units *k, sqlite3 *db, const char *sql, sqlite3_int64 id,
 {
 	sqlite3_stmt *st = store_prepare(db, sql);
 	const char **v = NULL;
+	int rc;
 
 	*n = 0;
 	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xrealloc(v, (*n + 1) * sizeof(char *));
 		v[(*n)++] = keep(k, sqlite3_column_text(st, 0));
 	}
+	if (rc != SQLITE_DONE)
+		k->failed = 1;
 	sqlite3_finalize(st);
 	k->strings = xrealloc(k->strings, (k->nstrings + 1) * sizeof(char *));
 	k->strings[k->nstrings++] = (char *)v;	/* the array itself */
 	return v;
 }
 
-static void
+/* 0, or -1 with db's error set. */
+static int
 load_known_units(sqlite3 *db, const char *org, struct known_units *k)
 {
 	sqlite3_stmt *st = store_prepare(db, "SELECT u.id, u.code, u.name, u.kind, p.code "
 	    "FROM unit u JOIN org o ON o.id = u.org_id LEFT JOIN unit p ON p.id = u.parent_id "
 	    "WHERE o.code = ? ORDER BY u.id");
+	int rc = SQLITE_DONE;
 
 	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (!k->failed && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct import_unit *u;
 		sqlite3_int64 id = sqlite3_column_int64(st, 0);
 
@@ -168,7 +175,10 @@ load_known_units(sqlite3 *db, const char *org, struct known_units *k)
 		u->emails = keep_list(k, db, "SELECT address FROM unit_email WHERE unit_id = ? "
 		    "ORDER BY rowid", id, &u->nemails);
 	}
+	if (!k->failed && rc != SQLITE_DONE)
+		k->failed = 1;
 	sqlite3_finalize(st);
+	return k->failed ? -1 : 0;
 }
 
 static void
@@ -182,46 +192,57 @@ free_known_units(struct known_units *k)
 	free(k->v);
 }
 
-/* The organisation: --org, the plan's own if the database has it, else the plan code
- * without its year ("van-quan-2019" → "van-quan"). Allocated. */
-static char *
-org_of(sqlite3 *db, const char *org, const char *plan)
+/* The text column of a query's first row, with arg as ?1: 0 with *out allocated, or NULL
+ * if there is no row; -1 with db's error set. */
+static int
+query_text(sqlite3 *db, const char *sql, const char *arg, char **out)
 {
-	const char *dash = strrchr(plan, '-');
-	sqlite3_stmt *st;
-	char *found = NULL;
+	sqlite3_stmt *st = store_prepare(db, sql);
+	int rc;
 
-	if (org != NULL)
-		return xstrdup(org);
-	if (db != NULL) {
-		st = store_prepare(db, "SELECT o.code FROM plan p JOIN org o ON o.id = p.org_id "
-		    "WHERE p.code = ?");
-		sqlite3_bind_text(st, 1, plan, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			found = xstrdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		if (found)
-			return found;
-	}
-	if (dash && dash != plan && strlen(dash + 1) == 4 && strspn(dash + 1, "0123456789") == 4)
-		return xasprintf("%.*s", (int)(dash - plan), plan);
-	return xstrdup(plan);
+	*out = NULL;
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-static char *
-org_name_of(sqlite3 *db, const char *org)
+/* The organisation: --org, the plan's own if the database has it, else the plan code
+ * without its year ("van-quan-2019" → "van-quan"). 0 with *code allocated; -1 with db's
+ * error set. */
+static int
+org_of(sqlite3 *db, const char *org, const char *plan, char **code)
 {
-	sqlite3_stmt *st;
-	char *name = NULL;
+	const char *dash = strrchr(plan, '-');
 
-	if (db == NULL)
-		return NULL;
-	st = store_prepare(db, "SELECT name FROM org WHERE code = ?");
-	sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		name = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return name;
+	*code = NULL;
+	if (org != NULL)
+		*code = xstrdup(org);
+	else if (db != NULL && query_text(db, "SELECT o.code FROM plan p JOIN org o ON "
+	    "o.id = p.org_id WHERE p.code = ?", plan, code) < 0)
+		return -1;
+	if (*code != NULL)
+		return 0;
+	if (dash && dash != plan && strlen(dash + 1) == 4 && strspn(dash + 1, "0123456789") == 4)
+		*code = xasprintf("%.*s", (int)(dash - plan), plan);
+	else
+		*code = xstrdup(plan);
+	return 0;
+}
+
+/* The organisation's code (see org_of), and from the database, when there is one, its
+ * name and units. 0, or the exit code after a message. */
+static int
+read_org(sqlite3 *db, const char *org, const char *plan, char **code, char **name,
+    struct known_units *k)
+{
+	*name = NULL;
+	if (org_of(db, org, plan, code) < 0 || (db != NULL && (query_text(db,
+	    "SELECT name FROM org WHERE code = ?", *code, name) < 0 ||
+	    load_known_units(db, *code, k) < 0)))
+		return setup_db_failed(db, "cannot read the organisation's units");
+	return 0;
 }
 
 static char *
@@ -298,25 +319,24 @@ ctl_import_table(sqlite3 *db, int argc, char **argv)
 		fprintf(stderr, "%s: cannot read the file: %s\n", argv[optind], strerror(errno));
 		return EX_NOINPUT;
 	}
-	org_code = org_of(db, org, plan);
-	db_org_name = org_name_of(db, org_code);
-	if (db != NULL)
-		load_known_units(db, org_code, &known);
-	o.plan_code = plan;
-	o.org_code = org_code;
-	o.org_name = org_name ? org_name : db_org_name ? db_org_name : org_code;
-	o.units = known.v;
-	o.nunits = known.n;
-	rc = import_table(argv[optind], data, len, &o, &text, &d);
-	diag_print(&d, stderr);
-	if (rc == 0)
-		rc = out ? write_file(out, text.s, text.len) : fwrite(text.s, 1, text.len, stdout) ==
-		    text.len ? 0 : -1;
+	if ((rc = read_org(db, org, plan, &org_code, &db_org_name, &known)) == 0) {
+		o.plan_code = plan;
+		o.org_code = org_code;
+		o.org_name = org_name ? org_name : db_org_name ? db_org_name : org_code;
+		o.units = known.v;
+		o.nunits = known.n;
+		rc = import_table(argv[optind], data, len, &o, &text, &d);
+		diag_print(&d, stderr);
+		if (rc == 0)
+			rc = out ? write_file(out, text.s, text.len) : fwrite(text.s, 1, text.len,
+			    stdout) == text.len ? 0 : -1;
+		rc = rc == 0 ? 0 : EX_DATAERR;
+	}
 	diag_free(&d);
 	buf_free(&text);
 	free_known_units(&known);
 	free(org_code);
 	free(db_org_name);
 	free(data);
-	return rc == 0 ? 0 : EX_DATAERR;
+	return rc;
 }

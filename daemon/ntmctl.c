@@ -79,17 +79,29 @@ take_option(struct cmd_ctx *x, const char *opt)
 	return NULL;
 }
 
-/* Print the single text column of every row of a query. */
-static void
+/* Print the single text column of every row of st and finalize it: 0, or the exit code
+ * of a failed step. */
+static int
+print_stmt(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("%s\n", sqlite3_column_text(st, 0));
+	rc = rc == SQLITE_DONE ? 0 : setup_db_failed(db, "cannot read the database");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* print_stmt() of a query, with bind as ?1 unless 0. */
+static int
 print_rows(sqlite3 *db, const char *sql, sqlite3_int64 bind)
 {
 	sqlite3_stmt *st = store_prepare(db, sql);
 
 	if (bind)
 		sqlite3_bind_int64(st, 1, bind);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		printf("%s\n", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	return print_stmt(db, st);
 }
 
 static int
@@ -112,65 +124,68 @@ cmd_sync(struct cmd_ctx *x)
 static int
 cmd_units(struct cmd_ctx *x)
 {
-	if (take_flag(x, "--json")) {
-		print_rows(x->db, "SELECT json_group_array(json_object('code', u.code, "
+	if (take_flag(x, "--json"))
+		return print_rows(x->db, "SELECT json_group_array(json_object('code', u.code, "
 		    "'name', u.name, 'kind', u.kind, 'org', o.code, 'emails', (SELECT "
 		    "json_group_array(address) FROM unit_email WHERE unit_id = u.id))) "
 		    "FROM (SELECT * FROM unit ORDER BY org_id, code) u JOIN org o ON o.id = u.org_id",
 		    0);
-		return 0;
-	}
-	print_rows(x->db, "SELECT printf('%-12s %-28s %-12s %s  %s', o.code, u.code, u.kind, "
+	return print_rows(x->db, "SELECT printf('%-12s %-28s %-12s %s  %s', o.code, u.code, u.kind, "
 	    "u.name, coalesce((SELECT group_concat(address, ', ') FROM unit_email "
 	    "WHERE unit_id = u.id), '(no address)')) FROM unit u JOIN org o ON o.id = u.org_id "
 	    "ORDER BY o.code, u.code", 0);
-	return 0;
 }
 
-/* A unit named by code, "org/code" or one of its aliases; -1 with a message if none or
- * ambiguous. */
-static sqlite3_int64
-find_unit(sqlite3 *db, const char *name)
+/* The unit named by code, "org/code" or one of its aliases: 0 with *id and, if code is
+ * not NULL, its code (allocated); else the exit code, with a message. */
+static int
+find_unit(sqlite3 *db, const char *name, sqlite3_int64 *id, char **code)
 {
 	sqlite3_stmt *st = store_prepare(db, "SELECT DISTINCT u.id, u.code FROM unit u "
 	    "JOIN org o ON o.id = u.org_id LEFT JOIN unit_alias a ON a.unit_id = u.id "
 	    "WHERE u.code = ?1 OR o.code || '/' || u.code = ?1 OR a.alias = ?1");
-	sqlite3_int64 id = -1;
-	int n = 0;
+	char *found = NULL;
+	int n = 0, rc;
 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (n == 0)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (n++ == 0) {
+			*id = sqlite3_column_int64(st, 0);
+			found = xstrdup((const char *)sqlite3_column_text(st, 1));
+		}
+	if (rc != SQLITE_DONE)
+		rc = setup_db_failed(db, "cannot read the units");
+	else if (n == 0)
 		fprintf(stderr, "ntmctl: no unit \"%s\" (see ntmctl units)\n", name);
 	else if (n > 1)
 		fprintf(stderr, "ntmctl: \"%s\" names %d units; say ORG/CODE\n", name, n);
-	return n == 1 ? id : -1;
+	if (rc == SQLITE_DONE)
+		rc = n == 1 ? 0 : EX_DATAERR;
+	sqlite3_finalize(st);
+	if (rc == 0 && code != NULL)
+		*code = found;
+	else
+		free(found);
+	return rc;
 }
 
 static int
 cmd_feed_url(struct cmd_ctx *x)
 {
 	sqlite3_int64 unit;
-	sqlite3_stmt *st;
-	char *token;
+	char *token, *code;
+	int rc;
 
 	if (x->argc != 1)
 		usage();
-	if ((unit = find_unit(x->db, x->argv[0])) < 0)
-		return EX_DATAERR;
-	if ((token = token_for_unit(x->db, unit, clock_now())) == NULL)
-		return EX_SOFTWARE;
-	st = store_prepare(x->db, "SELECT code FROM unit WHERE id = ?");
-	sqlite3_bind_int64(st, 1, unit);
-	sqlite3_step(st);
-	printf("%s/feeds/%s/%s.ics\n", x->config->base_url, token, sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if ((rc = find_unit(x->db, x->argv[0], &unit, &code)) != 0)
+		return rc;
+	if ((token = token_for_unit(x->db, unit, clock_now())) != NULL)
+		printf("%s/feeds/%s/%s.ics\n", x->config->base_url, token, code);
+	rc = token ? 0 : EX_SOFTWARE;
 	free(token);
-	return 0;
+	free(code);
+	return rc;
 }
 
 static int
@@ -179,11 +194,12 @@ cmd_feed(struct cmd_ctx *x)
 	struct feed_query q = { 0 };
 	time_t lm;
 	char *text;
+	int rc;
 
 	if (x->argc != 1)
 		usage();
-	if ((q.unit_id = find_unit(x->db, x->argv[0])) < 0)
-		return EX_DATAERR;
+	if ((rc = find_unit(x->db, x->argv[0], &q.unit_id, NULL)) != 0)
+		return rc;
 	q.now = clock_now();
 	if (state_refresh(x->db, q.now) < 0 || (text = feed_render(x->db, &q, &lm)) == NULL) {
 		fprintf(stderr, "ntmctl: cannot render the feed: %s\n", sqlite3_errmsg(x->db));
@@ -224,81 +240,114 @@ cmd_overdue(struct cmd_ctx *x)
 	    "o.due, o.latest, ?1, 0) WHEN 'late' THEN 'chậm' ELSE 'quá hạn' END, "
 	    "p.code, t.ref, t.title, " STORE_ROLE_NAMES("lead") ") " OVERDUE_FROM);
 	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		printf("%s\n", sqlite3_column_text(st, 0));
+	return print_stmt(x->db, st);
+}
+
+/* Step a statement that returns no rows and finalize it: 0, or -1 with db's error set. */
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
 	sqlite3_finalize(st);
-	return 0;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Inside a transaction: mark occurrence id done and cancel its pending reminders. 1 if it
+ * was open, 0 if not, -1 on a database error. */
+static int
+mark_done(sqlite3 *db, long long id, time_t now, const char *user, const char *note)
+{
+	sqlite3_stmt *st = store_prepare(db, "UPDATE occurrence SET status = 'done', "
+	    "done_at = ?2, done_by = ?3, note = ?4, sequence = sequence + 1, changed_at = ?2 "
+	    "WHERE id = ?1 AND status = 'open'");
+	char *detail;
+	int changed;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
+	if (step_done(st) < 0)
+		return -1;
+	changed = sqlite3_changes(db);
+	st = store_prepare(db, "UPDATE reminder SET state = 'cancelled' "
+	    "WHERE occurrence_id = ? AND state = 'pending'");
+	sqlite3_bind_int64(st, 1, id);
+	if (step_done(st) < 0)
+		return -1;
+	if (changed) {
+		detail = xasprintf("occurrence %lld%s%s", id, note ? ": " : "", note ? note : "");
+		store_audit(db, (long long)now, user, "done", detail);
+		free(detail);
+	}
+	return changed > 0;
+}
+
+/* What became of item id when it was not open to mark done. */
+static int
+report_not_open(sqlite3 *db, long long id)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT status FROM occurrence WHERE id = ?");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("item %lld is already %s\n", id, sqlite3_column_text(st, 0));
+	else if (rc == SQLITE_DONE)
+		fprintf(stderr, "ntmctl: no item %lld (see ntmctl overdue)\n", id);
+	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? EX_DATAERR :
+	    setup_db_failed(db, "cannot read the item");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 static int
 cmd_done(struct cmd_ctx *x)
 {
 	const char *note = take_option(x, "--note"), *user = getenv("USER");
-	time_t now = clock_now();
-	sqlite3_stmt *st;
-	char *end, *detail;
+	char *end, *what;
 	long long id;
-	int changed;
+	int changed, rc;
 
 	if (x->argc != 1 || (id = strtoll(x->argv[0], &end, 10)) <= 0 || *end != '\0')
 		usage();
-	if (store_exec(x->db, "BEGIN IMMEDIATE") < 0)
-		return EX_TEMPFAIL;
-	st = store_prepare(x->db, "UPDATE occurrence SET status = 'done', done_at = ?2, "
-	    "done_by = ?3, note = ?4, sequence = sequence + 1, changed_at = ?2 "
-	    "WHERE id = ?1 AND status = 'open'");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	sqlite3_bind_text(st, 3, user ? user : "ntmctl", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	changed = sqlite3_changes(x->db);
-	st = store_prepare(x->db, "UPDATE reminder SET state = 'cancelled' "
-	    "WHERE occurrence_id = ? AND state = 'pending'");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	detail = xasprintf("occurrence %lld%s%s", id, note ? ": " : "", note ? note : "");
-	if (changed)
-		store_audit(x->db, (long long)now, user ? user : "ntmctl", "done", detail);
-	free(detail);
-	if (store_exec(x->db, "COMMIT") < 0)
-		return EX_TEMPFAIL;
-	if (!changed) {
-		st = store_prepare(x->db, "SELECT status FROM occurrence WHERE id = ?");
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			fprintf(stderr, "ntmctl: no item %lld (see ntmctl overdue)\n", id);
-			sqlite3_finalize(st);
-			return EX_DATAERR;
-		}
-		printf("item %lld is already %s\n", id, sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		return 0;
+	if (sqlite3_exec(x->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+	    (changed = mark_done(x->db, id, clock_now(), user ? user : "ntmctl", note)) < 0 ||
+	    sqlite3_exec(x->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		what = xasprintf("item %lld not marked done, nothing changed", id);
+		rc = setup_db_failed(x->db, what);
+		free(what);
+		if (!sqlite3_get_autocommit(x->db))
+			sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
 	}
+	if (!changed)
+		return report_not_open(x->db, id);
 	printf("item %lld marked done\n", id);
 	return 0;
 }
 
-/* The plan named by --plan, or -1 with a message. */
-static sqlite3_int64
-plan_option(struct cmd_ctx *x)
+/* The plan named by --plan: 0 with *id, else the exit code with a message. */
+static int
+plan_option(struct cmd_ctx *x, sqlite3_int64 *id)
 {
 	const char *code = take_option(x, "--plan");
 	sqlite3_stmt *st;
-	sqlite3_int64 id = -1;
+	int rc;
 
 	if (code == NULL)
 		usage();
 	st = store_prepare(x->db, "SELECT id FROM plan WHERE code = ?");
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
 		fprintf(stderr, "ntmctl: no plan \"%s\" (run ntmctl sync?)\n", code);
+	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? EX_DATAERR :
+	    setup_db_failed(x->db, "cannot read the plans");
 	sqlite3_finalize(st);
-	return id;
+	return rc;
 }
 
 /* JSON array of the codes of task t's units in a role. */
@@ -311,35 +360,33 @@ plan_option(struct cmd_ctx *x)
 static int
 cmd_tasks(struct cmd_ctx *x)
 {
-	int json = take_flag(x, "--json");
-	sqlite3_int64 plan = plan_option(x);
+	int json = take_flag(x, "--json"), rc;
+	sqlite3_int64 plan;
 
-	if (plan < 0)
-		return EX_DATAERR;
+	if ((rc = plan_option(x, &plan)) != 0)
+		return rc;
 	if (json)
-		print_rows(x->db, "SELECT json_group_array(json_object('id', ref, 'title', title, "
+		return print_rows(x->db, "SELECT json_group_array(json_object('id', ref, 'title', title, "
 		    "'kind', kind, 'when', when_text, 'direct', json(direct), 'lead', json(lead), "
 		    "'support', json(support))) FROM (SELECT t.ref, t.title, t.kind, t.when_text, "
 		    TASK_UNITS_JSON("direct") " AS direct, " TASK_UNITS_JSON("lead") " AS lead, "
 		    TASK_UNITS_JSON("support") " AS support FROM task t WHERE t.plan_id = ?1 AND "
 		    "t.active = 1 " TASK_ORDER ")", plan);
-	else
-		print_rows(x->db, "SELECT printf('%-7s %-9s %-24s %s  [%s]', t.ref, t.kind, "
-		    "t.when_text, t.title, coalesce(" STORE_ROLE_NAMES("lead") ", '')) FROM task t "
-		    "WHERE t.plan_id = ?1 AND t.active = 1 " TASK_ORDER, plan);
-	return 0;
+	return print_rows(x->db, "SELECT printf('%-7s %-9s %-24s %s  [%s]', t.ref, t.kind, "
+	    "t.when_text, t.title, coalesce(" STORE_ROLE_NAMES("lead") ", '')) FROM task t "
+	    "WHERE t.plan_id = ?1 AND t.active = 1 " TASK_ORDER, plan);
 }
 
 static int
 cmd_occurrences(struct cmd_ctx *x)
 {
-	int json = take_flag(x, "--json");
-	sqlite3_int64 plan = plan_option(x);
+	int json = take_flag(x, "--json"), rc;
+	sqlite3_int64 plan;
 	char today[11];
 	sqlite3_stmt *st;
 
-	if (plan < 0)
-		return EX_DATAERR;
+	if ((rc = plan_option(x, &plan)) != 0)
+		return rc;
 	date_iso(date_of(clock_now()), today);
 	st = store_prepare(x->db, json ?
 	    "SELECT json_group_array(json_object('id', o.id, 'uid', o.uid, 'task', t.ref, "
@@ -359,10 +406,7 @@ cmd_occurrences(struct cmd_ctx *x)
 	sqlite3_bind_int64(st, 1, plan);
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, x->config->nlead ? x->config->lead_days[0] : 0);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		printf("%s\n", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return 0;
+	return print_stmt(x->db, st);
 }
 
 /* Where each period's deadline ends: moved off days off when cal is set. */
@@ -378,7 +422,7 @@ apply_rule(struct when *w, struct workcal *cal, enum deadline_rule rule, ntm_dat
 	}
 }
 
-static void
+static int
 print_when_json(const char *text, const struct when *w, const ntm_date *original)
 {
 	sqlite3 *mem;
@@ -386,6 +430,7 @@ print_when_json(const char *text, const struct when *w, const ntm_date *original
 	struct buf b = { 0 };
 	char s[11], d[11], o[11];
 	size_t i;
+	int rc;
 
 	/* SQLite's json_quote() escapes the text as JSON requires. */
 	sqlite3_open(":memory:", &mem);
@@ -406,11 +451,10 @@ print_when_json(const char *text, const struct when *w, const ntm_date *original
 	sqlite3_bind_text(st, 2, when_kind_name(w->kind), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, b.s, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, w->error, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		printf("%s\n", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	rc = print_stmt(mem, st);
 	sqlite3_close(mem);
 	buf_free(&b);
+	return rc;
 }
 
 static void
@@ -469,10 +513,10 @@ cmd_when(const struct config *c, int argc, char **argv)
 			rc = EX_DATAERR;
 		original = xcalloc(w.n + 1, sizeof(*original));
 		apply_rule(&w, cal, rule, original);
-		if (json)
-			print_when_json(x.argv[i], &w, original);
-		else
+		if (!json)
 			print_when_text(x.argv[i], &w, original, cal);
+		else if (print_when_json(x.argv[i], &w, original) != 0)
+			rc = EX_SOFTWARE;
 		free(original);
 		when_free(&w);
 	}

@@ -44,3 +44,16 @@ setup_database(const struct config *c)
 	}
 	return db;
 }
+
+int
+setup_db_failed(sqlite3 *db, const char *what)
+{
+	int rc = sqlite3_errcode(db) & 0xff;
+
+	log_warnx("%s: %s", what, sqlite3_errmsg(db));
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return EX_TEMPFAIL;
+	if (rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_READONLY)
+		return EX_IOERR;
+	return EX_SOFTWARE;
+}
