@@ -9,6 +9,12 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -DNTM_CATALOG_DIR=\"$(PREFIX)/share/ntmd/catalogs\" -DNTM_HOLIDAY_DIR=\"$(PREFIX)/share/ntmd/holidays\" $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 ifdef SANITIZE
+# clang, whose UBSan reports go where ASan's do (ASAN_OPTIONS=log_path, which tests/run
+# reads; GCC's libubsan writes only to stderr). Warnings are the plain build's to enforce.
+ifeq ($(origin CC),default)
+CC        = clang
+endif
+WARN     := $(filter-out -Werror,$(WARN))
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    ?= build-asan
@@ -19,11 +25,23 @@ LIB_SRC   = $(filter-out daemon/ntmd.c daemon/ntmctl.c,$(wildcard daemon/*.c))
 LIB_OBJ   = $(LIB_SRC:daemon/%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(wildcard tests/unit/*.c)
 
-# Debian packages each target needs; installed with apt when missing.
-BUILD_DEBS = build-essential pkg-config libcurl4-openssl-dev libical-dev libsqlite3-dev \
-             libconfig-dev libmicrohttpd-dev libsystemd-dev libutf8proc-dev libssl-dev tzdata
-TEST_DEBS  = check python3 python3-aiosmtpd python3-icalendar python3-ephem python3-lunardate \
-             sqlite3 curl
+# What each target needs, in groups for tests/install-debs: -t, a shell check for the very
+# thing needed (a library, a Python module, a command), then the Debian packages that
+# provide it, installed with apt when the check fails.
+LINKS       = echo "int main(void) { return 0; }" | $(CC) -x c - -o /dev/null
+BUILD_NEEDS = -t '$(LINKS)' build-essential \
+              -t 'pkg-config --exists $(PKGS)' pkg-config libcurl4-openssl-dev libical-dev \
+                 libsqlite3-dev libconfig-dev libmicrohttpd-dev libsystemd-dev libutf8proc-dev \
+                 libssl-dev \
+              -t 'test -f /usr/share/zoneinfo/Asia/Ho_Chi_Minh' tzdata
+TEST_NEEDS  = -t 'pkg-config --exists check' check \
+              -t '/usr/bin/python3 -c "import aiosmtpd.controller, icalendar, ephem, lunardate"' \
+                 python3 python3-aiosmtpd python3-icalendar python3-ephem python3-lunardate \
+              -t 'command -v sqlite3' sqlite3 \
+              -t 'command -v curl' curl \
+              -t 'command -v node' nodejs
+# ical.js as tests/tools/check_ics.mjs imports it (npm ci installs tests/package-lock.json).
+HAS_ICALJS  = (cd tests/tools && node -e "import('ical.js').catch(() => process.exit(1))")
 
 all: $(BUILD)/ntmd $(BUILD)/ntmctl
 
@@ -47,19 +65,32 @@ $(BUILD):
 	mkdir -p $@
 
 deps:
-	@tests/install-debs $(BUILD_DEBS)
+	@tests/install-debs $(BUILD_NEEDS)
 
 test-deps: deps
-	@tests/install-debs $(TEST_DEBS)
-	@command -v npm >/dev/null || tests/install-debs nodejs npm
-	@[ -d tests/node_modules/ical.js ] || npm ci --prefix tests --no-audit --no-fund
+	@tests/install-debs $(TEST_NEEDS)
+	@$(HAS_ICALJS) || { tests/install-debs -t 'command -v npm' npm && \
+	    npm ci --prefix tests --no-audit --no-fund && $(HAS_ICALJS); }
 
-check: test-deps
-	$(MAKE) all $(BUILD)/unit-tests $(BUILD)/lunar-dump
-	BUILD=$(BUILD) tests/run
-	$(MAKE) fuzz-check
+# make check: the unit and system tests built as usual in $(BUILD), the same tests built
+# with AddressSanitizer and UBSan in $(ASAN_BUILD), and the fuzz targets' fixed runs;
+# tests/run ends with one line "N passed, N failed" for all of them. With SANITIZE=1 only
+# the sanitized build ($(BUILD), build-asan by default) is tested.
+ASAN_BUILD   = $(BUILD)-asan
+ifdef SANITIZE
+CHECK_BUILDS = $(BUILD)
+else
+CHECK_BUILDS = $(BUILD) $(ASAN_BUILD)
+endif
 
-# The whole suite again, built with AddressSanitizer and UBSan.
+check: test-deps fuzz-deps
+	$(MAKE) test-programs $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+	$(MAKE) test-programs SANITIZE=1 BUILD=$(lastword $(CHECK_BUILDS))
+	FUZZ_CHECK="$(MAKE) --no-print-directory BUILD=$(BUILD) fuzz-run" tests/run $(CHECK_BUILDS)
+
+test-programs: all $(BUILD)/unit-tests $(BUILD)/lunar-dump
+
+# The tests built with AddressSanitizer and UBSan only.
 check-sanitize:
 	$(MAKE) check SANITIZE=1
 
@@ -79,7 +110,7 @@ install: all
 	install -m 644 config/ntmd.conf README.md $(DESTDIR)$(PREFIX)/share/doc/ntmd/
 
 clean:
-	rm -rf $(BUILD) build-asan var
+	rm -rf $(BUILD) $(ASAN_BUILD) build-asan var
 
 # Benchmarks, not part of check (README, Performance): bench/run runs the scripts in
 # bench/; each prints name=value lines, every figure against a reference measured in the
@@ -132,8 +163,11 @@ $(FUZZ_DIR)/%.o: daemon/%.c $(wildcard daemon/*.h)
 $(BUILD)/fuzz-when $(BUILD)/fuzz-import: $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) $(FUZZ_LIBS)
 
+# clang with libFuzzer and the sanitizer runtimes (for the fuzz targets and the sanitized
+# build), which come with compiler-rt (libclang-rt-dev), not with clang itself.
 fuzz-deps:
-	@command -v $(FUZZ_CC) >/dev/null || tests/install-debs clang
+	@tests/install-debs -t 'echo "int LLVMFuzzerTestOneInput(void) { return 0; }" | \
+	    $(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -x c - -o /dev/null' clang libclang-rt-dev
 
 fuzz: fuzz-deps
 	$(MAKE) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
@@ -145,6 +179,9 @@ fuzz: fuzz-deps
 
 fuzz-check: fuzz-deps
 	$(MAKE) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+	$(MAKE) fuzz-run
+
+fuzz-run:
 	rm -rf $(FUZZ_DIR)/check && mkdir -p $(FUZZ_DIR)/check/when $(FUZZ_DIR)/check/import
 	$(BUILD)/fuzz-when $(FUZZ_ARGS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
 	    -dict=tests/fuzz/when.dict $(FUZZ_DIR)/check/when tests/fuzz/corpus-when
@@ -154,6 +191,6 @@ fuzz-check: fuzz-deps
 clean-fuzz:
 	rm -rf $(FUZZ_DIR) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
 
-.PHONY: bench fuzz-deps fuzz fuzz-check clean-fuzz
+.PHONY: bench fuzz-deps fuzz fuzz-check fuzz-run clean-fuzz
 
-.PHONY: all deps test-deps check check-sanitize demo install clean
+.PHONY: all deps test-deps check test-programs check-sanitize demo install clean
