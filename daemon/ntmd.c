@@ -38,6 +38,7 @@ struct daemon {
 	int		 dbwatch;	/* inotify on the database's directory: ntmctl's writes */
 	char		*dbfile, *walfile;	/* the names to watch for */
 	int		 stale;		/* states, reminders and feeds to bring up to date */
+	int		 replan_all;	/* a reload: every reminder, not only the changed items' */
 	int		 new_mailer;	/* a reload changed the transport: swap when idle */
 	int		 stopping;
 	ntm_date	 today;
@@ -131,7 +132,26 @@ reload(struct daemon *dm)
 	http_set_cache_mb(dm->http, c->feed_cache_mb);
 	dm->new_mailer = 1;
 	dm->stale = 1;
+	dm->replan_all = 1;
 	log_info("reloaded %s", c->path);
+}
+
+/* The published states (of every item on a new day or after a reload, else of the items
+ * another writer changed) and their reminders, in one transaction. */
+static int
+refresh(struct daemon *dm, time_t now)
+{
+	int every_state = dm->replan_all || date_of(now) != dm->today;
+
+	if (store_exec(dm->db, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	if ((every_state ? state_refresh(dm->db, now) : state_refresh_changed(dm->db, now)) < 0 ||
+	    remind_plan(dm->db, dm->config, dm->cal, !dm->replan_all) < 0 ||
+	    store_exec(dm->db, "COMMIT") < 0) {
+		store_exec(dm->db, "ROLLBACK");
+		return -1;
+	}
+	return 0;
 }
 
 /* What another writer, a reload or a new day changed: the states feeds publish, the
@@ -139,7 +159,9 @@ reload(struct daemon *dm)
 static void
 bring_up_to_date(struct daemon *dm, time_t now)
 {
-	if (state_refresh(dm->db, now) < 0 || remind_plan(dm->db, dm->config, dm->cal) < 0) {
+	long long t0 = clock_monotonic_ms();
+
+	if (refresh(dm, now) < 0) {
 		log_warnx("database busy or failing: states and reminders are brought up to "
 		    "date in %d ms", RETRY_MS);
 		dm->retry_at = clock_monotonic_ms() + RETRY_MS;
@@ -148,6 +170,9 @@ bring_up_to_date(struct daemon *dm, time_t now)
 	http_forget_feeds(dm->http);
 	dm->today = date_of(now);
 	dm->stale = 0;
+	dm->replan_all = 0;
+	log_debug("states and reminders brought up to date in %lld ms",
+	    clock_monotonic_ms() - t0);
 }
 
 /* Watch the database's directory: ntmctl writing the database or its WAL wakes ntmd,
@@ -364,9 +389,11 @@ main(int argc, char **argv)
 	if (load_calendars(&dm, dm.config) < 0)
 		fatalx("the calendars have errors (see above); ntmd -n -c %s checks them", conf);
 	remind_recover(dm.db);
-	if (state_refresh(dm.db, clock_now()) < 0 || remind_plan(dm.db, dm.config, dm.cal) < 0)
+	dm.replan_all = 1;
+	if (refresh(&dm, clock_now()) < 0)
 		fatalx("cannot plan reminders");
 	dm.today = date_of(clock_now());
+	dm.replan_all = 0;
 	watch_database(&dm);
 	store_changed_elsewhere(dm.db);
 	if ((dm.mailer = mailer_new(dm.config)) == NULL)

@@ -32,10 +32,15 @@ remind_recover(sqlite3 *db)
 
 /* Pending reminders of items done, waived, cancelled or not yet dated go nowhere. */
 static int
-cancel_closed(sqlite3 *db)
+cancel_closed(sqlite3 *db, int changed_only)
 {
-	return store_exec(db, "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' "
-	    "AND occurrence_id IN (SELECT id FROM occurrence WHERE status != 'open' OR tentative)");
+	/* "+state" and CROSS JOIN: look up the few noted items, not every pending reminder */
+	return store_exec(db, changed_only ?
+	    "UPDATE reminder SET state = 'cancelled' WHERE +state = 'pending' AND occurrence_id "
+	    "IN (SELECT o.id FROM replan r CROSS JOIN occurrence o ON o.id = r.occurrence_id "
+	    "WHERE o.status != 'open' OR o.tentative)" :
+	    "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' AND occurrence_id "
+	    "IN (SELECT id FROM occurrence WHERE status != 'open' OR tentative)");
 }
 
 static int
@@ -74,21 +79,23 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 	return rc;
 }
 
+#define PLAN_SELECT "SELECT DISTINCT o.id, tu.unit_id, o.due, o.latest " \
+	"FROM occurrence o JOIN task t ON t.id = o.task_id " \
+	"JOIN task_unit tu ON tu.task_id = o.task_id AND tu.role = 'lead' " \
+	"WHERE o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' AND " \
+	"EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = tu.unit_id)"
+
 int
-remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal)
+remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal, int changed_only)
 {
 	sqlite3_stmt *sel, *ins;
 	ntm_date due, latest;
 	int rc, failed = 0;
 
-	if (store_exec(db, "BEGIN IMMEDIATE") < 0)
+	if (cancel_closed(db, changed_only) < 0)
 		return -1;
-	cancel_closed(db);
-	sel = store_prepare(db, "SELECT DISTINCT o.id, tu.unit_id, o.due, o.latest "
-	    "FROM occurrence o JOIN task t ON t.id = o.task_id "
-	    "JOIN task_unit tu ON tu.task_id = o.task_id AND tu.role = 'lead' "
-	    "WHERE o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' AND "
-	    "EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = tu.unit_id)");
+	sel = store_prepare(db, changed_only ? PLAN_SELECT " AND o.id IN (SELECT occurrence_id "
+	    "FROM replan)" : PLAN_SELECT);
 	ins = store_prepare(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
 	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
 	    "fire_at = excluded.fire_at WHERE state = 'pending' AND fire_at != excluded.fire_at");
@@ -103,12 +110,11 @@ remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal)
 	}
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
-	if (rc != SQLITE_DONE || failed) {
+	if (rc != SQLITE_DONE || failed || store_exec(db, "DELETE FROM replan") < 0) {
 		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
-		store_exec(db, "ROLLBACK");
 		return -1;
 	}
-	return store_exec(db, "COMMIT");
+	return 0;
 }
 
 /* A unit's message, claimed in the outbox: waiting for a connection, or in flight. */

@@ -12,11 +12,14 @@
  * deterministic, so a mail that did arrive is recognisable as the same one. */
 void remind_recover(sqlite3 *db);
 /* Plan the reminders of every open, dated deadline or report for each lead unit with
- * an address: at each lead day of the policy (on the working day before, when that day
- * is off), then "late" on the first working day past the due day when a latest day
+ * an address (changed_only: of those whose date, status or lead changed since the last
+ * plan): at each lead day of the policy (on the working day before, when that day is
+ * off), then "late" on the first working day past the due day when a latest day
  * follows it, and "overdue" on the first working day past the latest day. Idempotent;
- * it moves pending ones whose deadline moved. Returns -1 on a database error. */
-int remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal);
+ * it moves pending ones whose deadline moved. Run it in a write transaction (BEGIN
+ * IMMEDIATE): with the state refresh of the same items, so that none is missed. Returns
+ * -1 on a database error (roll back). */
+int remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal, int changed_only);
 /* The sending side of the outbox: messages claimed, in flight, and ended but not yet
  * recorded. Outcomes are recorded in groups, so after a crash at most those and the
  * messages in flight go out again, with the same Message-ID; none is lost. */

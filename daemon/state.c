@@ -63,22 +63,34 @@ state_register(sqlite3 *db)
 	    NULL, sql_item_state, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-int
-state_refresh(sqlite3 *db, time_t now)
+#define REFRESH "UPDATE occurrence SET shown_state = s.state, sequence = sequence + 1, " \
+	"changed_at = ?2 FROM (SELECT o.id, CASE item_state(o.status, o.due, o.latest, ?1, 0) " \
+	"WHEN 'late' THEN 'late' WHEN 'overdue' THEN 'overdue' ELSE 'open' END AS state " \
+	"FROM occurrence o JOIN task t ON t.id = o.task_id " \
+	"WHERE o.status = 'open' AND t.kind != 'meeting'"
+
+static int
+refresh(sqlite3 *db, const char *sql, time_t now)
 {
-	sqlite3_stmt *st = store_prepare(db, "UPDATE occurrence SET shown_state = s.state, "
-	    "sequence = sequence + 1, changed_at = ?2 FROM (SELECT o.id, CASE item_state("
-	    "o.status, o.due, o.latest, ?1, 0) WHEN 'late' THEN 'late' WHEN 'overdue' THEN "
-	    "'overdue' ELSE 'open' END AS state FROM occurrence o JOIN task t ON "
-	    "t.id = o.task_id WHERE o.status = 'open' AND t.kind != 'meeting') AS s "
-	    "WHERE occurrence.id = s.id AND occurrence.shown_state != s.state");
+	sqlite3_stmt *st = store_stmt(db, sql);
 	char today[11];
-	int rc;
 
 	date_iso(date_of(now), today);
 	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return rc;
+	return store_step_done(db, st);
+}
+
+int
+state_refresh(sqlite3 *db, time_t now)
+{
+	return refresh(db, REFRESH ") AS s WHERE occurrence.id = s.id AND "
+	    "occurrence.shown_state != s.state", now);
+}
+
+int
+state_refresh_changed(sqlite3 *db, time_t now)
+{
+	return refresh(db, REFRESH " AND o.id IN (SELECT occurrence_id FROM replan)) AS s "
+	    "WHERE occurrence.id = s.id AND occurrence.shown_state != s.state", now);
 }

@@ -28,5 +28,8 @@ int state_register(sqlite3 *db);
 /* Bring the published state of every open deadline (open, late, overdue) up to instant
  * now, raising SEQUENCE where it changes so calendar clients show it. */
 int state_refresh(sqlite3 *db, time_t now);
+/* The same for the items noted for planning again (table replan) since the last
+ * remind_plan(): what another writer changed on the same day. */
+int state_refresh_changed(sqlite3 *db, time_t now);
 
 #endif

@@ -105,6 +105,20 @@ static const char *migrations[] = {
 	"CREATE INDEX reminder_wake ON reminder(max(fire_at, next_try)) WHERE state = 'pending';"
 	"CREATE INDEX reminder_pending_by_unit ON reminder(unit_id) WHERE state = 'pending';"
 	"CREATE INDEX reminder_by_message ON reminder(message_id) WHERE message_id IS NOT NULL;",
+	/* 5: the items whose reminders must be planned again, noted by whoever changes them
+	 * (ntmctl, a sync, ntmd), so that ntmd plans only those after another writer's change */
+	"CREATE TABLE replan(occurrence_id INTEGER PRIMARY KEY);"
+	"CREATE TRIGGER replan_new AFTER INSERT ON occurrence BEGIN"
+	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;"
+	"CREATE TRIGGER replan_changed AFTER UPDATE OF due, latest, status, tentative ON occurrence"
+	"  WHEN old.due IS NOT new.due OR old.latest IS NOT new.latest"
+	"  OR old.status IS NOT new.status OR old.tentative IS NOT new.tentative BEGIN"
+	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;"
+	"CREATE TRIGGER replan_lead AFTER INSERT ON task_unit WHEN new.role = 'lead' BEGIN"
+	"  INSERT OR IGNORE INTO replan SELECT id FROM occurrence WHERE task_id = new.task_id; END;"
+	"CREATE TRIGGER replan_address AFTER INSERT ON unit_email BEGIN"
+	"  INSERT OR IGNORE INTO replan SELECT o.id FROM task_unit tu JOIN occurrence o"
+	"  ON o.task_id = tu.task_id WHERE tu.unit_id = new.unit_id AND tu.role = 'lead'; END;",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
