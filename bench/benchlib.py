@@ -167,7 +167,8 @@ def vm_hwm_kib(pid):
 
 # ---- ntmd ----------------------------------------------------------------------------
 
-def write_config(d, calendars, http_port, smtp_url, lead_days="[7]", send_at="07:30"):
+def write_config(d, calendars, http_port, smtp_url, lead_days="[7]", send_at="07:30",
+                 smtp_extra=""):
     path = os.path.join(d, "ntmd.conf")
     cals = ", ".join(f'"{c}"' for c in calendars)
     with open(path, "w", encoding="utf-8") as f:
@@ -177,7 +178,7 @@ catalogs = [ "{TOP}/config/catalogs/*.conf" ];
 holidays = [ "{TOP}/config/holidays/*.conf" ];
 timezone = "Asia/Ho_Chi_Minh";
 http = {{ listen = "127.0.0.1:{http_port}"; base_url = "http://127.0.0.1:{http_port}"; }};
-smtp = {{ url = "{smtp_url}"; from = "NTM Bench <ntm@bench.example>"; starttls = "never"; }};
+smtp = {{ url = "{smtp_url}"; from = "NTM Bench <ntm@bench.example>"; starttls = "never";{smtp_extra} }};
 reminders = {{ lead_days = {lead_days}; send_at = "{send_at}"; }};
 """)
     return path
@@ -256,6 +257,11 @@ def feed_plan(d):
     path = os.path.join(d, "bench-feed.conf")
     write_plan(path, "bench-feed", 2024, units, tasks)
     return path
+
+
+def accepts(conf):
+    """Whether ntmd -n takes a config (a key older builds do not know, for example)."""
+    return subprocess.run([NTMD, "-n", "-c", conf], capture_output=True).returncode == 0
 
 
 def ctl(conf, *args, now=None, check=True):
