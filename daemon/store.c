@@ -101,10 +101,13 @@ static const char *migrations[] = {
 	"ALTER TABLE occurrence ADD COLUMN shown_state TEXT NOT NULL DEFAULT 'open';"
 	"UPDATE occurrence SET day = CASE WHEN tentative THEN start ELSE due END;",
 	/* 4: the lookups of the send path: when the next reminder wakes ntmd, a unit's
-	 * pending reminders, the reminders of one message */
+	 * pending reminders, the reminders of one message; a plan's targets and progress,
+	 * which sync replaces */
 	"CREATE INDEX reminder_wake ON reminder(max(fire_at, next_try)) WHERE state = 'pending';"
 	"CREATE INDEX reminder_pending_by_unit ON reminder(unit_id) WHERE state = 'pending';"
-	"CREATE INDEX reminder_by_message ON reminder(message_id) WHERE message_id IS NOT NULL;",
+	"CREATE INDEX reminder_by_message ON reminder(message_id) WHERE message_id IS NOT NULL;"
+	"CREATE INDEX target_by_plan ON target(plan_id);"
+	"CREATE INDEX progress_by_plan ON progress(plan_id);",
 	/* 5: the items whose reminders must be planned again, noted by whoever changes them
 	 * (ntmctl, a sync, ntmd), so that ntmd plans only those after another writer's change */
 	"CREATE TABLE replan(occurrence_id INTEGER PRIMARY KEY);"

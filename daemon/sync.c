@@ -16,7 +16,8 @@
 /* The statements a load runs, prepared on first use and kept for the whole run. */
 enum stmt {
 	S_ORG, S_UNIT, S_UNIT_PARENT, S_ALIAS_DEL, S_ALIAS_ADD, S_EMAIL_DEL, S_EMAIL_ADD,
-	S_PLAN, S_TASK, S_TASK_UNIT_DEL, S_TASK_UNIT_ADD, S_OCC_SAME, S_OCC_PUT,
+	S_PLAN, S_TASK, S_TASK_UNIT_DEL, S_TASK_UNIT_ADD, S_OCC_FIND, S_OCC_INSERT,
+	S_OCC_UPDATE,
 	S_SEEN_TASK, S_SEEN_OCC, S_CANCEL_OCC, S_RETIRE_TASKS, S_CATALOG, S_CRITERION,
 	S_PERSON, S_PERSON_EMAIL_DEL, S_PERSON_EMAIL_ADD, S_TARGET_CRIT_DEL, S_TARGET_DEL,
 	S_ASSIGNMENT_DEL, S_PROGRESS_DEL, S_ASSIGNMENT, S_TARGET, S_TARGET_CRIT, S_PROGRESS,
@@ -55,16 +56,17 @@ static const char *const sql[NSTMTS] = {
 	[S_TASK_UNIT_DEL] = "DELETE FROM task_unit WHERE task_id = ?",
 	[S_TASK_UNIT_ADD] = "INSERT OR IGNORE INTO task_unit(task_id, unit_id, role) "
 	    "VALUES(?, ?, ?)",
-	[S_OCC_SAME] = "SELECT id FROM occurrence WHERE task_id = ? AND period = ? "
-	    "AND fingerprint = ? AND status != 'cancelled'",
-	[S_OCC_PUT] = "INSERT INTO occurrence(task_id, period, start, due, tentative, "
+	[S_OCC_FIND] = "SELECT id, fingerprint = ?3 AND status != 'cancelled' FROM occurrence "
+	    "WHERE task_id = ?1 AND period = ?2",
+	/* S_OCC_INSERT and S_OCC_UPDATE take the same parameters (occurrence_bind). */
+	[S_OCC_INSERT] = "INSERT INTO occurrence(task_id, period, start, due, tentative, "
 	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off) "
-	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-	    "ON CONFLICT(task_id, period) DO UPDATE SET start = ?3, due = ?4, tentative = ?5, "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[S_OCC_UPDATE] = "UPDATE occurrence SET start = ?3, due = ?4, tentative = ?5, "
 	    "fingerprint = ?7, changed_at = ?8, latest = ?9, due_original = ?10, "
 	    "latest_original = ?11, day = ?12, day_off = ?13, sequence = sequence + 1, "
 	    "status = CASE status WHEN 'cancelled' THEN 'open' ELSE status END "
-	    "RETURNING id, sequence",
+	    "WHERE task_id = ?1 AND period = ?2",
 	[S_SEEN_TASK] = "INSERT OR IGNORE INTO seen_task(id) VALUES(?)",
 	[S_SEEN_OCC] = "INSERT OR IGNORE INTO seen_occurrence(id) VALUES(?)",
 	[S_CANCEL_OCC] = "UPDATE occurrence SET status = 'cancelled', "
@@ -288,26 +290,35 @@ write_task(struct writer *w, const struct plan_task *t, sqlite3_int64 plan,
 	return id;
 }
 
+/* An occurrence's days as stored, YYYY-MM-DD. */
+struct days {
+	char	start[11], due[11], latest[11], due0[11], latest0[11], day[11];
+};
+
+static void
+days_iso(const struct occurrence_spec *o, struct days *d)
+{
+	date_iso(o->start, d->start);
+	date_iso(o->due, d->due);
+	date_iso(o->latest, d->latest);
+	date_iso(o->due_original, d->due0);
+	date_iso(o->latest_original, d->latest0);
+	date_iso(o->day, d->day);
+}
+
 /* What a calendar client shows of an occurrence, so that a change is noticed. */
 static char *
 fingerprint(const struct plan *p, const struct plan_task *t, const struct occurrence_spec *o,
-    const sqlite3_int64 *unit_ids)
+    const struct days *d, const sqlite3_int64 *unit_ids)
 {
 	struct buf b = { 0 };
-	char start[11], due[11], latest[11], due0[11], latest0[11], day[11];
 	size_t i;
 	int r;
 
-	date_iso(o->start, start);
-	date_iso(o->due, due);
-	date_iso(o->latest, latest);
-	date_iso(o->due_original, due0);
-	date_iso(o->latest_original, latest0);
-	date_iso(o->day, day);
 	buf_printf(&b, "%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%s|%s|%s|%s|%s", p->number ? p->number : "",
-	    t->section, t->title, task_kind_name(t->kind), t->when_text, start, due,
-	    o->tentative, p->title, latest, t->product ? t->product : "", due0, latest0, day,
-	    o->day_off ? o->day_off : "");
+	    t->section, t->title, task_kind_name(t->kind), t->when_text, d->start, d->due,
+	    o->tentative, p->title, d->latest, t->product ? t->product : "", d->due0, d->latest0,
+	    d->day, o->day_off ? o->day_off : "");
 	for (r = 0; r < NROLES; r++)
 		for (i = 0; i < t->nunits[r]; i++)
 			buf_printf(&b, "|%d:%lld", r, (long long)unit_ids[t->units[r][i]]);
@@ -316,56 +327,69 @@ fingerprint(const struct plan *p, const struct plan_task *t, const struct occurr
 
 /* A day as stored: NULL where it equals the day it would have been anyway. */
 static void
-bind_moved(sqlite3_stmt *st, int i, ntm_date original, ntm_date shifted, char buf[11])
+bind_moved(sqlite3_stmt *st, int i, ntm_date original, ntm_date shifted, const char *iso)
 {
-	date_iso(original, buf);
 	if (original == shifted)
 		sqlite3_bind_null(st, i);
 	else
-		sqlite3_bind_text(st, i, buf, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, i, iso, -1, SQLITE_STATIC);
 }
 
-/* The occurrence's row, inserted or updated unless it is unchanged: its id, or -1. */
-static sqlite3_int64
-write_occurrence(struct writer *w, sqlite3_int64 task, const struct occurrence_spec *o,
-    const char *fp)
+/* The parameters of S_OCC_INSERT and S_OCC_UPDATE. */
+static void
+occurrence_bind(struct writer *w, sqlite3_stmt *st, sqlite3_int64 task,
+    const struct occurrence_spec *o, const struct days *d, const char *fp)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 id;
-	char start[11], due[11], latest[11], due0[11], latest0[11], day[11];
-
-	st = stmt(w, S_OCC_SAME);
 	sqlite3_bind_int64(st, 1, task);
 	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, fp, -1, SQLITE_STATIC);
-	if ((id = step_id(w, st)) >= 0)
-		return id;	/* unchanged */
-	date_iso(o->start, start);
-	date_iso(o->due, due);
-	date_iso(o->latest, latest);
-	date_iso(o->day, day);
-	st = stmt(w, S_OCC_PUT);
-	sqlite3_bind_int64(st, 1, task);
-	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, start, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, due, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->start, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->due, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, o->tentative);
 	sqlite3_bind_text(st, 6, o->uid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, fp, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)w->now);
-	sqlite3_bind_text(st, 9, latest, -1, SQLITE_STATIC);
-	bind_moved(st, 10, o->due_original, o->due, due0);
-	bind_moved(st, 11, o->latest_original, o->latest, latest0);
-	sqlite3_bind_text(st, 12, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, d->latest, -1, SQLITE_STATIC);
+	bind_moved(st, 10, o->due_original, o->due, d->due0);
+	bind_moved(st, 11, o->latest_original, o->latest, d->latest0);
+	sqlite3_bind_text(st, 12, d->day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, o->day_off, -1, SQLITE_STATIC);
+}
+
+/* The occurrence's row, added, or updated with SEQUENCE bumped if a client would see a
+ * change: its id, or -1. No RETURNING: SQLite builds a table for each statement that
+ * has one, the largest cost of a load. */
+static sqlite3_int64
+write_occurrence(struct writer *w, const struct plan *p, const struct plan_task *t,
+    sqlite3_int64 task, const struct occurrence_spec *o, const sqlite3_int64 *unit_ids)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id = -1;
+	struct days d;
+	char *fp;
+	int same = 0;
+
+	days_iso(o, &d);
+	fp = fingerprint(p, t, o, &d, unit_ids);
+	st = stmt(w, S_OCC_FIND);
+	sqlite3_bind_int64(st, 1, task);
+	sqlite3_bind_text(st, 2, o->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fp, -1, SQLITE_STATIC);
 	if (step(w, st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_int(st, 1) == 0)
-			w->st->occ_new++;
-		else
-			w->st->occ_changed++;
+		same = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);
+	if (!same) {
+		st = stmt(w, id < 0 ? S_OCC_INSERT : S_OCC_UPDATE);
+		occurrence_bind(w, st, task, o, &d, fp);
+		if (step(w, st) == SQLITE_DONE && id < 0) {
+			id = sqlite3_last_insert_rowid(w->db);
+			w->st->occ_new++;
+		} else if (id >= 0)
+			w->st->occ_changed++;
+		sqlite3_reset(st);
+	}
+	free(fp);
 	return id;
 }
 
@@ -537,7 +561,6 @@ write_plan_file(struct writer *w, const struct plan *p)
 	sqlite3_int64 org, plan, task, *unit_ids;
 	struct occurrence_spec *occ;
 	size_t i, j, n;
-	char *fp;
 
 	store_exec(w->db, "DELETE FROM seen_occurrence; DELETE FROM seen_task;");
 	org = write_org(w, p);
@@ -548,11 +571,9 @@ write_plan_file(struct writer *w, const struct plan *p)
 		task = write_task(w, &p->tasks[i], plan, unit_ids);
 		mark_seen(w, S_SEEN_TASK, task);
 		n = schedule_expand(p, &p->tasks[i], w->cal, &occ);
-		for (j = 0; j < n; j++) {
-			fp = fingerprint(p, &p->tasks[i], &occ[j], unit_ids);
-			mark_seen(w, S_SEEN_OCC, write_occurrence(w, task, &occ[j], fp));
-			free(fp);
-		}
+		for (j = 0; j < n; j++)
+			mark_seen(w, S_SEEN_OCC, write_occurrence(w, p, &p->tasks[i], task, &occ[j],
+			    unit_ids));
 		w->st->occ_total += n;
 		schedule_free(occ, n);
 	}
