@@ -9,7 +9,6 @@
  * no pass found an error, so that what is written loads with plan_load() as it is.
  */
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,15 +54,6 @@ static const struct {
 	{ "thoi gian", C_WHEN }, { "thoi gian thuc hien", C_WHEN },
 	{ "thoi gian hoan thanh", C_WHEN }, { "thoi han", C_WHEN },
 	{ "thoi han hoan thanh", C_WHEN }, { "tien do", C_WHEN }, { "tien do thuc hien", C_WHEN },
-};
-
-/* A string-keyed hash table (open addressing); keys are copied. */
-struct map {
-	struct slot {
-		char	*key;
-		long	 val;
-	}		*v;
-	size_t		 n, cap;
 };
 
 /* The tokenizer's position; the column is counted lazily, in characters. */
@@ -135,89 +125,22 @@ struct ctx {
 	size_t			  nrows, caprows;
 	struct ounit		 *units;
 	size_t			  nunits, capunits, nknown, nnew;
-	struct map		  strict, loose, first, codes, ids;
+	struct text_map		  strict, loose, first, codes, ids;
 	int			  max_run;
 };
 
 /* ---- small helpers ---- */
 
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static struct slot *
-map_slot(const struct map *m, const char *key)
-{
-	size_t i = (size_t)hash(key) & (m->cap - 1);
-
-	while (m->v[i].key && strcmp(m->v[i].key, key))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
-}
-
-/* The value of key, or -1. */
-static long
-map_get(const struct map *m, const char *key)
-{
-	struct slot *s;
-
-	if (m->cap == 0)
-		return -1;
-	s = map_slot(m, key);
-	return s->key ? s->val : -1;
-}
-
-static void
-map_set(struct map *m, const char *key, long val)
-{
-	struct slot *s;
-	size_t i;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		struct map g = { xcalloc(m->cap ? m->cap * 2 : 64, sizeof(struct slot)), m->n,
-		    m->cap ? m->cap * 2 : 64 };
-
-		for (i = 0; i < m->cap; i++)
-			if (m->v[i].key)
-				*map_slot(&g, m->v[i].key) = m->v[i];
-		free(m->v);
-		*m = g;
-	}
-	s = map_slot(m, key);
-	if (s->key == NULL) {
-		s->key = xstrdup(key);
-		m->n++;
-	}
-	s->val = val;
-}
-
 /* key names unit u: a second unit under the same key makes it ambiguous. */
 static void
-map_name(struct map *m, const char *key, long u)
+map_name(struct text_map *m, const char *key, long u)
 {
-	long v = map_get(m, key);
+	long v = text_map_get(m, key);
 
 	if (v < 0)
-		map_set(m, key, u);
+		text_map_set(m, key, u);
 	else if (v != u)
-		map_set(m, key, AMBIGUOUS);
-}
-
-static void
-map_free(struct map *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->v[i].key);
-	free(m->v);
-	*m = (struct map){ 0 };
+		text_map_set(m, key, AMBIGUOUS);
 }
 
 static char *
@@ -956,8 +879,8 @@ index_name(struct ctx *x, const char *name, long k)
 		for (p = f; *p; p++)
 			pieces += *p == ',' || *p == ';';
 		*sep = '\0';
-		if (pieces > map_get(&x->first, f))
-			map_set(&x->first, f, pieces);
+		if (pieces > text_map_get(&x->first, f))
+			text_map_set(&x->first, f, pieces);
 		if (pieces > x->max_run)
 			x->max_run = (int)pieces;
 	}
@@ -990,14 +913,14 @@ load_units(struct ctx *x)
 		for (j = 0; j < u->naliases; j++)
 			index_name(x, u->aliases[j], (long)i);
 		if (u->code)
-			map_set(&x->codes, u->code, (long)i);
+			text_map_set(&x->codes, u->code, (long)i);
 	}
 	x->nknown = x->nunits;
 	for (i = 0; i < x->nknown; i++) {
 		char *f = o->units[i].parent ? text_fold(o->units[i].parent) : NULL;
 
 		if (o->units[i].parent)
-			x->units[i].up = f ? map_get(&x->strict, f) : -3;
+			x->units[i].up = f ? text_map_get(&x->strict, f) : -3;
 		if (x->units[i].up == -1 && o->units[i].parent)
 			x->units[i].up = -3;
 		free(f);
@@ -1047,7 +970,7 @@ new_code(struct ctx *x, const char *name)
 		base = xstrdup("unit");
 	}
 	code = xstrdup(base);
-	while (map_get(&x->codes, code) >= 0 || map_get(&x->strict, code) >= 0) {
+	while (text_map_get(&x->codes, code) >= 0 || text_map_get(&x->strict, code) >= 0) {
 		free(code);
 		code = xasprintf("%s-%d", base, n++);
 	}
@@ -1066,7 +989,7 @@ add_new_unit(struct ctx *x, const char *text, const char *strict, const char *lo
 	u->kind = xstrdup(guess_kind(text));
 	u->code = new_code(x, text);
 	u->line = f->line;
-	map_set(&x->codes, u->code, k);
+	text_map_set(&x->codes, u->code, k);
 	map_name(&x->strict, strict, k);
 	map_name(&x->loose, loose, k);
 	map_name(&x->strict, u->code, k);	/* a code folds to itself */
@@ -1111,14 +1034,14 @@ static long
 resolve(struct ctx *x, const char *text, const char *strict, const char *loose,
     const struct field *f)
 {
-	long k = map_get(&x->strict, strict);
+	long k = text_map_get(&x->strict, strict);
 	char *names;
 
 	if (k == -1)
-		k = map_get(&x->loose, loose);
+		k = text_map_get(&x->loose, loose);
 	if (k == AMBIGUOUS) {
-		names = who(x, map_get(&x->strict, strict) == AMBIGUOUS ? strict : loose,
-		    map_get(&x->strict, strict) != AMBIGUOUS);
+		names = who(x, text_map_get(&x->strict, strict) == AMBIGUOUS ? strict : loose,
+		    text_map_get(&x->strict, strict) != AMBIGUOUS);
 		err_at(x, f->line, f->col, "\"%s\" names more than one unit (%s)", q(x, text),
 		    names);
 		free(names);
@@ -1126,9 +1049,9 @@ resolve(struct ctx *x, const char *text, const char *strict, const char *loose,
 	}
 	if (k == -1)
 		return add_new_unit(x, text, strict, loose, f);
-	if (map_get(&x->strict, strict) == -1) {
+	if (text_map_get(&x->strict, strict) == -1) {
 		push(&x->units[k].aliases, &x->units[k].naliases, xstrdup(text));
-		map_set(&x->strict, strict, k);
+		text_map_set(&x->strict, strict, k);
 	}
 	return k;
 }
@@ -1219,7 +1142,7 @@ run_key(const struct piece *p, size_t i, size_t j)
 static size_t
 longest_run(struct ctx *x, const struct piece *p, size_t i, size_t n, long *unit)
 {
-	long most = map_get(&x->first, p[i].loose), k;
+	long most = text_map_get(&x->first, p[i].loose), k;
 	size_t j;
 	char *key;
 
@@ -1229,7 +1152,7 @@ longest_run(struct ctx *x, const struct piece *p, size_t i, size_t n, long *unit
 		if (j > n)
 			continue;
 		key = run_key(p, i, j);
-		k = map_get(&x->loose, key);
+		k = text_map_get(&x->loose, key);
 		free(key);
 		if (k >= 0) {
 			*unit = k;
@@ -1318,7 +1241,7 @@ check_known(struct ctx *x, const struct ounit *u)
 static void
 check_names(struct ctx *x)
 {
-	struct map m = { 0 };
+	struct text_map m = { 0 };
 	size_t i, j;
 	long other;
 	char *f;
@@ -1335,15 +1258,15 @@ check_names(struct ctx *x)
 
 			if (n == NULL || (f = text_fold(n)) == NULL)
 				continue;
-			if ((other = map_get(&m, f)) >= 0 && other != (long)i)
+			if ((other = text_map_get(&m, f)) >= 0 && other != (long)i)
 				err_at(x, 0, 0, "units \"%s\" and \"%s\" are both called \"%s\"",
 				    code_of(&x->units[other]), code_of(u), q(x, n));
 			else
-				map_set(&m, f, (long)i);
+				text_map_set(&m, f, (long)i);
 			free(f);
 		}
 	}
-	map_free(&m);
+	text_map_free(&m);
 }
 
 /* ---- pass 3: sections and tasks ---- */
@@ -1397,14 +1320,14 @@ static void
 check_task(struct ctx *x, struct trow *t)
 {
 	char *id = xasprintf("%s.%s", x->rows[t->sec].id, t->id);
-	long first = map_get(&x->ids, id);
+	long first = text_map_get(&x->ids, id);
 	int c;
 
 	if (first >= 0)
 		err_at(x, t->line, t->f[C_TT].col, "task %s is used twice (first at line %ld)",
 		    q(x, id), first);
 	else
-		map_set(&x->ids, id, t->line);
+		text_map_set(&x->ids, id, t->line);
 	if (*t->f[C_CONTENT].text == '\0')
 		err_at(x, t->line, t->f[C_TT].col, "task %s has no \"%s\"", q(x, id),
 		    col_names[C_CONTENT]);
@@ -1681,8 +1604,8 @@ free_ctx(struct ctx *x)
 	}
 	free(x->units);
 	free(x->head_role);
-	map_free(&x->strict), map_free(&x->loose), map_free(&x->first);
-	map_free(&x->codes), map_free(&x->ids);
+	text_map_free(&x->strict), text_map_free(&x->loose), text_map_free(&x->first);
+	text_map_free(&x->codes), text_map_free(&x->ids);
 }
 
 int

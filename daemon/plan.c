@@ -24,82 +24,12 @@ task_kind_index(const char *s)
 	return -1;
 }
 
-/* Keys to the first index that gave them: how unit and person references and task ids
- * are found without comparing every pair. Open addressing, at most half full. */
-struct names {
-	char	**keys;
-	size_t	 *idx;
-	size_t	  cap, n;
-};
-
-static size_t
-names_slot(const struct names *t, const char *key)
-{
-	size_t h = 14695981039346656037u;	/* FNV-1a */
-	const char *c;
-
-	for (c = key; *c; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211u;
-	for (h &= t->cap - 1; t->keys[h] && strcmp(t->keys[h], key); h = (h + 1) & (t->cap - 1))
-		;
-	return h;
-}
-
-/* The index of key, or -1. */
-static long
-names_find(const struct names *t, const char *key)
-{
-	size_t h;
-
-	if (t->n == 0 || key == NULL)
-		return -1;
-	h = names_slot(t, key);
-	return t->keys[h] ? (long)t->idx[h] : -1;
-}
-
-/* Add key (copied) for index i unless it is there: the index it now stands for. */
-static size_t
-names_put(struct names *t, const char *key, size_t i)
-{
-	struct names bigger = { 0 };
-	size_t h, k;
-
-	if (2 * (t->n + 1) > t->cap) {
-		bigger.cap = t->cap ? 2 * t->cap : 64;
-		bigger.keys = xcalloc(bigger.cap, sizeof(char *));
-		bigger.idx = xcalloc(bigger.cap, sizeof(size_t));
-		for (k = 0; k < t->cap; k++)
-			if (t->keys[k]) {
-				h = names_slot(&bigger, t->keys[k]);
-				bigger.keys[h] = t->keys[k], bigger.idx[h] = t->idx[k];
-			}
-		bigger.n = t->n;
-		free(t->keys), free(t->idx);
-		*t = bigger;
-	}
-	h = names_slot(t, key);
-	if (t->keys[h] == NULL) {
-		t->keys[h] = xstrdup(key), t->idx[h] = i;
-		t->n++;
-	}
-	return t->idx[h];
-}
-
-static void
-names_free(struct names *t)
-{
-	size_t k;
-
-	for (k = 0; k < t->cap; k++)
-		free(t->keys[k]);
-	free(t->keys), free(t->idx);
-}
-
 struct ctx {
 	const char	*file;
 	struct diag	*d;
 	struct plan	*p;
-	struct names	 units, people;	/* code, name and aliases folded (text_fold) */
+	/* Folded (text_fold) codes, names and aliases: the first unit or person they name. */
+	struct text_map	 units, people;
 };
 
 static char *
@@ -296,7 +226,7 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 
 /* Index i under the folded code, name and aliases, unless an earlier entry has them. */
 static void
-index_names(struct names *t, const char *code, const char *name, char **aliases,
+index_names(struct text_map *m, const char *code, const char *name, char **aliases,
     size_t naliases, size_t i)
 {
 	size_t j;
@@ -306,7 +236,8 @@ index_names(struct names *t, const char *code, const char *name, char **aliases,
 		const char *n = j == 0 ? code : j == 1 ? name : aliases[j - 2];
 
 		if (n && (f = text_fold(n)) != NULL) {
-			names_put(t, f, i);
+			if (text_map_get(m, f) < 0)
+				text_map_set(m, f, (long)i);
 			free(f);
 		}
 	}
@@ -316,7 +247,7 @@ index_names(struct names *t, const char *code, const char *name, char **aliases,
 static long
 find_unit(const struct ctx *x, const char *key)
 {
-	return names_find(&x->units, key);
+	return key ? text_map_get(&x->units, key) : -1;
 }
 
 static void
@@ -449,7 +380,7 @@ read_report_to(struct ctx *x, config_setting_t *g, struct plan_task *t)
 	t->report_to = xcalloc(n + 1, sizeof(char *));
 	for (i = 0; i < n; i++) {
 		f = text_fold(refs[i]);
-		if ((k = names_find(&x->people, f)) >= 0)
+		if (f && (k = text_map_get(&x->people, f)) >= 0)
 			t->report_to[t->nreport_to++] = xstrdup(x->p->people[k].name);
 		else if ((k = find_unit(x, f)) >= 0)
 			t->report_to[t->nreport_to++] = xstrdup(x->p->units[k].name);
@@ -788,8 +719,9 @@ read_sections(struct ctx *x, config_setting_t *root)
 {
 	config_setting_t *s = config_setting_get_member(root, "sections"), *sec, *tasks;
 	struct plan *p = x->p;
-	struct names ids = { 0 };
-	size_t i, j;
+	struct text_map ids = { 0 };
+	size_t i;
+	long first;
 	int k, n;
 
 	if (s == NULL)
@@ -818,11 +750,14 @@ read_sections(struct ctx *x, config_setting_t *root)
 		free(id);
 		free(title);
 	}
-	for (i = 0; i < p->ntasks; i++)
-		if ((j = names_put(&ids, p->tasks[i].id, i)) != i)
+	for (i = 0; i < p->ntasks; i++) {
+		if ((first = text_map_get(&ids, p->tasks[i].id)) >= 0)
 			diag_error(x->d, x->file, p->tasks[i].line, "task id %s is used twice "
-			    "(first at line %d)", p->tasks[i].id, p->tasks[j].line);
-	names_free(&ids);
+			    "(first at line %d)", p->tasks[i].id, p->tasks[first].line);
+		else
+			text_map_set(&ids, p->tasks[i].id, (long)i);
+	}
+	text_map_free(&ids);
 }
 
 struct plan *
@@ -846,8 +781,8 @@ plan_load(const char *file, struct diag *d)
 		read_progress(&x, root);
 	}
 	config_destroy(&cf);
-	names_free(&x.units);
-	names_free(&x.people);
+	text_map_free(&x.units);
+	text_map_free(&x.people);
 	if (diag_errors(d) > before) {
 		plan_free(p);
 		return NULL;

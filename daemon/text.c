@@ -1,4 +1,5 @@
 /* Unicode normalisation and folding of Vietnamese text, by utf8proc. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -187,4 +188,65 @@ text_slug(const char *s, size_t max)
 			f[max - 1] = '\0';
 	}
 	return f;
+}
+
+static struct text_map_slot *
+map_slot(const struct text_map *m, const char *key)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+	const char *c;
+	size_t i;
+
+	for (c = key; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	for (i = (size_t)h & (m->cap - 1); m->v[i].key && strcmp(m->v[i].key, key);
+	    i = (i + 1) & (m->cap - 1))
+		;
+	return &m->v[i];
+}
+
+long
+text_map_get(const struct text_map *m, const char *key)
+{
+	struct text_map_slot *s;
+
+	if (m->cap == 0)
+		return -1;
+	s = map_slot(m, key);
+	return s->key ? s->val : -1;
+}
+
+void
+text_map_set(struct text_map *m, const char *key, long val)
+{
+	struct text_map_slot *s;
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {	/* at most half full */
+		struct text_map g = { xcalloc(m->cap ? m->cap * 2 : 64, sizeof(*g.v)), m->n,
+		    m->cap ? m->cap * 2 : 64 };
+
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i].key)
+				*map_slot(&g, m->v[i].key) = m->v[i];
+		free(m->v);
+		*m = g;
+	}
+	s = map_slot(m, key);
+	if (s->key == NULL) {
+		s->key = xstrdup(key);
+		m->n++;
+	}
+	s->val = val;
+}
+
+void
+text_map_free(struct text_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->v[i].key);
+	free(m->v);
+	*m = (struct text_map){ 0 };
 }

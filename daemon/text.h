@@ -29,4 +29,20 @@ char *text_fold_tight(const char *s);
  * Allocated; "" if nothing is left; NULL if s is not UTF-8. */
 char *text_slug(const char *s, size_t max);
 
+/* A table from strings (copied) to values, by hashing: how names are looked up without
+ * comparing every pair. Start from { 0 }; free with text_map_free(). */
+struct text_map {
+	struct text_map_slot {
+		char	*key;
+		long	 val;
+	}		*v;
+	size_t		 n, cap;
+};
+
+/* The value of key, or -1 if it has none. */
+long text_map_get(const struct text_map *m, const char *key);
+/* Set key's value. */
+void text_map_set(struct text_map *m, const char *key, long val);
+void text_map_free(struct text_map *m);
+
 #endif
