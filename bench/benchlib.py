@@ -276,10 +276,13 @@ def ctl(conf, *args, now=None, check=True):
     return p.stdout
 
 
-def start_ntmd(conf, http_port, now, notify=None, watchdog_usec=None, log=None):
+def start_ntmd(conf, http_port, now, notify=None, watchdog_usec=None, log=None, started=None,
+               ready=None):
     """ntmd on the server core with its clock at now; returns once /healthz answers.
     With notify, NOTIFY_SOCKET (and WATCHDOG_USEC, WATCHDOG_PID) are set as systemd
-    sets them: a shell exports its own pid and execs taskset, which execs ntmd."""
+    sets them: a shell exports its own pid and execs taskset, which execs ntmd.
+    started(pid) is called as soon as it runs (ntmd may send before it serves); ready(),
+    when given, says it is up instead of /healthz (which a blocked ntmd does not answer)."""
     env = {"NTM_NOW": now}
     cmd = ["taskset", "-c", SERVER_CPU, NTMD, "-c", conf]
     if notify:
@@ -289,14 +292,16 @@ def start_ntmd(conf, http_port, now, notify=None, watchdog_usec=None, log=None):
             cmd = ["sh", "-c", 'WATCHDOG_PID=$$; export WATCHDOG_PID; exec "$@"', "sh"] + cmd
     logf = open(log or os.devnull, "ab")
     p = spawn(cmd, env=env, stdout=logf, stderr=logf)
+    if started:
+        started(p.pid)
     url = f"http://127.0.0.1:{http_port}/healthz"
 
     def up():
         if p.poll() is not None:
             raise SystemExit(f"bench: ntmd exited with {p.returncode}" +
                              (f"; see {log}" if log else ""))
-        return healthy(url)
-    wait_until(up, 600, "ntmd /healthz", step=0.1)
+        return ready() if ready else healthy(url)
+    wait_until(up, 600, "ntmd to be ready", step=0.1)
     return p
 
 
