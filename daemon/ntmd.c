@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 
 #define RETRY_MS	1000	/* after the database was busy: try again this soon */
 #define STOP_WAIT_MS	30000	/* SIGTERM: how long the mail in flight may take */
+#define PLAN_SLICE	5000	/* items planned in one pass of the loop during a full plan */
 
 struct daemon {
 	struct config	*config;
@@ -38,7 +40,9 @@ struct daemon {
 	int		 dbwatch;	/* inotify on the database's directory: ntmctl's writes */
 	char		*dbfile, *walfile;	/* the names to watch for */
 	int		 stale;		/* states, reminders and feeds to bring up to date */
-	int		 replan_all;	/* a reload: every reminder, not only the changed items' */
+	int		 every_state;	/* …all of them, not only the items another writer changed */
+	sqlite3_int64	 last_sync;	/* the audit id of the latest sync seen */
+	sqlite3_int64	 plan_next, plan_end;	/* a full plan in slices: items still to plan */
 	int		 new_mailer;	/* a reload changed the transport: swap when idle */
 	int		 stopping;
 	ntm_date	 today;
@@ -107,6 +111,76 @@ load_calendars(struct daemon *dm, const struct config *c)
 	return rc;
 }
 
+/* The published states (of every item on a new day or after a sync, else of the items
+ * another writer changed) and the changed items' reminders, in one transaction. */
+static int
+refresh(struct daemon *dm, time_t now)
+{
+	int every = dm->every_state || date_of(now) != dm->today;
+
+	if (store_exec(dm->db, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	if ((every ? state_refresh(dm->db, now) : state_refresh_changed(dm->db, now)) < 0 ||
+	    remind_plan_changed(dm->db, dm->config, dm->cal) < 0 ||
+	    store_exec(dm->db, "COMMIT") < 0) {
+		store_exec(dm->db, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+/* What another writer, a reload or a new day changed: the states feeds publish, the
+ * reminders to send, the feeds already rendered. A busy database is tried again. */
+static void
+bring_up_to_date(struct daemon *dm, time_t now)
+{
+	long long t0 = clock_monotonic_ms();
+
+	if (refresh(dm, now) < 0) {
+		log_warnx("database busy or failing: states and reminders are brought up to "
+		    "date in %d ms", RETRY_MS);
+		dm->retry_at = clock_monotonic_ms() + RETRY_MS;
+		return;
+	}
+	http_forget_feeds(dm->http);
+	dm->today = date_of(now);
+	dm->stale = 0;
+	dm->every_state = 0;
+	log_debug("states and reminders brought up to date in %lld ms",
+	    clock_monotonic_ms() - t0);
+}
+
+/* A sync may have changed any item, lead or address, a reload the reminder policy: every
+ * state is published again, and every item's reminders planned again, a slice a pass. */
+static void
+after_sync(struct daemon *dm)
+{
+	dm->last_sync = store_last_sync(dm->db);
+	dm->every_state = 1;
+	dm->stale = 1;
+	dm->plan_next = 0;
+	if ((dm->plan_end = remind_last_item(dm->db)) < 0)
+		dm->plan_end = INT64_MAX;	/* planned to the end of whatever is there */
+}
+
+/* One slice of a full plan, in its own transaction, so that feeds are served between. */
+static int
+plan_slice(struct daemon *dm)
+{
+	sqlite3_int64 upto = dm->plan_end - dm->plan_next > PLAN_SLICE ?
+	    dm->plan_next + PLAN_SLICE : dm->plan_end;
+
+	if (store_exec(dm->db, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	if (remind_plan_range(dm->db, dm->config, dm->cal, dm->plan_next, upto) < 0 ||
+	    store_exec(dm->db, "COMMIT") < 0) {
+		store_exec(dm->db, "ROLLBACK");
+		return -1;
+	}
+	dm->plan_next = upto;
+	return 0;
+}
+
 /* SIGHUP: read the config and calendars again; swap only if all of it is good. */
 static void
 reload(struct daemon *dm)
@@ -131,48 +205,8 @@ reload(struct daemon *dm)
 	dm->config = c;
 	http_set_cache_mb(dm->http, c->feed_cache_mb);
 	dm->new_mailer = 1;
-	dm->stale = 1;
-	dm->replan_all = 1;
+	after_sync(dm);
 	log_info("reloaded %s", c->path);
-}
-
-/* The published states (of every item on a new day or after a reload, else of the items
- * another writer changed) and their reminders, in one transaction. */
-static int
-refresh(struct daemon *dm, time_t now)
-{
-	int every_state = dm->replan_all || date_of(now) != dm->today;
-
-	if (store_exec(dm->db, "BEGIN IMMEDIATE") < 0)
-		return -1;
-	if ((every_state ? state_refresh(dm->db, now) : state_refresh_changed(dm->db, now)) < 0 ||
-	    remind_plan(dm->db, dm->config, dm->cal, !dm->replan_all) < 0 ||
-	    store_exec(dm->db, "COMMIT") < 0) {
-		store_exec(dm->db, "ROLLBACK");
-		return -1;
-	}
-	return 0;
-}
-
-/* What another writer, a reload or a new day changed: the states feeds publish, the
- * reminders to send, the feeds already rendered. A busy database is tried again. */
-static void
-bring_up_to_date(struct daemon *dm, time_t now)
-{
-	long long t0 = clock_monotonic_ms();
-
-	if (refresh(dm, now) < 0) {
-		log_warnx("database busy or failing: states and reminders are brought up to "
-		    "date in %d ms", RETRY_MS);
-		dm->retry_at = clock_monotonic_ms() + RETRY_MS;
-		return;
-	}
-	http_forget_feeds(dm->http);
-	dm->today = date_of(now);
-	dm->stale = 0;
-	dm->replan_all = 0;
-	log_debug("states and reminders brought up to date in %lld ms",
-	    clock_monotonic_ms() - t0);
 }
 
 /* Watch the database's directory: ntmctl writing the database or its WAL wakes ntmd,
@@ -234,14 +268,17 @@ sleep_ms(struct daemon *dm, time_t now)
 	time_t next = remind_next(dm->db);
 	int ms = -1;
 
-	if (next > 0 && !dm->stopping)
-		min_ms(&ms, next <= now ? 0 : (long long)(next - now) * 1000);
+	/* with every connection busy, the mailer's eventfd is what wakes the loop */
+	if (!dm->stopping && !dm->new_mailer && mailer_free_slots(dm->mailer) > 0)
+		min_ms(&ms, remind_ready_in_ms(dm->sender, next, now));
+	else if (next > now)
+		min_ms(&ms, (long long)(next - now) * 1000);
 	min_ms(&ms, (long long)(date_at(dm->today + 1, 0) - now) * 1000);
 	min_ms(&ms, http_timeout_ms(dm->http));
 	min_ms(&ms, remind_settle_in_ms(dm->sender));
 	if (dm->watchdog_usec)
 		min_ms(&ms, dm->watchdog_at - mono < 0 ? 0 : dm->watchdog_at - mono);
-	if (dm->stale)
+	if (dm->stale || dm->plan_next < dm->plan_end)
 		min_ms(&ms, dm->retry_at - mono < 0 ? 0 : dm->retry_at - mono);
 	if (dm->stopping)
 		min_ms(&ms, dm->stop_by - mono < 0 ? 0 : dm->stop_by - mono);
@@ -281,6 +318,8 @@ work(struct daemon *dm, time_t now)
 		dm->stale = 1;
 	if (dm->stale && mono >= dm->retry_at)
 		bring_up_to_date(dm, now);
+	if (dm->plan_next < dm->plan_end && mono >= dm->retry_at && plan_slice(dm) < 0)
+		dm->retry_at = clock_monotonic_ms() + RETRY_MS;
 	if (dm->new_mailer && mailer_busy(dm->mailer) == 0) {
 		struct mailer *mr = mailer_new(dm->config);
 
@@ -328,6 +367,8 @@ serve(struct daemon *dm)
 		    store_changed_elsewhere(dm->db)) {
 			http_forget_feeds(dm->http);
 			dm->stale = 1;
+			if (store_last_sync(dm->db) != dm->last_sync)
+				after_sync(dm);
 		}
 		if (fds[3].revents & POLLIN)
 			mailer_run(dm->mailer);
@@ -389,11 +430,14 @@ main(int argc, char **argv)
 	if (load_calendars(&dm, dm.config) < 0)
 		fatalx("the calendars have errors (see above); ntmd -n -c %s checks them", conf);
 	remind_recover(dm.db);
-	dm.replan_all = 1;
+	after_sync(&dm);
+	while (dm.plan_next < dm.plan_end)
+		if (plan_slice(&dm) < 0)
+			fatalx("cannot plan reminders");
 	if (refresh(&dm, clock_now()) < 0)
 		fatalx("cannot plan reminders");
 	dm.today = date_of(clock_now());
-	dm.replan_all = 0;
+	dm.stale = dm.every_state = 0;
 	watch_database(&dm);
 	store_changed_elsewhere(dm.db);
 	if ((dm.mailer = mailer_new(dm.config)) == NULL)

@@ -2,6 +2,7 @@
  * The reminder outbox. A reminder is recorded before it is sent and marked after, so a
  * crash loses none; unique on (occurrence, unit, kind), so none is planned twice.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #define CLAIM_UNITS 32		/* messages claimed in one transaction */
 #define SETTLE_EVERY 32		/* outcomes recorded in one transaction… */
 #define SETTLE_WITHIN_MS 1000	/* …or once the oldest has waited this long */
+#define HOLD_MS 1000		/* after a failed claim, the next try */
 
 /* When a pending reminder is due; the reminder_wake index orders them by it (named in
  * the queries: without statistics SQLite would pick reminder_by_state and sort). */
@@ -30,18 +32,11 @@ remind_recover(sqlite3 *db)
 	store_exec(db, "UPDATE reminder SET state = 'pending' WHERE state = 'sending'");
 }
 
-/* Pending reminders of items done, waived, cancelled or not yet dated go nowhere. */
-static int
-cancel_closed(sqlite3 *db, int changed_only)
-{
-	/* "+state" and CROSS JOIN: look up the few noted items, not every pending reminder */
-	return store_exec(db, changed_only ?
-	    "UPDATE reminder SET state = 'cancelled' WHERE +state = 'pending' AND occurrence_id "
-	    "IN (SELECT o.id FROM replan r CROSS JOIN occurrence o ON o.id = r.occurrence_id "
-	    "WHERE o.status != 'open' OR o.tentative)" :
-	    "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' AND occurrence_id "
-	    "IN (SELECT id FROM occurrence WHERE status != 'open' OR tentative)");
-}
+/* Pending reminders of the noted items that are done, waived, cancelled or not yet dated
+ * go nowhere. "+state" and CROSS JOIN: look up the noted items, not every reminder. */
+#define CANCEL_CLOSED "UPDATE reminder SET state = 'cancelled' WHERE +state = 'pending' " \
+	"AND occurrence_id IN (SELECT o.id FROM "
+#define CLOSED " WHERE o.status != 'open' OR o.tentative)"
 
 static int
 plan_at(sqlite3 *db, sqlite3_stmt *ins, sqlite3_int64 occ, sqlite3_int64 unit,
@@ -85,18 +80,42 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 	"WHERE o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' AND " \
 	"EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = tu.unit_id)"
 
-int
-remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal, int changed_only)
+static const char *plan_sql[] = {
+	/* the items with ids in (?1, ?2] */
+	CANCEL_CLOSED "occurrence o WHERE o.id > ?1 AND o.id <= ?2 AND (o.status != 'open' "
+	    "OR o.tentative))",
+	PLAN_SELECT " AND o.id > ?1 AND o.id <= ?2",
+	"DELETE FROM replan WHERE occurrence_id > ?1 AND occurrence_id <= ?2",
+	/* the noted items */
+	CANCEL_CLOSED "replan r CROSS JOIN occurrence o ON o.id = r.occurrence_id" CLOSED,
+	PLAN_SELECT " AND o.id IN (SELECT occurrence_id FROM replan)",
+	"DELETE FROM replan",
+};
+
+static void
+bind_range(sqlite3_stmt *st, sqlite3_int64 after, sqlite3_int64 upto)
 {
-	sqlite3_stmt *sel, *ins;
+	if (sqlite3_bind_parameter_count(st) == 2) {
+		sqlite3_bind_int64(st, 1, after);
+		sqlite3_bind_int64(st, 2, upto);
+	}
+}
+
+/* sql: cancel, select and forget, of plan_sql. */
+static int
+plan_items(sqlite3 *db, const struct config *c, struct workcal *cal, const char **sql,
+    sqlite3_int64 after, sqlite3_int64 upto)
+{
+	sqlite3_stmt *sel, *ins, *st = store_stmt(db, sql[0]);
 	ntm_date due, latest;
 	int rc, failed = 0;
 
-	if (cancel_closed(db, changed_only) < 0)
+	bind_range(st, after, upto);
+	if (store_step_done(db, st) < 0)
 		return -1;
-	sel = store_prepare(db, changed_only ? PLAN_SELECT " AND o.id IN (SELECT occurrence_id "
-	    "FROM replan)" : PLAN_SELECT);
-	ins = store_prepare(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
+	sel = store_stmt(db, sql[1]);
+	bind_range(sel, after, upto);
+	ins = store_stmt(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
 	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
 	    "fire_at = excluded.fire_at WHERE state = 'pending' AND fire_at != excluded.fire_at");
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -108,13 +127,37 @@ remind_plan(sqlite3 *db, const struct config *c, struct workcal *cal, int change
 		failed |= plan_one(db, ins, c, cal, sqlite3_column_int64(sel, 0),
 		    sqlite3_column_int64(sel, 1), due, latest);
 	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	if (rc != SQLITE_DONE || failed || store_exec(db, "DELETE FROM replan") < 0) {
+	sqlite3_reset(sel);
+	st = store_stmt(db, sql[2]);
+	bind_range(st, after, upto);
+	if (rc != SQLITE_DONE || failed || store_step_done(db, st) < 0) {
 		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
+}
+
+int
+remind_plan_range(sqlite3 *db, const struct config *c, struct workcal *cal,
+    sqlite3_int64 after, sqlite3_int64 upto)
+{
+	return plan_items(db, c, cal, plan_sql, after, upto);
+}
+
+int
+remind_plan_changed(sqlite3 *db, const struct config *c, struct workcal *cal)
+{
+	return plan_items(db, c, cal, plan_sql + 3, 0, 0);
+}
+
+sqlite3_int64
+remind_last_item(sqlite3 *db)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT coalesce(max(id), 0) FROM occurrence");
+	sqlite3_int64 id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+
+	sqlite3_reset(st);
+	return id;
 }
 
 /* A unit's message, claimed in the outbox: waiting for a connection, or in flight. */
@@ -142,6 +185,7 @@ struct sender {
 	long long	  first_done_ms;
 	size_t		  flying;
 	time_t		  now;		/* the instant of the round being sent */
+	long long	  hold_until;	/* the database was busy: no claim before (monotonic ms) */
 };
 
 struct sender *
@@ -376,19 +420,26 @@ void
 remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t now,
     int stopping)
 {
+	size_t n;
+	int k;
+
 	if (s->ndone > 0 && (s->ndone >= SETTLE_EVERY || (s->flying == 0 && s->nqueue == 0) ||
 	    clock_monotonic_ms() - s->first_done_ms >= SETTLE_WITHIN_MS || stopping))
 		settle(s, now);
 	if (stopping || mr == NULL)
 		return;
-	while (mailer_free_slots(mr) > 0) {
+	/* as many as there are free slots now: the file: spool, which writes (and syncs) a
+	 * message before mailer_send returns, has one, so the loop polls between messages */
+	for (n = mailer_free_slots(mr); n > 0 && mailer_free_slots(mr) > 0; n--) {
 		if (s->nqueue == 0) {
 			time_t next = remind_next(s->db);
 
-			if (next == 0 || next > now)
+			if (next == 0 || next > now || clock_monotonic_ms() < s->hold_until)
 				break;
 			s->now = now;
-			if (claim_batch(s, c, now) <= 0)
+			if ((k = claim_batch(s, c, now)) < 0)
+				s->hold_until = clock_monotonic_ms() + HOLD_MS;
+			if (k <= 0)
 				break;
 		}
 		dispatch(s, c, mr);
@@ -399,6 +450,20 @@ size_t
 remind_in_flight(const struct sender *s)
 {
 	return s->flying;
+}
+
+int
+remind_ready_in_ms(const struct sender *s, time_t next, time_t now)
+{
+	long long hold = s->hold_until - clock_monotonic_ms();
+
+	if (s->nqueue > 0)
+		return 0;
+	if (next == 0)
+		return -1;
+	if (next > now)
+		return next - now > INT_MAX / 1000 ? INT_MAX : (int)((next - now) * 1000);
+	return hold > 0 ? (int)hold : 0;
 }
 
 int

@@ -108,20 +108,17 @@ static const char *migrations[] = {
 	"CREATE INDEX reminder_by_message ON reminder(message_id) WHERE message_id IS NOT NULL;"
 	"CREATE INDEX target_by_plan ON target(plan_id);"
 	"CREATE INDEX progress_by_plan ON progress(plan_id);",
-	/* 5: the items whose reminders must be planned again, noted by whoever changes them
-	 * (ntmctl, a sync, ntmd), so that ntmd plans only those after another writer's change */
+	/* 5: the items whose reminders must be planned again, noted by whoever changes their
+	 * dates or status (ntmctl done, a sync), so that ntmd plans only those after another
+	 * writer's change; after a sync, which can also change leads and addresses, ntmd
+	 * plans every item anyway */
 	"CREATE TABLE replan(occurrence_id INTEGER PRIMARY KEY);"
 	"CREATE TRIGGER replan_new AFTER INSERT ON occurrence BEGIN"
 	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;"
 	"CREATE TRIGGER replan_changed AFTER UPDATE OF due, latest, status, tentative ON occurrence"
 	"  WHEN old.due IS NOT new.due OR old.latest IS NOT new.latest"
 	"  OR old.status IS NOT new.status OR old.tentative IS NOT new.tentative BEGIN"
-	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;"
-	"CREATE TRIGGER replan_lead AFTER INSERT ON task_unit WHEN new.role = 'lead' BEGIN"
-	"  INSERT OR IGNORE INTO replan SELECT id FROM occurrence WHERE task_id = new.task_id; END;"
-	"CREATE TRIGGER replan_address AFTER INSERT ON unit_email BEGIN"
-	"  INSERT OR IGNORE INTO replan SELECT o.id FROM task_unit tu JOIN occurrence o"
-	"  ON o.task_id = tu.task_id WHERE tu.unit_id = new.unit_id AND tu.role = 'lead'; END;",
+	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
@@ -309,6 +306,19 @@ store_secret(sqlite3 *db)
 		s = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	return s;
+}
+
+sqlite3_int64
+store_last_sync(sqlite3 *db)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT id FROM audit WHERE action = 'sync' "
+	    "ORDER BY id DESC LIMIT 1");
+	sqlite3_int64 id;
+	int rc = sqlite3_step(st);
+
+	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(st);
+	return id;
 }
 
 void

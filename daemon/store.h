@@ -30,6 +30,9 @@ char *store_secret(sqlite3 *db);
 /* Record who changed what in the audit table. */
 void store_audit(sqlite3 *db, long long at, const char *actor, const char *action,
     const char *detail);
+/* The audit id of the latest load of the calendars (0 if none, -1 on an error): it
+ * changes with every sync, whoever ran it. */
+sqlite3_int64 store_last_sync(sqlite3 *db);
 /* The schema version the database is at. */
 int store_version(sqlite3 *db);
 
