@@ -394,11 +394,12 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 	struct outgoing *o = s->queue[--s->nqueue];
 	char *from = config_from_address(c);
 	struct digest *dg;
+	int in_txn;
 
 	/* one read transaction: SQLite takes its locks once, not at every statement */
-	store_exec(s->db, "BEGIN");
+	in_txn = store_exec(s->db, "BEGIN") == 0;
 	dg = digest_build(s->db, c, o->unit, o->msgid, s->now);
-	if (store_exec(s->db, "COMMIT") < 0)
+	if (in_txn && store_exec(s->db, "COMMIT") < 0)
 		store_exec(s->db, "ROLLBACK");
 
 	s->flying++;
