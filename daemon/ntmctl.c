@@ -262,7 +262,7 @@ mark_done(sqlite3 *db, long long id, time_t now, const char *user, const char *n
 	    "done_at = ?2, done_by = ?3, note = ?4, sequence = sequence + 1, changed_at = ?2 "
 	    "WHERE id = ?1 AND status = 'open'");
 	char *detail;
-	int changed;
+	int changed, rc;
 
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
@@ -278,8 +278,10 @@ mark_done(sqlite3 *db, long long id, time_t now, const char *user, const char *n
 		return -1;
 	if (changed) {
 		detail = xasprintf("occurrence %lld%s%s", id, note ? ": " : "", note ? note : "");
-		store_audit(db, (long long)now, user, "done", detail);
+		rc = store_audit(db, (long long)now, user, "done", detail);
 		free(detail);
+		if (rc < 0)
+			return -1;
 	}
 	return changed > 0;
 }

@@ -321,18 +321,16 @@ store_last_sync(sqlite3 *db)
 	return id;
 }
 
-void
+int
 store_audit(sqlite3 *db, long long at, const char *actor, const char *action,
     const char *detail)
 {
-	sqlite3_stmt *st = store_prepare(db,
+	sqlite3_stmt *st = store_stmt(db,
 	    "INSERT INTO audit(at, actor, action, detail) VALUES(?, ?, ?, ?)");
 
 	sqlite3_bind_int64(st, 1, at);
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, detail, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_warnx("database: audit: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	return store_step_done(db, st);
 }

@@ -27,8 +27,9 @@ int store_changed_elsewhere(sqlite3 *db);
 /* The installation's secret (32 random bytes, hex), created on first use. Allocated;
  * NULL (logged) when it can be neither read nor made. */
 char *store_secret(sqlite3 *db);
-/* Record who changed what in the audit table. */
-void store_audit(sqlite3 *db, long long at, const char *actor, const char *action,
+/* Record who changed what in the audit table; -1 (logged) on failure, which should undo
+ * the change it records. */
+int store_audit(sqlite3 *db, long long at, const char *actor, const char *action,
     const char *detail);
 /* The audit id of the latest load of the calendars (0 if none, -1 on an error): it
  * changes with every sync, whoever ran it. */

@@ -681,8 +681,9 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 	for (i = 0; i < n && !w.failed; i++)
 		write_plan_file(&w, plans[i]);
 	finalize_stmts(&w);
-	if (!w.failed)
-		store_audit(db, (long long)now, "sync", "sync", c->path);
+	/* ntmd learns from this row that another writer synced: it must not go missing */
+	if (!w.failed && store_audit(db, (long long)now, "sync", "sync", c->path) < 0)
+		w.failed = 1;
 	if (w.failed || store_exec(db, "COMMIT") < 0) {
 		store_exec(db, "ROLLBACK");
 		diag_error(d, c->database, 0, "loading the calendars failed; nothing was changed");
