@@ -22,7 +22,9 @@
  * libmicrohttpd counts references to a response, so dropping one that a connection is
  * still sending is safe. */
 struct feed_entry {
-	sqlite3_int64		 unit_id;
+	char			 key[65];	/* SHA-256 of "<token>/<unit>.ics", checked
+						 * when rendered: the token is never compared
+						 * itself, so timing tells nothing of it */
 	struct MHD_Response	*full, *not_modified;
 	char			 etag[40];
 	time_t			 last_modified;
@@ -106,12 +108,14 @@ http_forget_feeds(struct http *h)
 		drop_entry(h, h->mru);
 }
 
+/* A feed already rendered for this path: no database access, not even to check the
+ * token (the cache is dropped whenever the database changes). */
 static struct feed_entry *
-cached_feed(struct http *h, sqlite3_int64 unit_id)
+cached_feed(struct http *h, const char *key)
 {
 	struct feed_entry *e;
 
-	for (e = h->mru; e && e->unit_id != unit_id; e = e->next)
+	for (e = h->mru; e && memcmp(e->key, key, sizeof(e->key)); e = e->next)
 		;
 	if (e && e != h->mru) {
 		unlink_entry(h, e);
@@ -123,7 +127,7 @@ cached_feed(struct http *h, sqlite3_int64 unit_id)
 /* Render the unit's feed into the cache, evicting the least recently used beyond the
  * limit; NULL (logged) on a database error. */
 static struct feed_entry *
-render_feed(struct http *h, sqlite3_int64 unit_id)
+render_feed(struct http *h, const char *key, sqlite3_int64 unit_id)
 {
 	struct feed_query q = { .unit_id = unit_id, .now = clock_now() };
 	struct feed_entry *e;
@@ -133,7 +137,7 @@ render_feed(struct http *h, sqlite3_int64 unit_id)
 	if ((body = feed_render(h->db, &q, &lm)) == NULL)
 		return NULL;
 	e = xcalloc(1, sizeof(*e));
-	e->unit_id = unit_id;
+	memcpy(e->key, key, sizeof(e->key));
 	e->size = strlen(body);
 	e->last_modified = lm;
 	token_sha256_hex(body, e->size, hash);
@@ -185,18 +189,21 @@ unit_is(sqlite3 *db, sqlite3_int64 id, const char *code)
 static enum MHD_Result
 serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
 {
-	char token[64], unit_code[128];
+	char token[64], unit_code[128], key[65];
 	struct feed_entry *e;
 	sqlite3_int64 unit_id;
 	int n = 0;
 
-	if (sscanf(path, "%63[0-9a-f]/%127[a-z0-9-].ics%n", token, unit_code, &n) != 2 ||
-	    path[n] != '\0' || (unit_id = token_lookup(h->db, token)) < 0 ||
-	    !unit_is(h->db, unit_id, unit_code))
-		return text(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy lịch này.\n");
-	if ((e = cached_feed(h, unit_id)) == NULL && (e = render_feed(h, unit_id)) == NULL)
-		return text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "Lỗi máy chủ: chưa đọc được lịch, xin thử lại sau.\n");
+	token_sha256_hex(path, strlen(path), key);
+	if ((e = cached_feed(h, key)) == NULL) {
+		if (sscanf(path, "%63[0-9a-f]/%127[a-z0-9-].ics%n", token, unit_code, &n) != 2 ||
+		    path[n] != '\0' || (unit_id = token_lookup(h->db, token)) < 0 ||
+		    !unit_is(h->db, unit_id, unit_code))
+			return text(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy lịch này.\n");
+		if ((e = render_feed(h, key, unit_id)) == NULL)
+			return text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			    "Lỗi máy chủ: chưa đọc được lịch, xin thử lại sau.\n");
+	}
 	if (not_modified(conn, e->etag, e->last_modified))
 		return MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, e->not_modified);
 	return MHD_queue_response(conn, MHD_HTTP_OK, e->full);
@@ -206,9 +213,20 @@ static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **state)
 {
+	static int request_seen;
 	struct http *h = cls;
 
-	(void)version, (void)upload, (void)upload_size, (void)state;
+	(void)version, (void)upload;
+	/* The first call only announces the request: answering before its body (if any) has
+	 * been read makes libmicrohttpd close the connection, losing keep-alive. */
+	if (*state == NULL) {
+		*state = &request_seen;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		*upload_size = 0;	/* a body on a GET: read and ignored */
+		return MHD_YES;
+	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed.\n");
 	if (!strcmp(url, "/healthz"))
