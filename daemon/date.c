@@ -96,12 +96,22 @@ date_weekday_vn(ntm_date day)
 int
 date_parse_iso(const char *s, ntm_date *day)
 {
-	int y, m, d, n = 0;
+	int v[3] = { 0 }, i, k;
 
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    !date_valid(y, m, d))
+	/* by hand, not sscanf: SQL calls this for every open item when states are refreshed */
+	for (i = 0, k = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return -1;
+			k++;
+		} else if (s[i] >= '0' && s[i] <= '9')
+			v[k] = v[k] * 10 + (s[i] - '0');
+		else
+			return -1;
+	}
+	if (s[10] != '\0' || !date_valid(v[0], v[1], v[2]))
 		return -1;
-	*day = date_from_ymd(y, m, d);
+	*day = date_from_ymd(v[0], v[1], v[2]);
 	return 0;
 }
 

@@ -201,7 +201,8 @@ cmd_feed(struct cmd_ctx *x)
 	if ((rc = find_unit(x->db, x->argv[0], &q.unit_id, NULL)) != 0)
 		return rc;
 	q.now = clock_now();
-	if (state_refresh(x->db, q.now) < 0 || (text = feed_render(x->db, &q, &lm)) == NULL) {
+	if (state_refresh_unit(x->db, q.now, q.unit_id) < 0 ||
+	    (text = feed_render(x->db, &q, &lm)) == NULL) {
 		fprintf(stderr, "ntmctl: cannot render the feed: %s\n", sqlite3_errmsg(x->db));
 		return EX_SOFTWARE;
 	}

@@ -70,7 +70,7 @@ state_register(sqlite3 *db)
 	"WHERE o.status = 'open' AND t.kind != 'meeting'"
 
 static int
-refresh(sqlite3 *db, const char *sql, time_t now)
+refresh(sqlite3 *db, const char *sql, time_t now, sqlite3_int64 unit_id)
 {
 	sqlite3_stmt *st = store_stmt(db, sql);
 	char today[11];
@@ -78,6 +78,8 @@ refresh(sqlite3 *db, const char *sql, time_t now)
 	date_iso(date_of(now), today);
 	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (unit_id > 0)
+		sqlite3_bind_int64(st, 3, unit_id);
 	return store_step_done(db, st);
 }
 
@@ -85,12 +87,20 @@ int
 state_refresh(sqlite3 *db, time_t now)
 {
 	return refresh(db, REFRESH ") AS s WHERE occurrence.id = s.id AND "
-	    "occurrence.shown_state != s.state", now);
+	    "occurrence.shown_state != s.state", now, 0);
 }
 
 int
 state_refresh_changed(sqlite3 *db, time_t now)
 {
 	return refresh(db, REFRESH " AND o.id IN (SELECT occurrence_id FROM replan)) AS s "
-	    "WHERE occurrence.id = s.id AND occurrence.shown_state != s.state", now);
+	    "WHERE occurrence.id = s.id AND occurrence.shown_state != s.state", now, 0);
+}
+
+int
+state_refresh_unit(sqlite3 *db, time_t now, sqlite3_int64 unit_id)
+{
+	return refresh(db, REFRESH " AND o.task_id IN (SELECT task_id FROM task_unit "
+	    "WHERE unit_id = ?3)) AS s WHERE occurrence.id = s.id AND "
+	    "occurrence.shown_state != s.state", now, unit_id);
 }

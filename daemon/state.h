@@ -31,5 +31,7 @@ int state_refresh(sqlite3 *db, time_t now);
 /* The same for the items noted for planning again (table replan) since the last
  * remind_plan(): what another writer changed on the same day. */
 int state_refresh_changed(sqlite3 *db, time_t now);
+/* The same for the items the unit directs, leads or supports: what its feed shows. */
+int state_refresh_unit(sqlite3 *db, time_t now, sqlite3_int64 unit_id);
 
 #endif
