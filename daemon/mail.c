@@ -223,6 +223,9 @@ struct transfer {
 	struct transfer		*next;
 };
 
+/* Messages handed over per connection: composed while the ones before them are sent. */
+#define QUEUE_PER_WORKER 8
+
 struct worker {
 	struct mailer	*mr;
 	pthread_t	 thread;
@@ -238,6 +241,7 @@ struct mailer {
 	pthread_mutex_t	 lock;		/* guards what follows */
 	pthread_cond_t	 work;
 	struct transfer	*todo, **todo_tail, *ended;
+	size_t		 queued;	/* in todo */
 	size_t		 busy;		/* handed over, not yet reported */
 	int		 quit, abort;
 };
@@ -374,13 +378,17 @@ work(void *arg)
 		t = mr->todo;
 		if ((mr->todo = t->next) == NULL)
 			mr->todo_tail = &mr->todo;
+		mr->queued--;
 		pthread_mutex_unlock(&mr->lock);
 		deliver(w, t);
 		pthread_mutex_lock(&mr->lock);
 		t->next = mr->ended;
 		mr->ended = t;
-		/* only a full counter fails, and then the loop is awake anyway */
-		done = write(mr->wakefd, &one, sizeof(one));
+		/* Wake the loop when the queue is half empty (or empty), not at every message:
+		 * on a busy machine each wake-up is a context switch. Only a full counter fails,
+		 * and then the loop is awake anyway. */
+		if (mr->queued <= mr->nworkers * QUEUE_PER_WORKER / 2)
+			done = write(mr->wakefd, &one, sizeof(one));
 	}
 	pthread_mutex_unlock(&mr->lock);
 	(void)done;
@@ -458,6 +466,7 @@ mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nt
 	pthread_mutex_lock(&mr->lock);
 	*mr->todo_tail = t;
 	mr->todo_tail = &t->next;
+	mr->queued++;
 	mr->busy++;
 	pthread_cond_signal(&mr->work);
 	pthread_mutex_unlock(&mr->lock);
@@ -466,8 +475,7 @@ mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nt
 size_t
 mailer_free_slots(const struct mailer *mr)
 {
-	/* One message waiting a worker: it is composed while the previous one is sent. */
-	size_t depth = 2 * mr->nworkers;
+	size_t depth = QUEUE_PER_WORKER * mr->nworkers;
 
 	if (mr->nworkers == 0)
 		return 1;	/* file: a message is written before mailer_send returns */
@@ -517,11 +525,11 @@ mailer_free(struct mailer *mr, int abort)
 	pthread_mutex_lock(&mr->lock);
 	mr->quit = 1;
 	mr->abort = abort;
-	/* Never started: back to the caller as deferred, sent again later. */
+	/* Never started: back to the caller, to be sent later. */
 	while ((t = mr->todo) != NULL) {
 		mr->todo = t->next;
-		t->result = MAIL_RETRY;
-		t->detail = xstrdup("not sent: ntmd stopped or reloaded");
+		t->result = MAIL_NOT_SENT;
+		t->detail = xstrdup("not sent: ntmd stopped");
 		t->next = mr->ended;
 		mr->ended = t;
 	}

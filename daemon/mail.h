@@ -27,7 +27,8 @@ char *mail_compose(const struct mail *m);
 enum mail_result {
 	MAIL_SENT,
 	MAIL_RETRY,	/* network trouble or a 4xx reply: try again later */
-	MAIL_REJECTED	/* a 5xx reply: do not try again */
+	MAIL_REJECTED,	/* a 5xx reply: do not try again */
+	MAIL_NOT_SENT	/* never tried (the mailer stopped first) */
 };
 
 struct mailer;
@@ -41,18 +42,20 @@ typedef void mail_done_fn(void *arg, enum mail_result r, const char *detail);
  * NULL (logged) if the system will not give it a thread or an eventfd. */
 struct mailer *mailer_new(const struct config *c);
 /* Wait for the messages in flight (abort: end them within about a second) and report
- * every message not delivered as MAIL_RETRY through its done function. */
+ * them, and as MAIL_NOT_SENT those never started, through their done functions. */
 void mailer_free(struct mailer *mr, int abort);
 /* Start delivering message (allocated; the mailer takes it) to the addresses. done()
  * is called from mailer_run(), or before this returns for file:. */
 void mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nto,
     char *message, mail_done_fn *done, void *arg);
-/* How many more messages may be handed over now: one in flight and one waiting for
- * each connection. */
+/* How many more messages may be handed over now: a few are kept waiting for each
+ * connection, composed while the ones before them are sent. */
 size_t mailer_free_slots(const struct mailer *mr);
 /* Messages handed over and not yet reported. */
 size_t mailer_busy(const struct mailer *mr);
-/* The descriptor that becomes readable when a delivery has ended. */
+/* The descriptor that becomes readable when deliveries have ended: when the queue of
+ * messages is half empty, not at every message (call mailer_run() now and then while
+ * mailer_busy() to hear of the others). */
 int mailer_fd(const struct mailer *mr);
 /* Call the done functions of the deliveries that ended. */
 void mailer_run(struct mailer *mr);

@@ -28,6 +28,7 @@
 #define RETRY_MS	1000	/* after the database was busy: try again this soon */
 #define STOP_WAIT_MS	30000	/* SIGTERM: how long the mail in flight may take */
 #define PLAN_SLICE	5000	/* items planned in one pass of the loop during a full plan */
+#define MAILER_ASK_MS	1000	/* while mail is in flight, look for ended messages this often */
 
 struct daemon {
 	struct config	*config;
@@ -276,6 +277,8 @@ sleep_ms(struct daemon *dm, time_t now)
 	min_ms(&ms, (long long)(date_at(dm->today + 1, 0) - now) * 1000);
 	min_ms(&ms, http_timeout_ms(dm->http));
 	min_ms(&ms, remind_settle_in_ms(dm->sender));
+	if (mailer_busy(dm->mailer) > 0)	/* ended messages are told in groups: ask */
+		min_ms(&ms, MAILER_ASK_MS);
 	if (dm->watchdog_usec)
 		min_ms(&ms, dm->watchdog_at - mono < 0 ? 0 : dm->watchdog_at - mono);
 	if (dm->stale || dm->plan_next < dm->plan_end)
@@ -370,8 +373,7 @@ serve(struct daemon *dm)
 			if (store_last_sync(dm->db) != dm->last_sync)
 				after_sync(dm);
 		}
-		if (fds[3].revents & POLLIN)
-			mailer_run(dm->mailer);
+		mailer_run(dm->mailer);
 		http_run(dm->http);
 	}
 	if (remind_in_flight(dm->sender) > 0)

@@ -340,9 +340,11 @@ mail_done(void *arg, enum mail_result r, const char *detail)
 {
 	struct outgoing *o = arg;
 
+	static const char *result[] = { [MAIL_SENT] = "sent", [MAIL_RETRY] = "deferred",
+		[MAIL_REJECTED] = "rejected", [MAIL_NOT_SENT] = "not-sent" };
+
 	log_info("mail to=%s unit=%s items=%d smtp=%s result=%s msgid=<%s>", o->to_list,
-	    o->unit_code, o->items, detail, r == MAIL_SENT ? "sent" : r == MAIL_REJECTED ?
-	    "rejected" : "deferred", o->msgid);
+	    o->unit_code, o->items, detail, result[r], o->msgid);
 	record_outcome(o->s, o->msgid, r, detail);
 	o->s->flying--;
 	outgoing_free(o);
@@ -356,6 +358,8 @@ static const char *settle_sql[] = {
 	[MAIL_RETRY] = "UPDATE reminder SET state = CASE WHEN attempts >= ?4 THEN 'dead' "
 	    "ELSE 'pending' END, last_error = ?3, next_try = ?1 + min(3600, 60 << min(attempts, "
 	    "6)) WHERE message_id = ?2 AND state = 'sending'",
+	[MAIL_NOT_SENT] = "UPDATE reminder SET state = 'pending', attempts = attempts - 1 "
+	    "WHERE message_id = ?2 AND state = 'sending'",
 };
 
 /* Record the ended messages in one transaction; on failure they wait for the next try. */
