@@ -315,7 +315,8 @@ work(struct daemon *dm, time_t now)
 
 	if (dm->watchdog_usec && mono >= dm->watchdog_at) {
 		sd_notify(0, "WATCHDOG=1");
-		dm->watchdog_at = mono + (long long)(dm->watchdog_usec / 2000);
+		/* a third of WatchdogSec: a late pass of the loop still leaves a margin */
+		dm->watchdog_at = mono + (long long)(dm->watchdog_usec / 3000);
 	}
 	if (date_of(now) != dm->today)
 		dm->stale = 1;
