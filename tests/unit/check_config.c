@@ -69,6 +69,15 @@ static const struct bad bad[] = {
 	    "unknown time zone" },
 	{ "calendars not a list", L1_DATABASE "calendars = \"x\";\n" L3_HTTP L4_SMTP, 2,
 	    "\"calendars\" must be a list" },
+	{ "no SMTP connection", L1_DATABASE L2_CALENDARS L3_HTTP
+	    "smtp = { url = \"file:out\"; from = \"a@b\"; connections = 0; };\n", 4,
+	    "smtp.connections must be a whole number 1–16" },
+	{ "connections as text", L1_DATABASE L2_CALENDARS L3_HTTP
+	    "smtp = { url = \"file:out\"; from = \"a@b\"; connections = \"2\"; };\n", 4,
+	    "smtp.connections must be a whole number 1–16" },
+	{ "feed cache 0", L1_DATABASE L2_CALENDARS
+	    "http = { listen = \"127.0.0.1:1\"; base_url = \"http://x\"; feed_cache_mb = 0; };\n"
+	    L4_SMTP, 3, "http.feed_cache_mb must be a whole number 1–4096" },
 };
 
 #define NBAD ((int)(sizeof(bad) / sizeof(*bad)))
@@ -153,6 +162,8 @@ START_TEST(test_values_understood)
 	ck_assert_int_eq(c->lead_days[1], 3);
 	ck_assert_int_eq(c->lead_days[2], 0);
 	ck_assert_int_eq(c->send_at, 18 * 60 + 5);
+	ck_assert_int_eq(c->smtp_connections, 2);			/* the defaults */
+	ck_assert_int_eq(c->feed_cache_mb, 64);
 	from = config_from_address(c);
 	ck_assert_str_eq(from, "x@y.example");
 	free(from);
