@@ -60,7 +60,7 @@ load_items(sqlite3 *db, const char *msgid, struct item **out)
 	    "o.latest, o.due_original "
 	    "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
 	    "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?) "
-	    "ORDER BY o.due, o.id");
+	    "AND o.status = 'open' ORDER BY o.due, o.id");
 	size_t n = 0;
 	int rc;
 
@@ -271,13 +271,20 @@ digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char
 		digest_free(dg);
 		return NULL;
 	}
+	q.organizer = from;
 	token = token_for_unit(db, unit, now);
-	feed_url = xasprintf("%s/feeds/%s/%s.ics", c->base_url, token ? token : "",
-	    dg->unit_code);
+	ics = token ? feed_render(db, &q, &lm) : NULL;
+	if (ics == NULL) {	/* no mail without its feed link and its calendar */
+		log_warnx("mail <%s> to unit %lld: no feed token or calendar (database: %s)",
+		    msgid, (long long)unit, sqlite3_errmsg(db));
+		free_items(items, n);
+		free(unit_name), free(token), free(from);
+		digest_free(dg);
+		return NULL;
+	}
+	feed_url = xasprintf("%s/feeds/%s/%s.ics", c->base_url, token, dg->unit_code);
 	render_bodies(&text, &html, unit_name, items, n, today, feed_url);
 	subj = subject(items, n, today);
-	q.organizer = from;
-	ics = feed_render(db, &q, &lm);
 	dg->message = mail_compose(&(struct mail){ .from = c->smtp_from, .to_name = unit_name,
 	    .to = (const char **)dg->to, .nto = dg->nto, .subject = subj, .text = text.s,
 	    .html = html.s, .ics = ics, .ics_name = "nhac-viec.ics", .message_id = msgid,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -337,6 +338,18 @@ set_transport(const struct mailer *mr, CURL *easy)
 		curl_easy_setopt(easy, CURLOPT_PASSWORD, mr->password);
 }
 
+/* Close the handle's kept connection at once: libcurl would otherwise wait for the
+ * server's reply (to QUIT, or, after a timeout, a late reply read as the next command's). */
+static void
+drop_connection(CURL *easy)
+{
+	curl_socket_t fd = CURL_SOCKET_BAD;
+
+	if (curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
+	    fd != CURL_SOCKET_BAD)
+		shutdown(fd, SHUT_RDWR);
+}
+
 /* One SMTP transaction on the worker's connection (opened again if the server closed it). */
 static void
 deliver(struct worker *w, struct transfer *t)
@@ -358,6 +371,8 @@ deliver(struct worker *w, struct transfer *t)
 	t->detail = xasprintf("%ld %s", code, curl_easy_strerror(rc));
 	/* A 5xx is final; everything else (4xx, timeouts, refused) may pass later. */
 	t->result = code >= 500 && code <= 599 ? MAIL_REJECTED : MAIL_RETRY;
+	/* after a failure the connection may be out of step with the server */
+	drop_connection(w->easy);
 }
 
 static void *
@@ -482,6 +497,15 @@ mailer_free_slots(const struct mailer *mr)
 	return mr->busy < depth ? depth - mr->busy : 0;
 }
 
+int
+mailer_same(const struct mailer *mr, const struct config *c)
+{
+	return !strcmp(mr->url, c->smtp_url) && mr->starttls == c->starttls &&
+	    mr->nworkers == (size_t)(strncmp(c->smtp_url, "file:", 5) ? c->smtp_connections : 0) &&
+	    !strcmp(mr->user ? mr->user : "", c->smtp_user ? c->smtp_user : "") &&
+	    !strcmp(mr->password ? mr->password : "", c->smtp_password ? c->smtp_password : "");
+}
+
 size_t
 mailer_busy(const struct mailer *mr)
 {
@@ -537,6 +561,7 @@ mailer_free(struct mailer *mr, int abort)
 	pthread_mutex_unlock(&mr->lock);
 	for (i = 0; i < mr->nworkers; i++) {
 		pthread_join(mr->workers[i].thread, NULL);
+		drop_connection(mr->workers[i].easy);
 		curl_easy_cleanup(mr->workers[i].easy);
 	}
 	mailer_run(mr);

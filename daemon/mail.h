@@ -51,6 +51,8 @@ void mailer_send(struct mailer *mr, const char *from_addr, const char **to, size
 /* How many more messages may be handed over now: a few are kept waiting for each
  * connection, composed while the ones before them are sent. */
 size_t mailer_free_slots(const struct mailer *mr);
+/* Whether the mailer sends as c says (a reload need not replace it). */
+int mailer_same(const struct mailer *mr, const struct config *c);
 /* Messages handed over and not yet reported. */
 size_t mailer_busy(const struct mailer *mr);
 /* The descriptor that becomes readable when deliveries have ended: when the queue of

@@ -29,6 +29,7 @@
 #define STOP_WAIT_MS	30000	/* SIGTERM: how long the mail in flight may take */
 #define PLAN_SLICE	5000	/* items planned in one pass of the loop during a full plan */
 #define MAILER_ASK_MS	1000	/* while mail is in flight, look for ended messages this often */
+#define LOOP_BUSY_MS	250	/* SQLite's busy timeout once the loop runs */
 
 struct daemon {
 	struct config	*config;
@@ -121,8 +122,10 @@ refresh(struct daemon *dm, time_t now)
 
 	if (store_exec(dm->db, "BEGIN IMMEDIATE") < 0)
 		return -1;
+	/* while a full plan runs in slices, the slices plan the noted items too */
 	if ((every ? state_refresh(dm->db, now) : state_refresh_changed(dm->db, now)) < 0 ||
-	    remind_plan_changed(dm->db, dm->config, dm->cal) < 0 ||
+	    (dm->plan_next >= dm->plan_end &&
+	    remind_plan_changed(dm->db, dm->config, dm->cal) < 0) ||
 	    store_exec(dm->db, "COMMIT") < 0) {
 		store_exec(dm->db, "ROLLBACK");
 		return -1;
@@ -178,7 +181,8 @@ plan_slice(struct daemon *dm)
 		store_exec(dm->db, "ROLLBACK");
 		return -1;
 	}
-	dm->plan_next = upto;
+	if ((dm->plan_next = upto) >= dm->plan_end)
+		dm->stale = 1;	/* items noted since, beyond the end or behind the slices */
 	return 0;
 }
 
@@ -189,11 +193,15 @@ reload(struct daemon *dm)
 	struct diag d = { 0 };
 	struct config *c = config_load(dm->config->path, &d);
 	size_t i;
+	int rc;
 
 	for (i = 0; i < d.n; i++)
 		log_warnx("%s", d.msgs[i]);
 	diag_free(&d);
-	if (c == NULL || load_calendars(dm, c) < 0) {
+	sqlite3_busy_timeout(dm->db, 5000);
+	rc = c == NULL ? -1 : load_calendars(dm, c);
+	sqlite3_busy_timeout(dm->db, LOOP_BUSY_MS);
+	if (rc < 0) {
 		log_warnx("reload failed: keeping the running configuration");
 		config_free(c);
 		zone_set(dm->config->timezone);
@@ -205,7 +213,7 @@ reload(struct daemon *dm)
 	config_free(dm->config);
 	dm->config = c;
 	http_set_cache_mb(dm->http, c->feed_cache_mb);
-	dm->new_mailer = 1;
+	dm->new_mailer = !mailer_same(dm->mailer, c);
 	after_sync(dm);
 	log_info("reloaded %s", c->path);
 }
@@ -428,8 +436,6 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	dm.sigfd = open_signals();
 	dm.db = setup_database(dm.config);
-	/* ntmd never waits long for ntmctl's transactions: a busy write is tried again. */
-	sqlite3_busy_timeout(dm.db, 250);
 	if (load_calendars(&dm, dm.config) < 0)
 		fatalx("the calendars have errors (see above); ntmd -n -c %s checks them", conf);
 	remind_recover(dm.db);
@@ -443,6 +449,9 @@ main(int argc, char **argv)
 	dm.stale = dm.every_state = 0;
 	watch_database(&dm);
 	store_changed_elsewhere(dm.db);
+	/* In the loop ntmd never waits long for ntmctl's transactions: a busy write is
+	 * tried again (start-up and reloads keep SQLite's 5 s). */
+	sqlite3_busy_timeout(dm.db, LOOP_BUSY_MS);
 	if ((dm.mailer = mailer_new(dm.config)) == NULL)
 		fatalx("cannot start the mail transport");
 	dm.sender = remind_sender_new(dm.db);

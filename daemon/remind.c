@@ -186,6 +186,7 @@ struct sender {
 	size_t		  flying;
 	time_t		  now;		/* the instant of the round being sent */
 	long long	  hold_until;	/* the database was busy: no claim before (monotonic ms) */
+	long long	  hold_settle_until;	/* …and no recording of outcomes */
 };
 
 struct sender *
@@ -362,13 +363,14 @@ static const char *settle_sql[] = {
 	    "WHERE message_id = ?2 AND state = 'sending'",
 };
 
-/* Record the ended messages in one transaction; on failure they wait for the next try. */
+/* Record the ended messages in one transaction; on failure they wait a second. */
 static void
 settle(struct sender *s, time_t now)
 {
 	sqlite3_stmt *st;
 	size_t i;
 
+	s->hold_settle_until = clock_monotonic_ms() + HOLD_MS;
 	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0)
 		return;
 	for (i = 0; i < s->ndone; i++) {
@@ -389,6 +391,7 @@ settle(struct sender *s, time_t now)
 	for (i = 0; i < s->ndone; i++)
 		free(s->done[i].msgid), free(s->done[i].detail);
 	s->ndone = 0;
+	s->hold_settle_until = 0;
 }
 
 /* Hand the next claimed message to the mailer. */
@@ -428,8 +431,9 @@ remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t 
 	size_t n;
 	int k;
 
-	if (s->ndone > 0 && (s->ndone >= SETTLE_EVERY || (s->flying == 0 && s->nqueue == 0) ||
-	    clock_monotonic_ms() - s->first_done_ms >= SETTLE_WITHIN_MS || stopping))
+	if (s->ndone > 0 && (stopping || (clock_monotonic_ms() >= s->hold_settle_until &&
+	    (s->ndone >= SETTLE_EVERY || (s->flying == 0 && s->nqueue == 0) ||
+	    clock_monotonic_ms() - s->first_done_ms >= SETTLE_WITHIN_MS))))
 		settle(s, now);
 	if (stopping || mr == NULL)
 		return;
@@ -479,6 +483,8 @@ remind_settle_in_ms(const struct sender *s)
 	if (s->ndone == 0)
 		return -1;
 	left = s->first_done_ms + SETTLE_WITHIN_MS - clock_monotonic_ms();
+	if (s->hold_settle_until - clock_monotonic_ms() > left)
+		left = s->hold_settle_until - clock_monotonic_ms();
 	return left < 0 ? 0 : (int)left;
 }
 
