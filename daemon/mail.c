@@ -300,13 +300,13 @@ check_abort(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
     curl_off_t ulnow)
 {
 	struct mailer *mr = arg;
-	int abort;
+	int stop;
 
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
 	pthread_mutex_lock(&mr->lock);
-	abort = mr->abort;
+	stop = mr->abort;
 	pthread_mutex_unlock(&mr->lock);
-	return abort;
+	return stop;
 }
 
 static void
@@ -539,7 +539,7 @@ mailer_run(struct mailer *mr)
 }
 
 void
-mailer_free(struct mailer *mr, int abort)
+mailer_free(struct mailer *mr, int now)
 {
 	struct transfer *t;
 	size_t i;
@@ -548,7 +548,7 @@ mailer_free(struct mailer *mr, int abort)
 		return;
 	pthread_mutex_lock(&mr->lock);
 	mr->quit = 1;
-	mr->abort = abort;
+	mr->abort = now;
 	/* Never started: back to the caller, to be sent later. */
 	while ((t = mr->todo) != NULL) {
 		mr->todo = t->next;

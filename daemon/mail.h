@@ -41,9 +41,9 @@ typedef void mail_done_fn(void *arg, enum mail_result r, const char *detail);
  * that the caller's loop never waits on the network. It copies what it needs of c.
  * NULL (logged) if the system will not give it a thread or an eventfd. */
 struct mailer *mailer_new(const struct config *c);
-/* Wait for the messages in flight (abort: end them within about a second) and report
+/* Wait for the messages in flight (now: end them within about a second) and report
  * them, and as MAIL_NOT_SENT those never started, through their done functions. */
-void mailer_free(struct mailer *mr, int abort);
+void mailer_free(struct mailer *mr, int now);
 /* Start delivering message (allocated; the mailer takes it) to the addresses. done()
  * is called from mailer_run(), or before this returns for file:. */
 void mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nto,

@@ -29,7 +29,7 @@ int state_register(sqlite3 *db);
  * now, raising SEQUENCE where it changes so calendar clients show it. */
 int state_refresh(sqlite3 *db, time_t now);
 /* The same for the items noted for planning again (table replan) since the last
- * remind_plan(): what another writer changed on the same day. */
+ * plan of reminders (remind_plan_changed() or a slice): what another writer changed. */
 int state_refresh_changed(sqlite3 *db, time_t now);
 /* The same for the items the unit directs, leads or supports: what its feed shows. */
 int state_refresh_unit(sqlite3 *db, time_t now, sqlite3_int64 unit_id);

@@ -118,7 +118,8 @@ static const char *migrations[] = {
 	"CREATE TRIGGER replan_changed AFTER UPDATE OF due, latest, status, tentative ON occurrence"
 	"  WHEN old.due IS NOT new.due OR old.latest IS NOT new.latest"
 	"  OR old.status IS NOT new.status OR old.tentative IS NOT new.tentative BEGIN"
-	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;",
+	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;"
+	"CREATE INDEX audit_by_action ON audit(action, id);",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
