@@ -376,7 +376,7 @@ deliver(struct worker *w, struct transfer *t)
 }
 
 static void *
-work(void *arg)
+worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct mailer *mr = w->mr;
@@ -440,7 +440,7 @@ mailer_new(const struct config *c)
 			break;
 		}
 		set_transport(mr, w->easy);
-		if ((errno = pthread_create(&w->thread, NULL, work, w)) != 0) {
+		if ((errno = pthread_create(&w->thread, NULL, worker_main, w)) != 0) {
 			log_warn("mail: cannot start a worker");
 			curl_easy_cleanup(w->easy);
 			break;

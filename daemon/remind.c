@@ -80,41 +80,52 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 	"WHERE o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' AND " \
 	"EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = tu.unit_id)"
 
-static const char *plan_sql[] = {
-	/* the items with ids in (?1, ?2] */
+/* Which items a plan takes: their closed ones' reminders cancelled, the open ones'
+ * selected, and their notes in replan forgotten. */
+struct plan_sql {
+	const char	*cancel, *select, *forget;
+	int		 ranged;	/* ?1 and ?2: the items with ids in (?1, ?2] */
+};
+
+static const struct plan_sql by_range = {
 	CANCEL_CLOSED "occurrence o WHERE o.id > ?1 AND o.id <= ?2 AND (o.status != 'open' "
 	    "OR o.tentative))",
 	PLAN_SELECT " AND o.id > ?1 AND o.id <= ?2",
 	"DELETE FROM replan WHERE occurrence_id > ?1 AND occurrence_id <= ?2",
-	/* the noted items */
+	1
+};
+
+static const struct plan_sql noted = {
 	CANCEL_CLOSED "replan r CROSS JOIN occurrence o ON o.id = r.occurrence_id" CLOSED,
 	PLAN_SELECT " AND o.id IN (SELECT occurrence_id FROM replan)",
 	"DELETE FROM replan",
+	0
 };
 
-static void
-bind_range(sqlite3_stmt *st, sqlite3_int64 after, sqlite3_int64 upto)
+static sqlite3_stmt *
+plan_stmt(sqlite3 *db, const struct plan_sql *sql, const char *text, sqlite3_int64 after,
+    sqlite3_int64 upto)
 {
-	if (sqlite3_bind_parameter_count(st) == 2) {
+	sqlite3_stmt *st = store_stmt(db, text);
+
+	if (sql->ranged) {
 		sqlite3_bind_int64(st, 1, after);
 		sqlite3_bind_int64(st, 2, upto);
 	}
+	return st;
 }
 
-/* sql: cancel, select and forget, of plan_sql. */
 static int
-plan_items(sqlite3 *db, const struct config *c, struct workcal *cal, const char **sql,
-    sqlite3_int64 after, sqlite3_int64 upto)
+plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
+    const struct plan_sql *sql, sqlite3_int64 after, sqlite3_int64 upto)
 {
-	sqlite3_stmt *sel, *ins, *st = store_stmt(db, sql[0]);
+	sqlite3_stmt *sel, *ins;
 	ntm_date due, latest;
 	int rc, failed = 0;
 
-	bind_range(st, after, upto);
-	if (store_step_done(db, st) < 0)
+	if (store_step_done(db, plan_stmt(db, sql, sql->cancel, after, upto)) < 0)
 		return -1;
-	sel = store_stmt(db, sql[1]);
-	bind_range(sel, after, upto);
+	sel = plan_stmt(db, sql, sql->select, after, upto);
 	ins = store_stmt(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
 	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
 	    "fire_at = excluded.fire_at WHERE state = 'pending' AND fire_at != excluded.fire_at");
@@ -128,9 +139,8 @@ plan_items(sqlite3 *db, const struct config *c, struct workcal *cal, const char 
 		    sqlite3_column_int64(sel, 1), due, latest);
 	}
 	sqlite3_reset(sel);
-	st = store_stmt(db, sql[2]);
-	bind_range(st, after, upto);
-	if (rc != SQLITE_DONE || failed || store_step_done(db, st) < 0) {
+	if (rc != SQLITE_DONE || failed ||
+	    store_step_done(db, plan_stmt(db, sql, sql->forget, after, upto)) < 0) {
 		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -141,23 +151,19 @@ int
 remind_plan_range(sqlite3 *db, const struct config *c, struct workcal *cal,
     sqlite3_int64 after, sqlite3_int64 upto)
 {
-	return plan_items(db, c, cal, plan_sql, after, upto);
+	return plan_items(db, c, cal, &by_range, after, upto);
 }
 
 int
 remind_plan_changed(sqlite3 *db, const struct config *c, struct workcal *cal)
 {
-	return plan_items(db, c, cal, plan_sql + 3, 0, 0);
+	return plan_items(db, c, cal, &noted, 0, 0);
 }
 
 sqlite3_int64
 remind_last_item(sqlite3 *db)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT coalesce(max(id), 0) FROM occurrence");
-	sqlite3_int64 id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-
-	sqlite3_reset(st);
-	return id;
+	return store_int(db, "SELECT coalesce(max(id), 0) FROM occurrence");
 }
 
 /* A unit's message, claimed in the outbox: waiting for a connection, or in flight. */
@@ -439,7 +445,7 @@ remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t 
 		return;
 	/* as many as there are free slots now: the file: spool, which writes (and syncs) a
 	 * message before mailer_send returns, has one, so the loop polls between messages */
-	for (n = mailer_free_slots(mr); n > 0 && mailer_free_slots(mr) > 0; n--) {
+	for (n = mailer_free_slots(mr); n > 0; n--) {
 		if (s->nqueue == 0) {
 			time_t next = remind_next(s->db);
 

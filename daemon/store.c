@@ -310,16 +310,21 @@ store_secret(sqlite3 *db)
 }
 
 sqlite3_int64
-store_last_sync(sqlite3 *db)
+store_int(sqlite3 *db, const char *sql)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT id FROM audit WHERE action = 'sync' "
-	    "ORDER BY id DESC LIMIT 1");
-	sqlite3_int64 id;
+	sqlite3_stmt *st = store_stmt(db, sql);
+	sqlite3_int64 v;
 	int rc = sqlite3_step(st);
 
-	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+	v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? 0 : -1;
 	sqlite3_reset(st);
-	return id;
+	return v;
+}
+
+sqlite3_int64
+store_last_sync(sqlite3 *db)
+{
+	return store_int(db, "SELECT id FROM audit WHERE action = 'sync' ORDER BY id DESC LIMIT 1");
 }
 
 int

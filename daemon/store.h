@@ -31,6 +31,9 @@ char *store_secret(sqlite3 *db);
  * the change it records. */
 int store_audit(sqlite3 *db, long long at, const char *actor, const char *action,
     const char *detail);
+/* The first column of sql's first row (a string that lives as long as the program, as
+ * for store_stmt()); 0 if there is no row, -1 on an error. */
+sqlite3_int64 store_int(sqlite3 *db, const char *sql);
 /* The audit id of the latest load of the calendars (0 if none, -1 on an error): it
  * changes with every sync, whoever ran it. */
 sqlite3_int64 store_last_sync(sqlite3 *db);
