@@ -154,6 +154,7 @@ check_http(struct ctx *x, config_setting_t *root)
 			x->c->base_url[--n] = '\0';
 	}
 	x->c->feed_cache_mb = get_int(x, g, "feed_cache_mb", 64, 1, 4096);
+	x->c->link_key_file = get_string(x, g, "link_key_file", 0);
 }
 
 static void
@@ -273,11 +274,17 @@ check_reminders(struct ctx *x, config_setting_t *root)
 	int h, m, n = 0;
 
 	x->c->send_at = 7 * 60 + 30;
+	x->c->repeat_overdue = 3;
+	x->c->max_repeats = 10;
+	x->c->escalate_after = 5;
 	if (g != NULL && !config_setting_is_group(g)) {
 		diag_error(x->d, x->file, confutil_line(g), "\"reminders\" must be a group");
 		return;
 	}
 	check_lead_days(x, g);
+	x->c->repeat_overdue = get_int(x, g, "repeat_overdue", 3, 1, 60);
+	x->c->max_repeats = get_int(x, g, "max_repeats", 10, 0, 100);
+	x->c->escalate_after = get_int(x, g, "escalate_after", 5, 1, 60);
 	if ((at = get_string(x, g, "send_at", 0)) == NULL)
 		return;
 	if (sscanf(at, "%2d:%2d%n", &h, &m, &n) != 2 || at[n] != '\0' || h > 23 || m > 59 ||
@@ -328,6 +335,7 @@ config_free(struct config *c)
 	free(c->timezone);
 	free(c->http_host);
 	free(c->base_url);
+	free(c->link_key_file);
 	free(c->smtp_url);
 	free(c->smtp_from);
 	free(c->smtp_user);

@@ -33,6 +33,8 @@ struct config {
 	int		  http_port;
 	char		 *base_url;		/* without a trailing '/' */
 	int		  feed_cache_mb;	/* http.feed_cache_mb: rendered feeds kept */
+	char		 *link_key_file;	/* http.link_key_file: the done links' key, or
+						 * NULL for link.key beside the database */
 	char		 *smtp_url;		/* smtp://, smtps:// or file:DIR */
 	char		 *smtp_from;		/* "Name <addr>" as written */
 	char		 *smtp_user, *smtp_password;	/* optional */
@@ -41,6 +43,10 @@ struct config {
 	int		 *lead_days;		/* descending, distinct */
 	size_t		  nlead;
 	int		  send_at;		/* minutes after local midnight */
+	int		  repeat_overdue;	/* working days between an overdue item's mails */
+	int		  max_repeats;		/* how many times after the first overdue mail */
+	int		  escalate_after;	/* working days overdue before the directing and
+						 * coordination units hear of it */
 };
 
 /* Read and validate path. On failure returns NULL with every problem in *d. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "donelink.h"
 #include "feed.h"
 #include "http.h"
 #include "log.h"
@@ -36,6 +37,7 @@ struct http {
 	struct MHD_Daemon	*mhd;
 	sqlite3			*db;
 	struct addrinfo		*addr;
+	const struct donekey	*key;		/* checks the done links */
 	struct feed_entry	*mru, *lru;
 	size_t			 cached, cache_max;	/* bytes */
 };
@@ -248,7 +250,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 struct http *
-http_start(const struct config *c, sqlite3 *db, char **err)
+http_start(const struct config *c, sqlite3 *db, const struct donekey *key, char **err)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
@@ -271,6 +273,7 @@ http_start(const struct config *c, sqlite3 *db, char **err)
 	if (h->addr->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->db = db;
+	h->key = key;
 	h->cache_max = (size_t)c->feed_cache_mb << 20;
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs on its own */

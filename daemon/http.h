@@ -4,12 +4,14 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "donelink.h"
 
 struct http;
 
 /* Listen on the config's http.listen, serving /healthz and /feeds/<token>/<unit>.ics
  * from db, which it only reads. Runs in the caller's loop (no thread). NULL with *err (allocated). */
-struct http *http_start(const struct config *c, sqlite3 *db, char **err);
+struct http *http_start(const struct config *c, sqlite3 *db, const struct donekey *key,
+    char **err);
 void http_stop(struct http *h);
 /* The descriptor to poll for readiness (an epoll set). */
 int http_fd(const struct http *h);

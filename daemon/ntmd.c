@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "donelink.h"
 #include "http.h"
 #include "log.h"
 #include "remind.h"
@@ -38,6 +39,7 @@ struct daemon {
 	struct mailer	*mailer;
 	struct sender	*sender;
 	struct workcal	*cal;		/* the working days of the loaded holiday files */
+	struct donekey	*linkkey;	/* signs the done links of the mails */
 	int		 sigfd;
 	int		 dbwatch;	/* inotify on the database's directory: ntmctl's writes */
 	char		*dbfile, *walfile;	/* the names to watch for */
@@ -413,7 +415,7 @@ main(int argc, char **argv)
 	struct daemon dm = { 0 };
 	const char *conf = NULL;
 	int ch, check = 0, verbose = 0;
-	char *err = NULL;
+	char *err = NULL, *keyfile;
 
 	while ((ch = getopt(argc, argv, "c:nv")) != -1) {
 		switch (ch) {
@@ -454,14 +456,19 @@ main(int argc, char **argv)
 	sqlite3_busy_timeout(dm.db, LOOP_BUSY_MS);
 	if ((dm.mailer = mailer_new(dm.config)) == NULL)
 		fatalx("cannot start the mail transport");
-	dm.sender = remind_sender_new(dm.db);
-	if ((dm.http = http_start(dm.config, dm.db, &err)) == NULL)
+	keyfile = donelink_key_path(dm.config);
+	if ((dm.linkkey = donelink_key_load(keyfile, 1, &err)) == NULL)
+		fatalx("the done links' key: %s", err);
+	free(keyfile);
+	dm.sender = remind_sender_new(dm.db, dm.linkkey);
+	if ((dm.http = http_start(dm.config, dm.db, dm.linkkey, &err)) == NULL)
 		fatalx("%s", err);
 	serve(&dm);
 	http_stop(dm.http);
 	mailer_free(dm.mailer, 1);	/* what is still in flight ends as deferred… */
 	remind_work(dm.sender, dm.config, NULL, clock_now(), 1);	/* …and is recorded */
 	remind_sender_free(dm.sender);
+	donelink_key_free(dm.linkkey);
 	workcal_free(dm.cal);
 	store_close(dm.db);
 	close(dm.dbwatch);

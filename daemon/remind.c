@@ -184,6 +184,7 @@ struct outcome {
 
 struct sender {
 	sqlite3		 *db;
+	const struct donekey *key;	/* signs the done links */
 	struct outgoing	**queue;	/* claimed, not yet handed to the mailer */
 	size_t		  nqueue;
 	struct outcome	 *done;		/* ended, not yet recorded */
@@ -196,11 +197,12 @@ struct sender {
 };
 
 struct sender *
-remind_sender_new(sqlite3 *db)
+remind_sender_new(sqlite3 *db, const struct donekey *key)
 {
 	struct sender *s = xcalloc(1, sizeof(*s));
 
 	s->db = db;
+	s->key = key;
 	return s;
 }
 

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "donelink.h"
 #include "mail.h"
 #include "workday.h"
 
@@ -30,7 +31,7 @@ sqlite3_int64 remind_last_item(sqlite3 *db);
  * messages in flight go out again, with the same Message-ID; none is lost. */
 struct sender;
 
-struct sender *remind_sender_new(sqlite3 *db);
+struct sender *remind_sender_new(sqlite3 *db, const struct donekey *key);
 /* Claimed messages never handed to a mailer go back to the outbox. */
 void remind_sender_free(struct sender *s);
 /* One step, never waiting: record what ended, then, unless stopping or mr is NULL, claim

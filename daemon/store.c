@@ -120,6 +120,20 @@ static const char *migrations[] = {
 	"  OR old.status IS NOT new.status OR old.tentative IS NOT new.tentative BEGIN"
 	"  INSERT OR IGNORE INTO replan VALUES(new.id); END;"
 	"CREATE INDEX audit_by_action ON audit(action, id);",
+	/* 6: follow-through. Who marked an item done, from where, with what note and link to
+	 * the product; the unit's phone and postal address from the plan; the day each unit
+	 * was last mailed (one mail a day); for a dead letter, the reminder it reports */
+	"ALTER TABLE audit ADD COLUMN occurrence_id INTEGER REFERENCES occurrence(id);"
+	"ALTER TABLE audit ADD COLUMN unit_id INTEGER REFERENCES unit(id);"
+	"ALTER TABLE audit ADD COLUMN remote TEXT;"
+	"ALTER TABLE audit ADD COLUMN note TEXT;"
+	"ALTER TABLE audit ADD COLUMN link TEXT;"
+	"CREATE INDEX audit_by_occurrence ON audit(occurrence_id) WHERE occurrence_id IS NOT NULL;"
+	"ALTER TABLE occurrence ADD COLUMN done_link TEXT;"
+	"ALTER TABLE unit ADD COLUMN phone TEXT;"
+	"ALTER TABLE unit ADD COLUMN address TEXT;"
+	"CREATE TABLE mailed(unit_id INTEGER PRIMARY KEY REFERENCES unit(id), day TEXT NOT NULL);"
+	"ALTER TABLE reminder ADD COLUMN about INTEGER REFERENCES reminder(id);",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */

@@ -1,0 +1,31 @@
+#ifndef NTM_DONE_H
+#define NTM_DONE_H
+
+#include <sqlite3.h>
+#include <time.h>
+
+/* A unit's report that an item is done: from a done link (unit set, remote the
+ * client's address) or from ntmctl done (unit 0, remote NULL). */
+struct done_report {
+	sqlite3_int64	 item, unit;
+	const char	*actor;		/* the unit's code, or the operator's user name */
+	const char	*remote;	/* NULL: not over HTTP */
+	const char	*note, *link;	/* optional: the officer's note, the product's URL */
+	time_t		 now;
+};
+
+enum done_result {
+	DONE_MARKED,	/* open until now: done, SEQUENCE raised, reminders cancelled */
+	DONE_ALREADY,	/* was done already: nothing changed */
+	DONE_CLOSED,	/* waived or cancelled: nothing changed */
+	DONE_NO_ITEM,	/* no such item */
+	DONE_FAILED	/* the database failed (logged): nothing changed */
+};
+
+/* Mark the item done in one transaction of its own (BEGIN IMMEDIATE … COMMIT): its
+ * status, done_at/done_by/note/done_link, SEQUENCE raised, its pending reminders
+ * cancelled, and an audit row 'done' with the unit, the time, the remote address, the
+ * note and the link. The one code path for the done link and for ntmctl done. */
+enum done_result done_mark(sqlite3 *db, const struct done_report *r);
+
+#endif
