@@ -1,4 +1,9 @@
-/* The text of a reminder mail: every item a unit must mind, in one message. */
+/*
+ * The text of a reminder mail: everything a unit is owed on a day, in one message. Its
+ * own items first (overdue, late, due today, due soon), each with a link to report it
+ * done; then, for a directing or coordination unit, the units late with theirs; then,
+ * for a coordination unit, the reminders that could not be delivered.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,11 +16,40 @@
 #include "token.h"
 #include "xalloc.h"
 
+enum rank { OVERDUE, LATE, DUE_TODAY, DUE_SOON };
+
+static const char *const rank_label[] = {
+	[OVERDUE] = "QUÁ HẠN", [LATE] = "TRỄ HẠN", [DUE_TODAY] = "HẠN HÔM NAY",
+	[DUE_SOON] = "SẮP ĐẾN HẠN"
+};
+static const char *const rank_colour[] = {
+	[OVERDUE] = "#b00020", [LATE] = "#c25e00", [DUE_TODAY] = "#1a5fb4",
+	[DUE_SOON] = "#3d6b35"
+};
+
+/* An item of the unit's own, or one it is told about. Empty strings for what the plan
+ * leaves out. */
 struct item {
 	long long	 id;
-	char		*title, *when, *plan_number, *ref, *direct, *support;
-	ntm_date	 due, latest;
-	ntm_date	 due_original;	/* the plan's day where the deadline rule moved it */
+	char		*title, *when, *code, *co_leads, *leads, *direct, *support;
+	char		*product, *report_to, *link;
+	ntm_date	 due, latest, due_original;
+	int		 stand_in;	/* no lead of it can be reached: the unit stands in */
+	enum rank	 rank;
+	/* escalations: the late unit; dead letters: the recipient and the answer */
+	long long	 other;
+	char		*other_name, *other_contact, *error;
+};
+
+struct list {
+	struct item	*v;
+	size_t		 n;
+};
+
+/* Whom to ask: the plan's coordination unit. */
+struct contact {
+	long long	 id;
+	char		*name, *phone, *address, *email;
 };
 
 static void
@@ -40,61 +74,195 @@ column(sqlite3_stmt *st, int i)
 	return xstrdup(s ? (const char *)s : "");
 }
 
-static void
-free_items(struct item *items, size_t n)
+static ntm_date
+column_date(sqlite3_stmt *st, int i, ntm_date dflt)
 {
-	size_t i;
+	ntm_date d;
 
-	for (i = 0; i < n; i++) {
-		free(items[i].title), free(items[i].when), free(items[i].plan_number);
-		free(items[i].ref), free(items[i].direct), free(items[i].support);
-	}
-	free(items);
+	if (sqlite3_column_type(st, i) == SQLITE_NULL ||
+	    date_parse_iso((const char *)sqlite3_column_text(st, i), &d) < 0)
+		return dflt;
+	return d;
 }
 
-static size_t
-load_items(sqlite3 *db, const char *msgid, struct item **out)
+static void
+free_list(struct list *l)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT o.id, t.title, t.when_text, p.number, "
-	    "t.ref, o.due, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("support") ", "
-	    "o.latest, o.due_original "
-	    "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
-	    "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?) "
-	    "AND o.status = 'open' ORDER BY o.due, o.id");
-	size_t n = 0;
+	struct item *it;
+
+	for (it = l->v; it < l->v + l->n; it++) {
+		free(it->title), free(it->when), free(it->code), free(it->co_leads);
+		free(it->leads), free(it->direct), free(it->support), free(it->product);
+		free(it->report_to), free(it->link), free(it->other_name);
+		free(it->other_contact), free(it->error);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static struct item *
+push(struct list *l)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	memset(&l->v[l->n], 0, sizeof(*l->v));
+	return &l->v[l->n++];
+}
+
+static enum rank
+rank_of(const struct item *it, ntm_date today)
+{
+	if (today > it->latest)
+		return OVERDUE;
+	if (today > it->due)
+		return LATE;
+	return today == it->due ? DUE_TODAY : DUE_SOON;
+}
+
+static int
+by_rank(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return (int)x->rank - (int)y->rank;
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* "Kế hoạch 15/KH-UBND, mục II.1", as the plan itself numbers it. */
+#define ITEM_CODE "'Kế hoạch ' || coalesce(p.number, p.code) || ', mục ' || t.ref"
+
+static const char own_sql[] = "SELECT o.id, t.title, t.when_text, " ITEM_CODE ", o.due, "
+    "o.latest, o.due_original, "
+    "(SELECT group_concat(u.name, '; ') FROM task_unit tu JOIN unit u ON u.id = tu.unit_id "
+    "WHERE tu.task_id = t.id AND tu.role = 'lead' AND u.id != ?2), "
+    STORE_ROLE_NAMES("lead") ", " STORE_ROLE_NAMES("direct") ", "
+    STORE_ROLE_NAMES("support") ", t.product, t.report_to, "
+    "NOT EXISTS (SELECT 1 FROM task_unit tu WHERE tu.task_id = t.id AND tu.role = 'lead' "
+    "AND tu.unit_id = ?2) "
+    "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
+    "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?1 "
+    "AND kind NOT LIKE 'escalate-%' AND kind NOT LIKE 'dead-%') AND o.status = 'open'";
+
+static const char escalated_sql[] = "SELECT DISTINCT o.id, t.title, " ITEM_CODE ", o.due, "
+    "o.latest, u.id, u.name, (SELECT group_concat(address, ', ') FROM unit_email "
+    "WHERE unit_id = u.id), u.phone "
+    "FROM reminder r JOIN occurrence o ON o.id = r.occurrence_id "
+    "JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
+    "JOIN task_unit l ON l.task_id = t.id AND l.role = 'lead' JOIN unit u ON u.id = l.unit_id "
+    "WHERE r.message_id = ?1 AND r.kind LIKE 'escalate-%' AND o.status = 'open' "
+    "ORDER BY u.name, u.id, o.latest, o.id";
+
+static const char dead_sql[] = "SELECT o.id, t.title, " ITEM_CODE ", o.due, o.latest, "
+    "u.id, u.name, (SELECT group_concat(address, ', ') FROM unit_email "
+    "WHERE unit_id = u.id), d.last_error "
+    "FROM reminder r JOIN reminder d ON d.id = r.about "
+    "JOIN occurrence o ON o.id = d.occurrence_id JOIN task t ON t.id = o.task_id "
+    "JOIN plan p ON p.id = t.plan_id JOIN unit u ON u.id = d.unit_id "
+    "WHERE r.message_id = ?1 AND r.kind LIKE 'dead-%' AND o.status = 'open' "
+    "ORDER BY u.name, u.id, o.due, o.id";
+
+static int
+load_own(sqlite3 *db, const char *msgid, sqlite3_int64 unit, ntm_date today,
+    struct list *l)
+{
+	sqlite3_stmt *st = store_stmt(db, own_sql);
+	struct item *it;
 	int rc;
 
-	*out = NULL;
 	sqlite3_bind_text(st, 1, msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, unit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct item *it;
-
-		*out = xrealloc(*out, (n + 1) * sizeof(**out));
-		it = &(*out)[n++];
+		it = push(l);
 		it->id = sqlite3_column_int64(st, 0);
 		it->title = column(st, 1);
 		it->when = column(st, 2);
-		it->plan_number = column(st, 3);
-		it->ref = column(st, 4);
-		if (date_parse_iso((const char *)sqlite3_column_text(st, 5), &it->due) < 0)
-			it->due = 0;
-		it->direct = column(st, 6);
-		it->support = column(st, 7);
-		if (date_parse_iso((const char *)sqlite3_column_text(st, 8), &it->latest) < 0 ||
-		    it->latest < it->due)
+		it->code = column(st, 3);
+		it->due = column_date(st, 4, 0);
+		it->latest = column_date(st, 5, it->due);
+		if (it->latest < it->due)
 			it->latest = it->due;
-		if (sqlite3_column_type(st, 9) == SQLITE_NULL ||
-		    date_parse_iso((const char *)sqlite3_column_text(st, 9), &it->due_original) < 0)
-			it->due_original = it->due;
+		it->due_original = column_date(st, 6, it->due);
+		it->co_leads = column(st, 7);
+		it->leads = column(st, 8);
+		it->direct = column(st, 9);
+		it->support = column(st, 10);
+		it->product = column(st, 11);
+		it->report_to = column(st, 12);
+		it->stand_in = sqlite3_column_int(st, 13);
+		it->rank = rank_of(it, today);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_warnx("database: the items of <%s>: %s", msgid, sqlite3_errmsg(db));
-		free_items(*out, n);
-		*out = NULL;
-		return 0;
+	qsort(l->v, l->n, sizeof(*l->v), by_rank);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The late units' items (escalated) or the undelivered reminders (dead letters). */
+static int
+load_others(sqlite3 *db, const char *sql, const char *msgid, struct list *l)
+{
+	sqlite3_stmt *st = store_stmt(db, sql);
+	struct item *it;
+	int rc;
+
+	sqlite3_bind_text(st, 1, msgid, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		it = push(l);
+		it->id = sqlite3_column_int64(st, 0);
+		it->title = column(st, 1);
+		it->code = column(st, 2);
+		it->due = column_date(st, 3, 0);
+		it->latest = column_date(st, 4, it->due);
+		if (it->latest < it->due)
+			it->latest = it->due;
+		it->other = sqlite3_column_int64(st, 5);
+		it->other_name = column(st, 6);
+		it->other_contact = column(st, 7);
+		if (sql == escalated_sql) {
+			it->error = xstrdup("");
+			if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+				char *phone = column(st, 8), *c = it->other_contact;
+
+				it->other_contact = xasprintf("%s%sĐT %s", c, *c ? "; " : "", phone);
+				free(c);
+				free(phone);
+			}
+		} else
+			it->error = column(st, 8);
 	}
-	return n;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The coordination unit of the unit's organisation (one with an address first). */
+static int
+load_contact(sqlite3 *db, sqlite3_int64 unit, struct contact *k)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT c.id, c.name, c.phone, c.address, "
+	    "(SELECT min(address) FROM unit_email WHERE unit_id = c.id) AS email "
+	    "FROM unit me JOIN unit c INDEXED BY unit_coordinator ON c.org_id = me.org_id "
+	    "AND c.coordinator WHERE me.id = ? ORDER BY email IS NULL, c.id LIMIT 1");
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	sqlite3_bind_int64(st, 1, unit);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		k->id = sqlite3_column_int64(st, 0);
+		k->name = column(st, 1);
+		k->phone = column(st, 2);
+		k->address = column(st, 3);
+		k->email = column(st, 4);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+free_contact(struct contact *k)
+{
+	free(k->name), free(k->phone), free(k->address), free(k->email);
 }
 
 /* "còn 7 ngày", "hạn là hôm nay", "đã quá hạn 3 ngày, chậm nhất hết 15/03/2018",
@@ -132,94 +300,226 @@ moved_note(const struct item *it)
 }
 
 static char *
-subject(const struct item *items, size_t n, ntm_date today)
+subject(const struct list *own, const struct list *late, const struct list *dead,
+    ntm_date today)
 {
-	char *phrase, *s, day[11];
-	size_t late = 0, i;
+	struct buf b = { 0 };
+	char *phrase, day[11];
+	size_t overdue = 0, units = 0, i;
 
-	if (n == 1) {
-		phrase = state_phrase(&items[0], today);
-		date_vn(items[0].due, day);
-		s = xasprintf("[NTM] Nhắc hạn %s (%s): %s", day, phrase, items[0].title);
+	if (own->n == 1 && late->n == 0 && dead->n == 0) {
+		phrase = state_phrase(&own->v[0], today);
+		date_vn(own->v[0].due, day);
+		buf_printf(&b, "[NTM] Nhắc hạn %s (%s): %s", day, phrase, own->v[0].title);
 		free(phrase);
-		return s;
+		return buf_steal(&b);
 	}
-	for (i = 0; i < n; i++)
-		late += items[i].due < today;
 	date_vn(today, day);
-	if (late)
-		return xasprintf("[NTM] Nhắc việc ngày %s: %zu việc, trong đó %zu việc quá hạn",
-		    day, n, late);
-	return xasprintf("[NTM] Nhắc việc ngày %s: %zu việc sắp đến hạn", day, n);
+	buf_printf(&b, "[NTM] Nhắc việc ngày %s:", day);
+	for (i = 0; i < own->n; i++)
+		overdue += own->v[i].due < today;
+	if (own->n && overdue)
+		buf_printf(&b, " %zu việc, trong đó %zu việc quá hạn", own->n, overdue);
+	else if (own->n)
+		buf_printf(&b, " %zu việc sắp đến hạn", own->n);
+	for (i = 0; i < late->n; i++)
+		units += i == 0 || late->v[i].other != late->v[i - 1].other;
+	if (late->n)
+		buf_printf(&b, "%s %zu việc quá hạn của %zu đơn vị", own->n ? ";" : "",
+		    late->n, units);
+	if (dead->n)
+		buf_printf(&b, "%s %zu thư nhắc không gửi được", own->n || late->n ? ";" : "",
+		    dead->n);
+	return buf_steal(&b);
+}
+
+/* A labelled line of an item, left out when the plan leaves the field empty. */
+static void
+field(struct buf *text, struct buf *html, const char *label, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	buf_printf(text, "   %s: %s\n", label, value);
+	buf_printf(html, "%s: ", label);
+	html_escape(html, value);
+	buf_puts(html, "<br>\n");
 }
 
 static void
-render_item(struct buf *text, struct buf *html, const struct item *it, size_t k,
+render_own(struct buf *text, struct buf *html, const struct item *it, size_t k,
     ntm_date today)
 {
 	char day[11], latest[11], *phrase = state_phrase(it, today), *moved = moved_note(it);
 
 	date_vn(it->due, day);
 	date_vn(it->latest, latest);
-	buf_printf(text, "%zu. %s\n   Hạn: %s, %s (%s)\n", k, it->title,
-	    date_weekday_vn(it->due), day, phrase);
-	if (*moved)
-		buf_printf(text, "   (%s)\n", moved);
-	if (it->latest > it->due)
-		buf_printf(text, "   Chậm nhất: %s, %s\n", date_weekday_vn(it->latest), latest);
-	buf_printf(text, "   Thời gian theo kế hoạch: %s\n   Kế hoạch số %s, mục %s\n"
-	    "   Chỉ đạo: %s\n", it->when, it->plan_number, it->ref, it->direct);
-	if (*it->support)
-		buf_printf(text, "   Phối hợp: %s\n", it->support);
-	buf_printf(text, "   Mã công việc: %lld\n\n", it->id);
-	buf_puts(html, "<li><p><b>");
+	buf_printf(text, "%zu. [%s] %s\n   Hạn: %s, %s (%s)\n", k, rank_label[it->rank],
+	    it->title, date_weekday_vn(it->due), day, phrase);
+	buf_printf(html, "<li style=\"margin-bottom:1em;padding-left:.5em;border-left:4px solid "
+	    "%s\"><p><b style=\"color:%s\">[%s]</b> <b>", rank_colour[it->rank],
+	    rank_colour[it->rank], rank_label[it->rank]);
 	html_escape(html, it->title);
-	buf_printf(html, "</b><br>\nHạn: <b>%s, %s</b> (%s)<br>\n",
-	    date_weekday_vn(it->due), day, phrase);
-	if (*moved)
+	buf_printf(html, "</b><br>\nHạn: <b>%s, %s</b> (%s)<br>\n", date_weekday_vn(it->due),
+	    day, phrase);
+	if (*moved) {
+		buf_printf(text, "   (%s)\n", moved);
 		buf_printf(html, "(%s)<br>\n", moved);
-	if (it->latest > it->due)
+	}
+	if (it->latest > it->due) {
+		buf_printf(text, "   Chậm nhất: %s, %s\n", date_weekday_vn(it->latest), latest);
 		buf_printf(html, "Chậm nhất: <b>%s, %s</b><br>\n", date_weekday_vn(it->latest),
 		    latest);
-	buf_puts(html, "Thời gian theo kế hoạch: ");
-	html_escape(html, it->when);
-	buf_puts(html, "<br>\nKế hoạch số ");
-	html_escape(html, it->plan_number);
-	buf_printf(html, ", mục %s<br>\nChỉ đạo: ", it->ref);
-	html_escape(html, it->direct);
-	if (*it->support) {
-		buf_puts(html, "<br>\nPhối hợp: ");
-		html_escape(html, it->support);
 	}
-	buf_printf(html, "<br>\nMã công việc: %lld</p></li>\n", it->id);
+	field(text, html, "Thời gian theo kế hoạch", it->when);
+	buf_printf(text, "   %s\n", it->code);
+	html_escape(html, it->code);
+	buf_puts(html, "<br>\n");
+	if (it->stand_in) {
+		char *why = *it->leads ? xasprintf("đơn vị chủ trì (%s) chưa có địa chỉ thư điện "
+		    "tử", it->leads) : xstrdup("kế hoạch chưa giao đơn vị chủ trì");
+
+		field(text, html, "Chưa có người nhận", why);
+		free(why);
+	} else
+		field(text, html, "Cùng chủ trì", it->co_leads);
+	field(text, html, "Chỉ đạo", it->direct);
+	field(text, html, "Phối hợp", it->support);
+	field(text, html, "Sản phẩm", it->product);
+	field(text, html, "Gửi báo cáo cho", it->report_to);
+	if (it->link) {
+		buf_printf(text, "   Báo cáo hoàn thành: %s\n", it->link);
+		buf_printf(html, "<a href=\"%s\">Báo cáo hoàn thành việc này</a>", it->link);
+	}
+	buf_puts(text, "\n");
+	buf_puts(html, "</p></li>\n");
 	free(phrase);
 	free(moved);
 }
 
+/* A late unit's or an undelivered reminder's line: the unit, then its items. */
 static void
-render_bodies(struct buf *text, struct buf *html, const char *unit_name,
-    const struct item *items, size_t n, ntm_date today, const char *feed_url)
+render_other(struct buf *text, struct buf *html, const struct item *it, int first_of_unit,
+    ntm_date today, int dead)
+{
+	char latest[11];
+
+	if (first_of_unit) {
+		buf_printf(text, "* %s%s%s%s\n", it->other_name, *it->other_contact ? " (" : "",
+		    it->other_contact, *it->other_contact ? ")" : "");
+		buf_puts(html, "<li><p><b>");
+		html_escape(html, it->other_name);
+		buf_puts(html, "</b>");
+		if (*it->other_contact) {
+			buf_puts(html, " (");
+			html_escape(html, it->other_contact);
+			buf_puts(html, ")");
+		}
+		buf_puts(html, "</p>\n<ul>\n");
+	}
+	date_vn(it->latest, latest);
+	buf_printf(text, "  - %s (%s)\n", it->title, it->code);
+	buf_puts(html, "<li>");
+	html_escape(html, it->title);
+	buf_puts(html, " (");
+	html_escape(html, it->code);
+	buf_puts(html, ")<br>\n");
+	if (dead) {
+		buf_printf(text, "    Máy chủ thư trả lời: %s\n", it->error);
+		buf_puts(html, "Máy chủ thư trả lời: <code>");
+		html_escape(html, it->error);
+		buf_puts(html, "</code></li>\n");
+	} else {
+		buf_printf(text, "    [QUÁ HẠN] hạn chót %s, đã quá %d ngày\n", latest,
+		    today - it->latest);
+		buf_printf(html, "<b style=\"color:%s\">[QUÁ HẠN]</b> hạn chót %s, đã quá %d "
+		    "ngày</li>\n", rank_colour[OVERDUE], latest, today - it->latest);
+	}
+}
+
+static void
+render_others(struct buf *text, struct buf *html, const struct list *l, const char *heading,
+    ntm_date today, int dead)
 {
 	size_t i;
 
-	buf_printf(text, "Kính gửi: %s\n\nHệ thống nhắc việc Chương trình MTQG xây dựng nông "
-	    "thôn mới xin nhắc đơn vị các công việc do đơn vị chủ trì thực hiện:\n\n", unit_name);
+	if (l->n == 0)
+		return;
+	buf_printf(text, "%s\n\n", heading);
+	buf_printf(html, "<h3>%s</h3>\n<ul>\n", heading);
+	for (i = 0; i < l->n; i++) {
+		int first = i == 0 || l->v[i].other != l->v[i - 1].other;
+
+		if (first && i > 0)
+			buf_puts(html, "</ul></li>\n");
+		render_other(text, html, &l->v[i], first, today, dead);
+	}
+	buf_puts(text, "\n");
+	buf_puts(html, "</ul></li>\n</ul>\n");
+}
+
+static void
+render_contact(struct buf *text, struct buf *html, const struct contact *k)
+{
+	struct buf line = { 0 };
+
+	buf_puts(&line, k->name);
+	if (*k->phone)
+		buf_printf(&line, "; điện thoại: %s", k->phone);
+	if (*k->address)
+		buf_printf(&line, "; địa chỉ: %s", k->address);
+	if (*k->email)
+		buf_printf(&line, "; thư điện tử: %s", k->email);
+	buf_printf(text, "Cần trao đổi, xin liên hệ %s.%s\n\n", line.s, *k->email ?
+	    " Trả lời thư này là gửi tới đơn vị đó." : "");
+	buf_puts(html, "<p>Cần trao đổi, xin liên hệ ");
+	html_escape(html, line.s);
+	buf_printf(html, ".%s</p>\n", *k->email ?
+	    " Trả lời thư này là gửi tới đơn vị đó." : "");
+	buf_free(&line);
+}
+
+static void
+render_bodies(struct buf *text, struct buf *html, const char *unit_name,
+    const struct list *own, const struct list *late, const struct list *dead,
+    const struct contact *k, int self, ntm_date today, const char *feed_url)
+{
+	static const char intro[] = "Hệ thống nhắc việc Chương trình MTQG xây dựng nông thôn "
+	    "mới xin gửi đơn vị những việc cần theo dõi hôm nay.";
+	static const char own_heading[] = "Việc đơn vị chủ trì thực hiện:";
+	static const char late_heading[] = "Đơn vị chậm thực hiện (việc đã quá hạn chót; đơn "
+	    "vị chỉ đạo, điều phối đôn đốc):";
+	static const char dead_heading[] = "Thư nhắc việc không gửi được (xin báo đơn vị "
+	    "bằng cách khác và kiểm tra địa chỉ thư trong kế hoạch):";
+	static const char how_done[] = "Khi hoàn thành một việc, bấm «Báo cáo hoàn thành» "
+	    "dưới việc đó (có thể ghi chú và gửi kèm đường dẫn tới văn bản, báo cáo, biên "
+	    "bản); hệ thống sẽ thôi nhắc việc đó.";
+	size_t i;
+
+	buf_printf(text, "Kính gửi: %s\n\n%s\n\n", unit_name, intro);
 	buf_puts(html, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	    "</head><body>\n<p>Kính gửi: <b>");
+	    "<meta name=\"viewport\" content=\"width=device-width\"></head><body>\n"
+	    "<p>Kính gửi: <b>");
 	html_escape(html, unit_name);
-	buf_puts(html, "</b></p>\n<p>Hệ thống nhắc việc Chương trình MTQG xây dựng nông thôn "
-	    "mới xin nhắc đơn vị các công việc do đơn vị chủ trì thực hiện:</p>\n<ol>\n");
-	for (i = 0; i < n; i++)
-		render_item(text, html, &items[i], i + 1, today);
-	buf_printf(text, "Khi hoàn thành, xin báo Văn phòng Điều phối kèm mã công việc để "
-	    "đánh dấu đã xong; hệ thống sẽ thôi nhắc việc đó.\n\nLịch công việc của đơn vị "
-	    "(đăng ký trong Outlook, Google Calendar hoặc điện thoại):\n%s\n\n-- \n"
-	    "Thư gửi tự động, xin không trả lời thư này.\n", feed_url);
-	buf_printf(html, "</ol>\n<p>Khi hoàn thành, xin báo Văn phòng Điều phối kèm mã công "
-	    "việc để đánh dấu đã xong; hệ thống sẽ thôi nhắc việc đó.</p>\n<p>Lịch công việc "
-	    "của đơn vị (đăng ký trong Outlook, Google Calendar hoặc điện thoại):<br>\n"
-	    "<a href=\"%s\">%s</a></p>\n<p>-- <br>\nThư gửi tự động, xin không trả lời "
-	    "thư này.</p>\n</body></html>\n", feed_url, feed_url);
+	buf_printf(html, "</b></p>\n<p>%s</p>\n", intro);
+	if (own->n) {
+		buf_printf(text, "%s\n\n", own_heading);
+		buf_printf(html, "<h3>%s</h3>\n<ol>\n", own_heading);
+		for (i = 0; i < own->n; i++)
+			render_own(text, html, &own->v[i], i + 1, today);
+		buf_puts(html, "</ol>\n");
+		buf_printf(text, "%s\n\n", how_done);
+		buf_printf(html, "<p>%s</p>\n", how_done);
+	}
+	render_others(text, html, late, late_heading, today, 0);
+	render_others(text, html, dead, dead_heading, today, 1);
+	if (!self && k->name)
+		render_contact(text, html, k);
+	buf_printf(text, "Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
+	    "hoặc điện thoại):\n%s\n\n-- \nThư gửi tự động từ hệ thống nhắc việc nông thôn "
+	    "mới.\n", feed_url);
+	buf_printf(html, "<p>Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
+	    "hoặc điện thoại):<br>\n<a href=\"%s\">%s</a></p>\n<p>-- <br>\nThư gửi tự động từ "
+	    "hệ thống nhắc việc nông thôn mới.</p>\n</body></html>\n", feed_url, feed_url);
 }
 
 /* The unit's code, name and addresses; -1 if it has none or the database fails. */
@@ -250,48 +550,70 @@ load_unit(sqlite3 *db, sqlite3_int64 unit, struct digest *dg, char **name)
 	return rc == SQLITE_DONE && dg->nto > 0 ? 0 : -1;
 }
 
-struct digest *
-digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char *msgid,
-    time_t now)
+static void
+add_links(struct list *own, const struct config *c, const struct donekey *key,
+    sqlite3_int64 unit)
 {
+	size_t i;
+	char *path;
+
+	for (i = 0; key && i < own->n; i++) {
+		path = donelink_path(key, own->v[i].id, unit, donelink_expiry(own->v[i].latest));
+		own->v[i].link = xasprintf("%s%s", c->base_url, path);
+		free(path);
+	}
+}
+
+struct digest *
+digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
+    sqlite3_int64 unit, const char *msgid, time_t now)
+{
+	char *from = config_from_address(c);
 	struct digest *dg = xcalloc(1, sizeof(*dg));
 	struct buf text = { 0 }, html = { 0 };
-	struct item *items;
-	struct feed_query q = { .message_id = msgid, .now = now };
-	char *unit_name, *token, *feed_url, *subj, *ics, *from = config_from_address(c);
+	struct list own = { 0 }, late = { 0 }, dead = { 0 };
+	struct contact k = { 0 };
+	struct feed_query q = { .message_id = msgid, .now = now, .organizer = from };
+	char *unit_name = NULL, *token = NULL, *feed_url, *subj, *ics = NULL;
 	ntm_date today = date_of(now);
-	size_t n;
+	const char *why = NULL;
+	int self;
 	time_t lm;
 
-	if (load_unit(db, unit, dg, &unit_name) < 0 || (n = load_items(db, msgid, &items)) == 0) {
-		log_warnx("mail <%s> to unit %lld: no addresses or items (database: %s)", msgid,
-		    (long long)unit, sqlite3_errmsg(db));
-		free(unit_name);
-		free(from);
-		digest_free(dg);
-		return NULL;
-	}
-	q.organizer = from;
-	token = token_for_unit(db, unit, now);
-	ics = token ? feed_render(db, &q, &lm) : NULL;
-	if (ics == NULL) {	/* no mail without its feed link and its calendar */
-		log_warnx("mail <%s> to unit %lld: no feed token or calendar (database: %s)",
-		    msgid, (long long)unit, sqlite3_errmsg(db));
-		free_items(items, n);
+	if (load_unit(db, unit, dg, &unit_name) < 0)
+		why = "no addresses";
+	else if (load_contact(db, unit, &k) < 0 || load_own(db, msgid, unit, today, &own) < 0 ||
+	    load_others(db, escalated_sql, msgid, &late) < 0 ||
+	    load_others(db, dead_sql, msgid, &dead) < 0)
+		why = "cannot read its items";
+	else if (own.n + late.n + dead.n == 0)
+		why = "no item open";
+	else if ((token = token_for_unit(db, unit, now)) == NULL)
+		why = "no feed token";
+	else if (own.n && (ics = feed_render(db, &q, &lm)) == NULL)
+		why = "no calendar";	/* no mail without the calendar of its items */
+	if (why) {
+		log_warnx("mail <%s> to unit %lld: %s (database: %s)", msgid, (long long)unit,
+		    why, sqlite3_errmsg(db));
+		free_contact(&k);
+		free_list(&own), free_list(&late), free_list(&dead);
 		free(unit_name), free(token), free(from);
 		digest_free(dg);
 		return NULL;
 	}
+	self = k.id == unit;
+	add_links(&own, c, key, unit);
 	feed_url = xasprintf("%s/feeds/%s/%s.ics", c->base_url, token, dg->unit_code);
-	render_bodies(&text, &html, unit_name, items, n, today, feed_url);
-	subj = subject(items, n, today);
+	render_bodies(&text, &html, unit_name, &own, &late, &dead, &k, self, today, feed_url);
+	subj = subject(&own, &late, &dead, today);
 	dg->message = mail_compose(&(struct mail){ .from = c->smtp_from, .to_name = unit_name,
 	    .to = (const char **)dg->to, .nto = dg->nto, .subject = subj, .text = text.s,
 	    .html = html.s, .ics = ics, .ics_name = "nhac-viec.ics", .message_id = msgid,
-	    .date = now });
-	free_items(items, n);
-	free(unit_name), free(token), free(feed_url), free(subj), free(ics);
-	free(from);
+	    .date = now, .reply_to_name = self ? NULL : k.name,
+	    .reply_to = self || k.email == NULL || *k.email == '\0' ? NULL : k.email });
+	free_list(&own), free_list(&late), free_list(&dead);
+	free_contact(&k);
+	free(unit_name), free(token), free(feed_url), free(subj), free(ics), free(from);
 	buf_free(&text);
 	buf_free(&html);
 	return dg;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "donelink.h"
 
 /* One unit's reminder mail, composed and ready to send. */
 struct digest {
@@ -17,10 +18,13 @@ struct digest {
 };
 
 /* Compose the mail to `unit` listing the items of the reminders claimed under msgid,
- * in Vietnamese, with their state at `now`. Free with digest_free(). NULL (logged) if
- * the unit has no address, no item is claimed under msgid, or the database fails. */
-struct digest *digest_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit,
-    const char *msgid, time_t now);
+ * in Vietnamese, with their state at `now`: its own items with their done links (signed
+ * with key; none if NULL), the late units' items it must urge, the undelivered
+ * reminders it must know of; Reply-To the coordination unit. Free with digest_free().
+ * NULL (logged) if the unit has no address, no open item is claimed under msgid, or
+ * the database fails. */
+struct digest *digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
+    sqlite3_int64 unit, const char *msgid, time_t now);
 void digest_free(struct digest *dg);
 
 #endif

@@ -35,7 +35,8 @@ static const char by_unit[] = SELECT_ITEMS "o.id IN (SELECT o2.id FROM occurrenc
 	"JOIN task_unit tu ON tu.task_id = o2.task_id WHERE tu.unit_id = ?1) AND "
 	"(o.status != 'cancelled' OR o.changed_at > ?2) ORDER BY o.due, o.id";
 static const char by_message[] = SELECT_ITEMS "o.id IN (SELECT occurrence_id FROM reminder "
-	"WHERE message_id = ?1) ORDER BY o.due, o.id";
+	"WHERE message_id = ?1 AND kind NOT LIKE 'escalate-%' AND kind NOT LIKE 'dead-%') "
+	"ORDER BY o.due, o.id";
 
 static const char *
 col_text(sqlite3_stmt *st, enum col c)

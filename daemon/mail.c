@@ -159,6 +159,20 @@ base64_lines(struct buf *b, const char *s)
 	free(enc);
 }
 
+int
+mail_address_ok(const char *addr)
+{
+	const char *at = strchr(addr, '@');
+	const unsigned char *p;
+
+	if (at == NULL || at == addr || at[1] == '\0' || strchr(at + 1, '@'))
+		return 0;
+	for (p = (const unsigned char *)addr; *p; p++)
+		if (*p <= ' ' || *p >= 127 || strchr("<>()[],;:\\\"", *p))
+			return 0;
+	return 1;
+}
+
 char *
 mail_compose(const struct mail *m)
 {
@@ -180,6 +194,11 @@ mail_compose(const struct mail *m)
 		mailbox(&b, m->to_name, m->to[i]);
 	}
 	buf_puts(&b, "\r\n");
+	if (m->reply_to && mail_address_ok(m->reply_to)) {
+		buf_puts(&b, "Reply-To: ");
+		mailbox(&b, m->reply_to_name, m->reply_to);
+		buf_puts(&b, "\r\n");
+	}
 	header(&b, "Subject", m->subject);
 	buf_printf(&b, "Message-ID: <%s>\r\n", m->message_id);
 	/* RFC 3834: no auto-replies to this; Outlook's own switch for the same. */

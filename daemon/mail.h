@@ -12,6 +12,7 @@ struct mail {
 	const char	 *to_name;	/* display name for every recipient */
 	const char	**to;		/* addresses */
 	size_t		  nto;
+	const char	 *reply_to_name, *reply_to;	/* whom a reply reaches, or NULL */
 	const char	 *subject;
 	const char	 *text, *html;	/* bodies, '\n' line ends */
 	const char	 *ics;		/* calendar attachment (CRLF), or NULL */
@@ -20,6 +21,8 @@ struct mail {
 	time_t		  date;
 };
 
+/* Whether addr is a plain local@domain that can go into a header as it is. */
+int mail_address_ok(const char *addr);
 /* The message as RFC 5322 text with CRLF line ends: RFC 2047 encoded-words for non-ASCII
  * headers, multipart/mixed of multipart/alternative and the attachment. Allocated. */
 char *mail_compose(const struct mail *m);

@@ -345,7 +345,7 @@ work(struct daemon *dm, time_t now)
 		}
 		dm->new_mailer = 0;
 	}
-	remind_work(dm->sender, dm->config, dm->new_mailer ? NULL : dm->mailer, now,
+	remind_work(dm->sender, dm->config, dm->cal, dm->new_mailer ? NULL : dm->mailer, now,
 	    dm->stopping);
 }
 
@@ -466,7 +466,7 @@ main(int argc, char **argv)
 	serve(&dm);
 	http_stop(dm.http);
 	mailer_free(dm.mailer, 1);	/* what is still in flight ends as deferred… */
-	remind_work(dm.sender, dm.config, NULL, clock_now(), 1);	/* …and is recorded */
+	remind_work(dm.sender, dm.config, dm.cal, NULL, clock_now(), 1);	/* …and is recorded */
 	remind_sender_free(dm.sender);
 	donelink_key_free(dm.linkkey);
 	workcal_free(dm.cal);

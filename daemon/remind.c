@@ -49,15 +49,26 @@ plan_at(sqlite3 *db, sqlite3_stmt *ins, sqlite3_int64 occ, sqlite3_int64 unit,
 	return store_step_done(db, ins);
 }
 
+/* Who hears of an item, as the planning queries name it. */
+enum recipient {
+	R_LEAD,		/* a lead unit with an address */
+	R_STAND_IN,	/* the coordination unit, for an item no lead of which has one */
+	R_ESCALATE	/* a directing or coordination unit, told once it is long overdue */
+};
+
 /* -1 if any of the item's reminders could not be written. */
 static int
 plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal *cal,
-    sqlite3_int64 occ, sqlite3_int64 unit, ntm_date due, ntm_date latest)
+    sqlite3_int64 occ, sqlite3_int64 unit, enum recipient who, ntm_date due,
+    ntm_date latest)
 {
 	char kind[16];
 	size_t i;
 	int rc = 0;
 
+	if (who == R_ESCALATE)
+		return plan_at(db, ins, occ, unit, "escalate-1", date_at(workcal_add(cal, latest,
+		    c->escalate_after), c->send_at));
 	for (i = 0; i < c->nlead; i++) {
 		if (c->lead_days[i] == 0)
 			snprintf(kind, sizeof(kind), "due");
@@ -67,18 +78,42 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 		    due - c->lead_days[i], RULE_PREVIOUS), c->send_at));
 	}
 	if (latest > due)
-		rc |= plan_at(db, ins, occ, unit, "late", date_at(workcal_shift(cal, due + 1,
-		    RULE_NEXT), c->send_at));
-	rc |= plan_at(db, ins, occ, unit, "overdue", date_at(workcal_shift(cal, latest + 1,
-	    RULE_NEXT), c->send_at));
+		rc |= plan_at(db, ins, occ, unit, "late", date_at(workcal_add(cal, due, 1),
+		    c->send_at));
+	rc |= plan_at(db, ins, occ, unit, "overdue", date_at(workcal_add(cal, latest, 1),
+	    c->send_at));
 	return rc;
 }
 
-#define PLAN_SELECT "SELECT DISTINCT o.id, tu.unit_id, o.due, o.latest " \
-	"FROM occurrence o JOIN task t ON t.id = o.task_id " \
-	"JOIN task_unit tu ON tu.task_id = o.task_id AND tu.role = 'lead' " \
-	"WHERE o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' AND " \
-	"EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = tu.unit_id)"
+/*
+ * The open, dated deadlines and reports among ITEMS (a condition on o), each with a
+ * unit to remind and how (enum recipient): its lead units with an address; failing
+ * those, its plan's coordination units; and, when a lead is reached, its directing
+ * units and the coordination units that do not lead it, for the escalation.
+ */
+#define OPEN_ITEM(items) "o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' " \
+	"AND " items
+#define ITEM_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id "
+#define HAS_ADDRESS(u) "EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = " u ")"
+#define A_LEAD_REACHED "EXISTS (SELECT 1 FROM task_unit l WHERE l.task_id = o.task_id " \
+	"AND l.role = 'lead' AND " HAS_ADDRESS("l.unit_id") ")"
+#define NOT_LEAD(u) "NOT EXISTS (SELECT 1 FROM task_unit l WHERE l.task_id = o.task_id " \
+	"AND l.role = 'lead' AND l.unit_id = " u ")"
+#define COORDINATORS "JOIN plan p ON p.id = t.plan_id " \
+	"JOIN unit u INDEXED BY unit_coordinator ON u.org_id = p.org_id AND u.coordinator "
+#define PLAN_SELECT(items) \
+	"SELECT DISTINCT o.id, tu.unit_id, 0, o.due, o.latest " ITEM_FROM \
+	"JOIN task_unit tu ON tu.task_id = o.task_id AND tu.role = 'lead' WHERE " \
+	OPEN_ITEM(items) " AND " HAS_ADDRESS("tu.unit_id") \
+	" UNION ALL SELECT o.id, u.id, 1, o.due, o.latest " ITEM_FROM COORDINATORS \
+	"WHERE " OPEN_ITEM(items) " AND " HAS_ADDRESS("u.id") " AND NOT " A_LEAD_REACHED \
+	" UNION SELECT o.id, d.unit_id, 2, o.due, o.latest " ITEM_FROM \
+	"JOIN task_unit d ON d.task_id = o.task_id AND d.role = 'direct' WHERE " \
+	OPEN_ITEM(items) " AND " HAS_ADDRESS("d.unit_id") " AND " A_LEAD_REACHED " AND " \
+	NOT_LEAD("d.unit_id") \
+	" UNION SELECT o.id, u.id, 2, o.due, o.latest " ITEM_FROM COORDINATORS \
+	"WHERE " OPEN_ITEM(items) " AND " HAS_ADDRESS("u.id") " AND " A_LEAD_REACHED \
+	" AND " NOT_LEAD("u.id")
 
 /* Which items a plan takes: their closed ones' reminders cancelled, the open ones'
  * selected, and their notes in replan forgotten. */
@@ -90,14 +125,14 @@ struct plan_sql {
 static const struct plan_sql by_range = {
 	CANCEL_CLOSED "occurrence o WHERE o.id > ?1 AND o.id <= ?2 AND (o.status != 'open' "
 	    "OR o.tentative))",
-	PLAN_SELECT " AND o.id > ?1 AND o.id <= ?2",
+	PLAN_SELECT("o.id > ?1 AND o.id <= ?2"),
 	"DELETE FROM replan WHERE occurrence_id > ?1 AND occurrence_id <= ?2",
 	1
 };
 
 static const struct plan_sql noted = {
 	CANCEL_CLOSED "replan r CROSS JOIN occurrence o ON o.id = r.occurrence_id" CLOSED,
-	PLAN_SELECT " AND o.id IN (SELECT occurrence_id FROM replan)",
+	PLAN_SELECT("o.id IN (SELECT occurrence_id FROM replan)"),
 	"DELETE FROM replan",
 	0
 };
@@ -130,13 +165,14 @@ plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
 	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
 	    "fire_at = excluded.fire_at WHERE state = 'pending' AND fire_at != excluded.fire_at");
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		if (date_parse_iso((const char *)sqlite3_column_text(sel, 2), &due) < 0)
+		if (date_parse_iso((const char *)sqlite3_column_text(sel, 3), &due) < 0)
 			continue;
-		if (sqlite3_column_type(sel, 3) == SQLITE_NULL || date_parse_iso((const char *)
-		    sqlite3_column_text(sel, 3), &latest) < 0 || latest < due)
+		if (sqlite3_column_type(sel, 4) == SQLITE_NULL || date_parse_iso((const char *)
+		    sqlite3_column_text(sel, 4), &latest) < 0 || latest < due)
 			latest = due;
 		failed |= plan_one(db, ins, c, cal, sqlite3_column_int64(sel, 0),
-		    sqlite3_column_int64(sel, 1), due, latest);
+		    sqlite3_column_int64(sel, 1), (enum recipient)sqlite3_column_int(sel, 2),
+		    due, latest);
 	}
 	sqlite3_reset(sel);
 	if (rc != SQLITE_DONE || failed ||
@@ -215,27 +251,42 @@ outgoing_free(struct outgoing *o)
 	free(o);
 }
 
-/* Of the passed instants of one item for one unit, keep only the latest; reminders of
- * items closed since they were planned go nowhere. Only the due ones are looked at. */
+/* Of the passed instants of one item for one unit, keep only the latest (an escalation
+ * and a dead letter are not instants of the unit's own reminder); reminders of items
+ * closed since they were planned go nowhere, nor repeats and escalations of items no
+ * longer overdue (their dates moved). Only the reminders due by `upto` are looked at. */
 static int
-tidy_due(sqlite3 *db, time_t now)
+tidy_due(sqlite3 *db, time_t upto)
 {
 	static const char *stale = "UPDATE reminder SET state = 'skipped' "
-	    "WHERE state = 'pending' AND fire_at <= ?1 AND EXISTS (SELECT 1 FROM reminder r "
-	    "WHERE r.occurrence_id = reminder.occurrence_id AND r.unit_id = reminder.unit_id "
+	    "WHERE state = 'pending' AND fire_at <= ?1 AND kind NOT LIKE 'dead-%' "
+	    "AND EXISTS (SELECT 1 FROM reminder r WHERE r.occurrence_id = "
+	    "reminder.occurrence_id AND r.unit_id = reminder.unit_id "
 	    "AND r.state IN ('pending', 'sent', 'sending') AND r.fire_at <= ?1 "
-	    "AND r.fire_at > reminder.fire_at)";
+	    "AND r.fire_at > reminder.fire_at AND r.kind NOT LIKE 'dead-%' "
+	    "AND (r.kind LIKE 'escalate-%') = (reminder.kind LIKE 'escalate-%'))";
 	static const char *closed = "UPDATE " BY_WAKE " SET state = 'cancelled' "
 	    "WHERE state = 'pending' AND " WAKE " <= ?1 AND EXISTS (SELECT 1 FROM occurrence o "
 	    "WHERE o.id = reminder.occurrence_id AND (o.status != 'open' OR o.tentative))";
+	static const char *in_time = "UPDATE " BY_WAKE " SET state = 'skipped' "
+	    "WHERE state = 'pending' AND " WAKE " <= ?1 AND (kind LIKE 'repeat-%' OR "
+	    "kind LIKE 'escalate-%') AND EXISTS (SELECT 1 FROM occurrence o "
+	    "WHERE o.id = reminder.occurrence_id AND coalesce(o.latest, o.due) >= ?2)";
+	char today[11];
 	sqlite3_stmt *st;
 
+	date_iso(date_of(upto), today);
 	st = store_stmt(db, stale);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
 	if (store_step_done(db, st) < 0)
 		return -1;
 	st = store_stmt(db, closed);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
+	if (store_step_done(db, st) < 0)
+		return -1;
+	st = store_stmt(db, in_time);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
 	return store_step_done(db, st);
 }
 
@@ -261,18 +312,93 @@ message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain)
 	return xasprintf("ntmd.%.32s@%s", hash, domain);
 }
 
-/* Mark the unit's due reminders as being sent in this message; how many, or -1. */
+/* Mark the unit's reminders due by upto as being sent in this message; how many, or
+ * -1. */
 static int
-claim_unit(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *msgid)
+claim_unit(sqlite3 *db, sqlite3_int64 unit, time_t upto, const char *msgid)
 {
 	sqlite3_stmt *st = store_stmt(db, "UPDATE reminder SET state = 'sending', "
 	    "message_id = ?3, attempts = attempts + 1 WHERE unit_id = ?2 AND state = 'pending' "
 	    "AND " WAKE " <= ?1");
 
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
 	sqlite3_bind_int64(st, 2, unit);
 	sqlite3_bind_text(st, 3, msgid, -1, SQLITE_STATIC);
 	return store_step_done(db, st) < 0 ? -1 : sqlite3_changes(db);
+}
+
+/* The reminder after an overdue one, a repeat or an escalation: the same again
+ * repeat_overdue working days on, max_repeats times; "" when there is none. */
+static void
+next_kind(const char *kind, int max_repeats, char next[24])
+{
+	int k = 0;
+
+	*next = '\0';
+	if (!strcmp(kind, "overdue") || sscanf(kind, "repeat-%d", &k) == 1) {
+		if (k < max_repeats)
+			snprintf(next, 24, "repeat-%d", k + 1);
+	} else if (sscanf(kind, "escalate-%d", &k) == 1 && k <= max_repeats)
+		snprintf(next, 24, "escalate-%d", k + 1);
+}
+
+/* An overdue item keeps coming back: each overdue, repeat or escalation claimed under
+ * msgid plans its successor (planned one at a time, so a long outage does not pile
+ * them up, and the chain ends when the item closes: its next one is cancelled). */
+static int
+plan_repeats(sqlite3 *db, const struct config *c, struct workcal *cal, const char *msgid,
+    ntm_date today)
+{
+	sqlite3_stmt *sel = store_stmt(db, "SELECT occurrence_id, unit_id, kind, fire_at "
+	    "FROM reminder WHERE message_id = ? AND (kind = 'overdue' OR kind LIKE 'repeat-%' "
+	    "OR kind LIKE 'escalate-%')"), *ins;
+	char next[24];
+	ntm_date from;
+	int rc, failed = 0;
+
+	sqlite3_bind_text(sel, 1, msgid, -1, SQLITE_STATIC);
+	ins = store_stmt(db, "INSERT OR IGNORE INTO reminder(occurrence_id, unit_id, kind, "
+	    "fire_at) VALUES(?, ?, ?, ?)");
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		next_kind((const char *)sqlite3_column_text(sel, 2), c->max_repeats, next);
+		if (*next == '\0')
+			continue;
+		from = date_of((time_t)sqlite3_column_int64(sel, 3));
+		if (from < today)
+			from = today;
+		failed |= plan_at(db, ins, sqlite3_column_int64(sel, 0),
+		    sqlite3_column_int64(sel, 1), next, date_at(workcal_add(cal, from,
+		    c->repeat_overdue), c->send_at));
+	}
+	sqlite3_reset(sel);
+	return rc == SQLITE_DONE && !failed ? 0 : -1;
+}
+
+/* Whether the unit had its mail today already: one mail a unit a day. */
+static int
+mailed_today(sqlite3 *db, sqlite3_int64 unit, const char *today)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT 1 FROM mailed WHERE unit_id = ? AND day = ?");
+	int yes;
+
+	sqlite3_bind_int64(st, 1, unit);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+/* What fell due for a unit mailed today waits for the next working day's round. */
+static int
+defer_unit(sqlite3 *db, sqlite3_int64 unit, time_t upto, time_t next_round)
+{
+	sqlite3_stmt *st = store_stmt(db, "UPDATE reminder SET next_try = ?3 WHERE unit_id = ?2 "
+	    "AND state = 'pending' AND " WAKE " <= ?1");
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
+	sqlite3_bind_int64(st, 2, unit);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)next_round);
+	return store_step_done(db, st);
 }
 
 /* The units with reminders due, up to max, into units; how many, or -1. */
@@ -292,34 +418,51 @@ due_units(sqlite3 *db, time_t now, sqlite3_int64 *units, int max)
 }
 
 /* Claim the next messages of the round in one transaction; -1 leaves the outbox as it
- * was (the next pass tries again). */
+ * was (the next pass tries again). A unit's message takes everything it is owed today:
+ * started at 07:29:50, ntmd sends the catch-up and the 07:30 reminders in one mail. */
 static int
-claim_batch(struct sender *s, const struct config *c, time_t now)
+claim_batch(struct sender *s, const struct config *c, struct workcal *cal, time_t now)
 {
 	sqlite3_int64 units[CLAIM_UNITS];
 	struct outgoing *batch[CLAIM_UNITS];
-	char *from = config_from_address(c);
+	char *from = config_from_address(c), today[11];
 	const char *domain = strchr(from, '@') + 1;
+	ntm_date day = date_of(now);
+	time_t upto = date_at(day, c->send_at), next_round;
 	int n, i, k, nb = 0;
 
+	if (upto < now)
+		upto = now;
+	next_round = date_at(workcal_add(cal, day, 1), c->send_at);
+	date_iso(day, today);
 	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0) {
 		free(from);
 		return -1;
 	}
-	if ((s->nqueue == 0 && s->flying == 0 && tidy_due(s->db, now) < 0) ||
-	    (n = due_units(s->db, now, units, CLAIM_UNITS)) < 0)
+	if (s->nqueue == 0 && s->flying == 0 && tidy_due(s->db, upto) < 0)
 		goto fail;
-	for (i = 0; i < n; i++) {
-		struct outgoing *o = xcalloc(1, sizeof(*o));
-
-		o->s = s;
-		o->unit = units[i];
-		batch[nb++] = o;
-		if ((o->msgid = message_id(s->db, units[i], now, domain)) == NULL ||
-		    (k = claim_unit(s->db, units[i], now, o->msgid)) < 0)
+	do {	/* until a message is claimed or nothing more is due */
+		if ((n = due_units(s->db, now, units, CLAIM_UNITS)) < 0)
 			goto fail;
-		o->items = k;
-	}
+		for (i = 0; i < n; i++) {
+			struct outgoing *o;
+
+			if (mailed_today(s->db, units[i], today)) {
+				if (defer_unit(s->db, units[i], upto, next_round) < 0)
+					goto fail;
+				continue;
+			}
+			o = xcalloc(1, sizeof(*o));
+			o->s = s;
+			o->unit = units[i];
+			batch[nb++] = o;
+			if ((o->msgid = message_id(s->db, units[i], upto, domain)) == NULL ||
+			    (k = claim_unit(s->db, units[i], upto, o->msgid)) < 0 ||
+			    plan_repeats(s->db, c, cal, o->msgid, day) < 0)
+				goto fail;
+			o->items = k;
+		}
+	} while (nb == 0 && n == CLAIM_UNITS);
 	if (store_exec(s->db, "COMMIT") < 0)
 		goto fail;
 	s->queue = xrealloc(s->queue, (s->nqueue + (size_t)nb) * sizeof(*s->queue));
@@ -371,27 +514,60 @@ static const char *settle_sql[] = {
 	    "WHERE message_id = ?2 AND state = 'sending'",
 };
 
+/* After a message was sent: the day its unit was mailed. After it died: a dead letter
+ * for each of its items to the coordination units of the item's plan (not to the unit
+ * whose mail died), for their next mail. */
+static const char *after_sql[] = {
+	[MAIL_SENT] = "INSERT OR REPLACE INTO mailed(unit_id, day) SELECT unit_id, ?3 "
+	    "FROM reminder WHERE message_id = ?2 LIMIT 1",
+	[MAIL_REJECTED] = "INSERT OR IGNORE INTO reminder(occurrence_id, unit_id, kind, "
+	    "fire_at, about) SELECT r.occurrence_id, u.id, 'dead-' || r.id, ?1, r.id "
+	    "FROM reminder r JOIN occurrence o ON o.id = r.occurrence_id "
+	    "JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
+	    "JOIN unit u INDEXED BY unit_coordinator ON u.org_id = p.org_id AND u.coordinator "
+	    "WHERE r.message_id = ?2 AND r.state = 'dead' AND r.kind NOT LIKE 'dead-%' "
+	    "AND u.id != r.unit_id AND EXISTS (SELECT 1 FROM unit_email e "
+	    "WHERE e.unit_id = u.id)",
+};
+
+static int
+record(struct sender *s, const struct outcome *o, time_t now, const char *today)
+{
+	const char *after = o->r == MAIL_SENT ? after_sql[MAIL_SENT] :
+	    o->r == MAIL_NOT_SENT ? NULL : after_sql[MAIL_REJECTED];
+	sqlite3_stmt *st = store_stmt(s->db, settle_sql[o->r]);
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 2, o->msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, MAX_ATTEMPTS);
+	if (store_step_done(s->db, st) < 0)
+		return -1;
+	if (after == NULL)
+		return 0;
+	st = store_stmt(s->db, after);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 2, o->msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
+	return store_step_done(s->db, st);
+}
+
 /* Record the ended messages in one transaction; on failure they wait a second. */
 static void
 settle(struct sender *s, time_t now)
 {
-	sqlite3_stmt *st;
+	char today[11];
 	size_t i;
 
+	date_iso(date_of(now), today);
 	s->hold_settle_until = clock_monotonic_ms() + HOLD_MS;
 	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0)
 		return;
-	for (i = 0; i < s->ndone; i++) {
-		st = store_stmt(s->db, settle_sql[s->done[i].r]);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-		sqlite3_bind_text(st, 2, s->done[i].msgid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, s->done[i].detail, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, MAX_ATTEMPTS);
-		if (store_step_done(s->db, st) < 0) {
+	for (i = 0; i < s->ndone; i++)
+		if (record(s, &s->done[i], now, today) < 0) {
 			store_exec(s->db, "ROLLBACK");
 			return;
 		}
-	}
 	if (store_exec(s->db, "COMMIT") < 0) {
 		store_exec(s->db, "ROLLBACK");
 		return;
@@ -413,7 +589,7 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 
 	/* one read transaction: SQLite takes its locks once, not at every statement */
 	in_txn = store_exec(s->db, "BEGIN") == 0;
-	dg = digest_build(s->db, c, o->unit, o->msgid, s->now);
+	dg = digest_build(s->db, c, s->key, o->unit, o->msgid, s->now);
 	if (in_txn && store_exec(s->db, "COMMIT") < 0)
 		store_exec(s->db, "ROLLBACK");
 
@@ -433,8 +609,8 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 }
 
 void
-remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t now,
-    int stopping)
+remind_work(struct sender *s, const struct config *c, struct workcal *cal,
+    struct mailer *mr, time_t now, int stopping)
 {
 	size_t n;
 	int k;
@@ -454,7 +630,7 @@ remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t 
 			if (next == 0 || next > now || clock_monotonic_ms() < s->hold_until)
 				break;
 			s->now = now;
-			if ((k = claim_batch(s, c, now)) < 0)
+			if ((k = claim_batch(s, c, cal, now)) < 0)
 				s->hold_until = clock_monotonic_ms() + HOLD_MS;
 			if (k <= 0)
 				break;

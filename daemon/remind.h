@@ -38,8 +38,8 @@ void remind_sender_free(struct sender *s);
  * what is due at now (one mail a unit with all its items; of several instants of one
  * item that passed, only the latest) and hand up to a batch of it to mr while it has
  * free connections. */
-void remind_work(struct sender *s, const struct config *c, struct mailer *mr, time_t now,
-    int stopping);
+void remind_work(struct sender *s, const struct config *c, struct workcal *cal,
+    struct mailer *mr, time_t now, int stopping);
 /* Messages handed to the mailer whose end is not known yet. */
 size_t remind_in_flight(const struct sender *s);
 /* Milliseconds until remind_work() has a message to hand over, given the next reminder

@@ -133,7 +133,8 @@ static const char *migrations[] = {
 	"ALTER TABLE unit ADD COLUMN phone TEXT;"
 	"ALTER TABLE unit ADD COLUMN address TEXT;"
 	"CREATE TABLE mailed(unit_id INTEGER PRIMARY KEY REFERENCES unit(id), day TEXT NOT NULL);"
-	"ALTER TABLE reminder ADD COLUMN about INTEGER REFERENCES reminder(id);",
+	"ALTER TABLE reminder ADD COLUMN about INTEGER REFERENCES reminder(id);"
+	"CREATE INDEX unit_coordinator ON unit(org_id) WHERE coordinator;",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */

@@ -287,6 +287,14 @@ workcal_shift(struct workcal *w, ntm_date day, enum deadline_rule r)
 	return day;
 }
 
+ntm_date
+workcal_add(struct workcal *w, ntm_date day, int n)
+{
+	while (n-- > 0)
+		day = workcal_shift(w, day + 1, RULE_NEXT);
+	return day;
+}
+
 /* A list of { date = "YYYY-MM-DD"; name = "…"; } or of "YYYY-MM-DD" under key. */
 static void
 read_changes(struct announcement *a, config_setting_t *root, const char *key,

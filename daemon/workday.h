@@ -44,6 +44,8 @@ const char *workcal_day_off(struct workcal *w, ntm_date day);
 /* Where a deadline on day ends under rule r. */
 ntm_date workcal_shift(struct workcal *w, ntm_date day, enum deadline_rule r);
 
+/* The n-th working day after day (n ≥ 1); day itself for n = 0. */
+ntm_date workcal_add(struct workcal *w, ntm_date day, int n);
 /* "next", "previous", "none"; -1 for anything else. */
 int deadline_rule_parse(const char *s, enum deadline_rule *r);
 const char *deadline_rule_name(enum deadline_rule r);
