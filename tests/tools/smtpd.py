@@ -14,6 +14,7 @@ Fail on cue (the file is read at every command, so create/remove it at will):
   DIR/fail       reply with its first line (e.g. "451 4.3.0 Try again later",
                  default when empty) to DATA instead of accepting;
   DIR/fail-rcpt  the same, but at RCPT TO (each rejected recipient counts).
+  DIR/fail-to    lines "ADDRESS REPLY": reject those recipients only, at RCPT TO.
 Every rejection appends one line, the reply, to DIR/rejected.log.
 Slow on cue:
   DIR/delay      wait its number of seconds (e.g. "2.5") after DATA before replying,
@@ -42,13 +43,23 @@ class SpoolHandler:
                 (re.fullmatch(r"(\d+)\.eml", f) for f in os.listdir(spool)) if m]
         self.counter = max(nums, default=0)
 
-    def _cue(self, name):
-        """Return the reply to reject with, or None to accept."""
+    def _lines(self, name):
         try:
             with open(os.path.join(self.spool, name), encoding="utf-8") as f:
-                lines = f.read().strip().splitlines()
+                return f.read().strip().splitlines()
         except FileNotFoundError:
             return None
+
+    def _cue(self, name, address=None):
+        """Return the reply to reject with, or None to accept."""
+        lines = self._lines(name)
+        if lines is None:
+            return None
+        if address is not None:
+            rules = dict(line.strip().split(" ", 1) for line in lines if " " in line.strip())
+            if address not in rules:
+                return None
+            lines = [rules[address]]
         reply = lines[0].strip() if lines else DEFAULT_FAIL
         if not re.match(r"[45]\d\d[ -]", reply + " "):
             reply = DEFAULT_FAIL
@@ -66,7 +77,7 @@ class SpoolHandler:
         os.rename(tmp, os.path.join(self.spool, name))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        reply = self._cue("fail-rcpt")
+        reply = self._cue("fail-rcpt") or self._cue("fail-to", address)
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
