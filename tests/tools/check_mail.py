@@ -8,7 +8,7 @@ MIME part has parser defects, any raw line exceeds 998 octets, any raw header
 (top level or in a MIME part) holds non-ASCII bytes (RFC 2047 is required),
 or any line of a text/* part's body as transmitted exceeds 76 characters.
 On success prints (exit 0):
-  {"subject", "from", "to": [str], "from_addr", "to_addrs": [addr-spec],
+  {"subject", "from", "to": [str], "from_addr", "to_addrs": [addr-spec], "reply_to",
    "message_id", "date", "auto_submitted", "content_type",
    "parts": [{"content_type", "charset", "filename", "transfer_encoding",
               "max_line_length"}],          # every part of msg.walk(), root first
@@ -96,12 +96,14 @@ def main(argv):
     try:
         to = msg["to"].addresses if msg["to"] is not None else ()
         frm = msg["from"].addresses if msg["from"] is not None else ()
+        reply_to = msg["reply-to"].addresses if msg["reply-to"] is not None else ()
         summary = {
             "subject": header(msg, "subject"),
             "from": header(msg, "from"),
             "to": [str(a) for a in to],
             "from_addr": frm[0].addr_spec if frm else None,
             "to_addrs": [a.addr_spec for a in to],
+            "reply_to": reply_to[0].addr_spec if reply_to else None,
             "message_id": header(msg, "message-id"),
             "date": header(msg, "date"),
             "auto_submitted": header(msg, "auto-submitted"),
