@@ -75,6 +75,12 @@ static const struct bad bad[] = {
 	{ "connections as text", L1_DATABASE L2_CALENDARS L3_HTTP
 	    "smtp = { url = \"file:out\"; from = \"a@b\"; connections = \"2\"; };\n", 4,
 	    "smtp.connections must be a whole number 1–16" },
+	{ "repeat every 0 days", GOOD_1_4 "reminders = { repeat_overdue = 0; };\n", 5,
+	    "reminders.repeat_overdue must be a whole number 1–60" },
+	{ "repeats negative", GOOD_1_4 "reminders = { max_repeats = -1; };\n", 5,
+	    "reminders.max_repeats must be a whole number 0–100" },
+	{ "escalate as text", GOOD_1_4 "reminders = { escalate_after = \"5\"; };\n", 5,
+	    "reminders.escalate_after must be a whole number 1–60" },
 	{ "feed cache 0", L1_DATABASE L2_CALENDARS
 	    "http = { listen = \"127.0.0.1:1\"; base_url = \"http://x\"; feed_cache_mb = 0; };\n"
 	    L4_SMTP, 3, "http.feed_cache_mb must be a whole number 1–4096" },
@@ -148,7 +154,8 @@ START_TEST(test_values_understood)
 	    "http = { listen = \"[::1]:80\"; base_url = \"https://ntm.example/lich//\"; };\n"
 	    "smtp = { url = \"smtps://mail.example:465\"; from = \"x@y.example\"; "
 	    "starttls = \"never\"; };\n"
-	    "reminders = { lead_days = [0, 14, 3]; send_at = \"18:05\"; };\n", 0600);
+	    "reminders = { lead_days = [0, 14, 3]; send_at = \"18:05\"; repeat_overdue = 2; "
+	    "max_repeats = 0; escalate_after = 10; };\n", 0600);
 	c = config_load(path, &d);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(d.n, 0);
@@ -162,8 +169,12 @@ START_TEST(test_values_understood)
 	ck_assert_int_eq(c->lead_days[1], 3);
 	ck_assert_int_eq(c->lead_days[2], 0);
 	ck_assert_int_eq(c->send_at, 18 * 60 + 5);
+	ck_assert_int_eq(c->repeat_overdue, 2);
+	ck_assert_int_eq(c->max_repeats, 0);
+	ck_assert_int_eq(c->escalate_after, 10);
 	ck_assert_int_eq(c->smtp_connections, 2);			/* the defaults */
 	ck_assert_int_eq(c->feed_cache_mb, 64);
+	ck_assert_ptr_null(c->link_key_file);
 	from = config_from_address(c);
 	ck_assert_str_eq(from, "x@y.example");
 	free(from);
@@ -177,6 +188,9 @@ START_TEST(test_values_understood)
 	ck_assert_int_eq(c->lead_days[0], 7);
 	ck_assert_int_eq(c->lead_days[2], 0);
 	ck_assert_int_eq(c->send_at, 450);
+	ck_assert_int_eq(c->repeat_overdue, 3);
+	ck_assert_int_eq(c->max_repeats, 10);
+	ck_assert_int_eq(c->escalate_after, 5);
 	ck_assert_int_eq(c->starttls, STARTTLS_REQUIRED);
 	config_free(c);
 	free(path);
