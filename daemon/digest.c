@@ -566,7 +566,7 @@ add_links(struct list *own, const struct config *c, const struct donekey *key,
 
 struct digest *
 digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
-    sqlite3_int64 unit, const char *msgid, time_t now)
+    sqlite3_int64 unit, const char *msgid, time_t now, int *nothing)
 {
 	char *from = config_from_address(c);
 	struct digest *dg = xcalloc(1, sizeof(*dg));
@@ -587,14 +587,15 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	    load_others(db, dead_sql, msgid, &dead) < 0)
 		why = "cannot read its items";
 	else if (own.n + late.n + dead.n == 0)
-		why = "no item open";
+		why = "no item open", *nothing = 1;
 	else if ((token = token_for_unit(db, unit, now)) == NULL)
 		why = "no feed token";
 	else if (own.n && (ics = feed_render(db, &q, &lm)) == NULL)
 		why = "no calendar";	/* no mail without the calendar of its items */
 	if (why) {
-		log_warnx("mail <%s> to unit %lld: %s (database: %s)", msgid, (long long)unit,
-		    why, sqlite3_errmsg(db));
+		if (!*nothing)
+				log_warnx("mail <%s> to unit %lld: %s (database: %s)", msgid,
+			    (long long)unit, why, sqlite3_errmsg(db));
 		free_contact(&k);
 		free_list(&own), free_list(&late), free_list(&dead);
 		free(unit_name), free(token), free(from);

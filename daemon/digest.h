@@ -21,10 +21,10 @@ struct digest {
  * in Vietnamese, with their state at `now`: its own items with their done links (signed
  * with key; none if NULL), the late units' items it must urge, the undelivered
  * reminders it must know of; Reply-To the coordination unit. Free with digest_free().
- * NULL (logged) if the unit has no address, no open item is claimed under msgid, or
- * the database fails. */
+ * NULL (logged) if the unit has no address or the database fails; NULL with *nothing
+ * set if no item claimed under msgid is still open. */
 struct digest *digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
-    sqlite3_int64 unit, const char *msgid, time_t now);
+    sqlite3_int64 unit, const char *msgid, time_t now, int *nothing);
 void digest_free(struct digest *dg);
 
 #endif

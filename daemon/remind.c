@@ -211,10 +211,14 @@ struct outgoing {
 	char		*to_list, *unit_code;	/* for the log line */
 };
 
+/* How a message ended: as the mailer says, or before it, with nothing left to say (its
+ * items closed since they were claimed). */
+#define NOTHING_TO_SEND (MAIL_NOT_SENT + 1)
+
 /* How a message ended, to be recorded in the outbox with others in one transaction. */
 struct outcome {
 	char		*msgid;
-	enum mail_result r;
+	int		 r;	/* enum mail_result or NOTHING_TO_SEND */
 	char		*detail;
 };
 
@@ -479,7 +483,7 @@ fail:
 }
 
 static void
-record_outcome(struct sender *s, const char *msgid, enum mail_result r, const char *detail)
+record_outcome(struct sender *s, const char *msgid, int r, const char *detail)
 {
 	if (s->ndone == 0)
 		s->first_done_ms = clock_monotonic_ms();
@@ -488,18 +492,23 @@ record_outcome(struct sender *s, const char *msgid, enum mail_result r, const ch
 }
 
 static void
-mail_done(void *arg, enum mail_result r, const char *detail)
+ended(struct outgoing *o, int r, const char *detail)
 {
-	struct outgoing *o = arg;
-
 	static const char *result[] = { [MAIL_SENT] = "sent", [MAIL_RETRY] = "deferred",
-		[MAIL_REJECTED] = "rejected", [MAIL_NOT_SENT] = "not-sent" };
+		[MAIL_REJECTED] = "rejected", [MAIL_NOT_SENT] = "not-sent",
+		[NOTHING_TO_SEND] = "nothing-open" };
 
 	log_info("mail to=%s unit=%s items=%d smtp=%s result=%s msgid=<%s>", o->to_list,
 	    o->unit_code, o->items, detail, result[r], o->msgid);
 	record_outcome(o->s, o->msgid, r, detail);
 	o->s->flying--;
 	outgoing_free(o);
+}
+
+static void
+mail_done(void *arg, enum mail_result r, const char *detail)
+{
+	ended(arg, (int)r, detail);
 }
 
 static const char *settle_sql[] = {
@@ -511,6 +520,8 @@ static const char *settle_sql[] = {
 	    "ELSE 'pending' END, last_error = ?3, next_try = ?1 + min(3600, 60 << min(attempts, "
 	    "6)) WHERE message_id = ?2 AND state = 'sending'",
 	[MAIL_NOT_SENT] = "UPDATE reminder SET state = 'pending', attempts = attempts - 1 "
+	    "WHERE message_id = ?2 AND state = 'sending'",
+	[NOTHING_TO_SEND] = "UPDATE reminder SET state = 'skipped' "
 	    "WHERE message_id = ?2 AND state = 'sending'",
 };
 
@@ -534,7 +545,7 @@ static int
 record(struct sender *s, const struct outcome *o, time_t now, const char *today)
 {
 	const char *after = o->r == MAIL_SENT ? after_sql[MAIL_SENT] :
-	    o->r == MAIL_NOT_SENT ? NULL : after_sql[MAIL_REJECTED];
+	    o->r == MAIL_RETRY || o->r == MAIL_REJECTED ? after_sql[MAIL_REJECTED] : NULL;
 	sqlite3_stmt *st = store_stmt(s->db, settle_sql[o->r]);
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
@@ -585,11 +596,11 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 	struct outgoing *o = s->queue[--s->nqueue];
 	char *from = config_from_address(c);
 	struct digest *dg;
-	int in_txn;
+	int in_txn, nothing = 0;
 
 	/* one read transaction: SQLite takes its locks once, not at every statement */
 	in_txn = store_exec(s->db, "BEGIN") == 0;
-	dg = digest_build(s->db, c, s->key, o->unit, o->msgid, s->now);
+	dg = digest_build(s->db, c, s->key, o->unit, o->msgid, s->now, &nothing);
 	if (in_txn && store_exec(s->db, "COMMIT") < 0)
 		store_exec(s->db, "ROLLBACK");
 
@@ -597,7 +608,10 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 	if (dg == NULL) {
 		o->to_list = xstrdup("");
 		o->unit_code = xstrdup("");
-		mail_done(o, MAIL_RETRY, "the message could not be composed");
+		if (nothing)
+			ended(o, NOTHING_TO_SEND, "every item closed since it was claimed");
+		else
+			ended(o, MAIL_RETRY, "the message could not be composed");
 	} else {
 		o->to_list = xstrdup(dg->to_list);
 		o->unit_code = xstrdup(dg->unit_code);
