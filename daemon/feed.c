@@ -31,8 +31,7 @@ enum col {
 	"o.shown_state FROM occurrence o JOIN task t ON t.id = o.task_id " \
 	"JOIN plan p ON p.id = t.plan_id WHERE "
 
-static const char by_unit[] = SELECT_ITEMS "o.id IN (SELECT o2.id FROM occurrence o2 "
-	"JOIN task_unit tu ON tu.task_id = o2.task_id WHERE tu.unit_id = ?1) AND "
+static const char by_unit[] = SELECT_ITEMS "o.task_id IN (" STORE_UNIT_TASKS("?1") ") AND "
 	"(o.status != 'cancelled' OR o.changed_at > ?2) ORDER BY o.due, o.id";
 static const char by_message[] = SELECT_ITEMS "o.id IN (SELECT occurrence_id FROM reminder "
 	"WHERE message_id = ?1 AND kind NOT LIKE 'escalate-%' AND kind NOT LIKE 'dead-%') "

@@ -100,7 +100,6 @@ state_refresh_changed(sqlite3 *db, time_t now)
 int
 state_refresh_unit(sqlite3 *db, time_t now, sqlite3_int64 unit_id)
 {
-	return refresh(db, REFRESH " AND o.task_id IN (SELECT task_id FROM task_unit "
-	    "WHERE unit_id = ?3)) AS s WHERE occurrence.id = s.id AND "
-	    "occurrence.shown_state != s.state", now, unit_id);
+	return refresh(db, REFRESH " AND o.task_id IN (" STORE_UNIT_TASKS("?3") ")) AS s "
+	    "WHERE occurrence.id = s.id AND occurrence.shown_state != s.state", now, unit_id);
 }
