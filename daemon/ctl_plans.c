@@ -41,9 +41,10 @@ static void
 print_summary(const struct plan *p, const struct six_clear *s)
 {
 	printf("%s: plan %s: %zu tasks, 6 rõ complete in %zu; missing: lead unit %zu, "
-	    "one lead unit %zu, address %zu, dated time %zu, product %zu, authority %zu\n",
-	    p->file, p->code, s->tasks, s->complete, s->no_lead, s->many_leads, s->no_address,
-	    s->no_date, s->no_product, s->no_authority);
+	    "one lead unit %zu, address %zu, dated time %zu, product %zu, authority %zu; "
+	    "no reachable address %zu\n", p->file, p->code, s->tasks, s->complete, s->no_lead,
+	    s->many_leads, s->no_address, s->no_date, s->no_product, s->no_authority,
+	    s->unreached);
 }
 
 int

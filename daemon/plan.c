@@ -197,6 +197,46 @@ read_header(struct ctx *x, config_setting_t *root)
 	read_deadline_rule(x, g);
 }
 
+/* A telephone number as plans write them ("0205 3830 123", "+84 (205) 3830.123"). */
+static int
+valid_phone(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 6 && n <= 20 && strspn(s, "0123456789 +.-()") == n &&
+	    strpbrk(s, "0123456789") != NULL;
+}
+
+/* Text that prints on one line of a mail: not blank, and no C0, DEL or C1 control. */
+static int
+valid_line(const char *s)
+{
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f || (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f))
+			return 0;
+	return strspn(s, " ") < strlen(s);
+}
+
+/* The unit's phone and postal address, which the coordination unit's mails show. */
+static void
+read_contact(struct ctx *x, config_setting_t *g, struct plan_unit *u)
+{
+	const char *code = u->code ? u->code : "?";
+
+	u->phone = get_string(x, g, "phone", 0);
+	u->address = get_string(x, g, "address", 0);
+	if (u->phone && !valid_phone(u->phone))
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "phone")),
+		    "unit \"%s\": phone must be 6 to 20 characters of 0-9, space, '+', '.', "
+		    "'-', '(' and ')', with a digit", code);
+	if (u->address && !valid_line(u->address))
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "address")),
+		    "unit \"%s\": address must be one line of text, without control "
+		    "characters", code);
+}
+
 static void
 read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 {
@@ -210,6 +250,7 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 	u->parent = get_string(x, g, "parent", 0);
 	u->aliases = get_strings(x, g, "aliases", &u->naliases);
 	u->emails = get_strings(x, g, "emails", &u->nemails);
+	read_contact(x, g, u);
 	if ((coord = config_setting_get_member(g, "coordinator")) != NULL)
 		u->coordinator = config_setting_get_bool(coord);
 	if (u->code && !plan_valid_code(u->code))
@@ -839,6 +880,7 @@ plan_free(struct plan *p)
 		struct plan_unit *u = &p->units[i];
 
 		free(u->code), free(u->name), free(u->kind), free(u->parent);
+		free(u->phone), free(u->address);
 		free_strings(u->aliases, u->naliases);
 		free_strings(u->emails, u->nemails);
 	}

@@ -13,6 +13,7 @@ enum task_kind { TASK_DEADLINE, TASK_MEETING, TASK_REPORT, NTASK_KINDS };
 
 struct plan_unit {
 	char	 *code, *name, *kind, *parent;
+	char	 *phone, *address;	/* the unit's contact, or NULL */
 	char	**aliases, **emails;
 	size_t	  naliases, nemails;
 	int	  coordinator;

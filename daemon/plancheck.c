@@ -5,6 +5,7 @@
  * plan as signed is still a plan, but the coordinator should know where it is vague.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "plancheck.h"
 #include "xalloc.h"
@@ -47,6 +48,53 @@ unreachable(const struct plan *p, const struct plan_task *t)
 	return b.len ? buf_steal(&b) : NULL;
 }
 
+/* The codes of p's coordination units that have an address, ", "-joined, or NULL;
+ * *any set if p has a coordination unit at all. */
+static char *
+coordinators(const struct plan *p, int *any)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	*any = 0;
+	for (i = 0; i < p->nunits; i++) {
+		if (!p->units[i].coordinator)
+			continue;
+		*any = 1;
+		if (p->units[i].nemails > 0)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", p->units[i].code);
+	}
+	return b.len ? buf_steal(&b) : NULL;
+}
+
+/* As remind.c sends them: reminders go to the lead units' own addresses, not their
+ * officers', else to the coordination units; meetings have none (they are in the feeds
+ * of the units they name). Only the plan's own coordination units are seen here; remind.c
+ * would also find one that only another plan of the same organisation names. */
+char *
+plancheck_unreached(const struct plan *p, const struct plan_task *t)
+{
+	const char *why = t->nunits[ROLE_LEAD] ? "no lead unit has an address" :
+	    "no lead unit";
+	char *to, *s;
+	size_t i;
+	int any;
+
+	if (t->kind == TASK_MEETING || t->when.kind != WHEN_DATED || t->when.n == 0)
+		return NULL;
+	for (i = 0; i < t->nunits[ROLE_LEAD]; i++)
+		if (p->units[t->units[ROLE_LEAD][i]].nemails > 0)
+			return NULL;
+	if ((to = coordinators(p, &any)) != NULL)
+		s = xasprintf("%s; its reminders go to the coordination unit%s %s", why,
+		    strchr(to, ',') ? "s" : "", to);
+	else
+		s = xasprintf("%s; %s: nobody is reminded", why, any ? "the coordination "
+		    "unit has no address either" : "no coordination unit either");
+	free(to);
+	return s;
+}
+
 void
 plancheck_six_clear(const struct plan *p, struct six_clear *s, struct diag *d)
 {
@@ -71,6 +119,11 @@ plancheck_six_clear(const struct plan *p, struct six_clear *s, struct diag *d)
 			diag_warning(d, p->file, t->line, "task %s: no address for %s (rõ người)",
 			    t->id, who);
 			s->no_address++;
+			free(who);
+		}
+		if ((who = plancheck_unreached(p, t)) != NULL) {
+			diag_warning(d, p->file, t->line, "task %s: %s (rõ người)", t->id, who);
+			s->unreached++;
 			free(who);
 		}
 		if (t->when.kind != WHEN_DATED) {

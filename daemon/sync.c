@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "plancheck.h"
 #include "schedule.h"
 #include "store.h"
 #include "sync.h"
@@ -30,10 +31,10 @@ enum stmt {
 static const char *const sql[NSTMTS] = {
 	[S_ORG] = "INSERT INTO org(code, name) VALUES(?, ?) "
 	    "ON CONFLICT(code) DO UPDATE SET name = excluded.name RETURNING id",
-	[S_UNIT] = "INSERT INTO unit(org_id, code, name, kind, coordinator) "
-	    "VALUES(?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
-	    "name = excluded.name, kind = excluded.kind, coordinator = excluded.coordinator "
-	    "RETURNING id",
+	[S_UNIT] = "INSERT INTO unit(org_id, code, name, kind, coordinator, phone, address) "
+	    "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(org_id, code) DO UPDATE SET "
+	    "name = excluded.name, kind = excluded.kind, coordinator = excluded.coordinator, "
+	    "phone = excluded.phone, address = excluded.address RETURNING id",
 	[S_UNIT_PARENT] = "UPDATE unit SET parent_id = ? WHERE id = ?",
 	[S_ALIAS_DEL] = "DELETE FROM unit_alias WHERE unit_id = ?",
 	[S_ALIAS_ADD] = "INSERT OR IGNORE INTO unit_alias(unit_id, alias) VALUES(?, ?)",
@@ -213,6 +214,7 @@ write_units(struct writer *w, const struct plan *p, sqlite3_int64 org, sqlite3_i
 		sqlite3_bind_int64(st, 1, org);
 		bind_texts(st, 2, v, 3);
 		sqlite3_bind_int(st, 5, u->coordinator);
+		bind_texts(st, 6, (const char *[]){ u->phone, u->address }, 2);
 		ids[i] = step_id(w, st);
 		write_list(w, S_ALIAS_DEL, ids[i], u->aliases, u->naliases);
 		write_list(w, S_EMAIL_DEL, ids[i], u->emails, u->nemails);
@@ -652,6 +654,21 @@ sync_free_plans(struct plan **plans, size_t n)
 	free(plans);
 }
 
+/* What no address reaches, once a load: the operator adds one or names a lead. */
+static void
+log_unreached(const struct plan *p)
+{
+	size_t i;
+	char *what;
+
+	for (i = 0; i < p->ntasks; i++)
+		if ((what = plancheck_unreached(p, &p->tasks[i])) != NULL) {
+			log_warnx("%s:%d: task %s of plan %s: %s", p->file, p->tasks[i].line,
+			    p->tasks[i].id, p->code, what);
+			free(what);
+		}
+}
+
 int
 sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stats *st,
     struct workcal **cal, struct diag *d)
@@ -691,6 +708,8 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 		workcal_free(w.cal);
 		return -1;
 	}
+	for (i = 0; i < n; i++)
+		log_unreached(plans[i]);
 	sync_free_plans(plans, (size_t)n);
 	if (cal != NULL)
 		*cal = w.cal;

@@ -7,6 +7,7 @@ Suite *when_suite(void);
 Suite *config_suite(void);
 Suite *feed_suite(void);
 Suite *import_suite(void);
+Suite *plan_suite(void);
 Suite *workday_suite(void);
 
 #endif
