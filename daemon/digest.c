@@ -90,6 +90,8 @@ free_list(struct list *l)
 {
 	struct item *it;
 
+	if (l->n == 0)
+		return;
 	for (it = l->v; it < l->v + l->n; it++) {
 		free(it->title), free(it->when), free(it->code), free(it->co_leads);
 		free(it->leads), free(it->direct), free(it->support), free(it->product);
@@ -195,7 +197,8 @@ load_own(sqlite3 *db, const char *msgid, sqlite3_int64 unit, ntm_date today,
 		it->rank = rank_of(it, today);
 	}
 	sqlite3_reset(st);
-	qsort(l->v, l->n, sizeof(*l->v), by_rank);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), by_rank);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
