@@ -38,6 +38,11 @@ PY
 }
 
 say "II.1 is due Monday 02/04/2018 and nobody reports it done"
+# The plan as the office would complete it: VPĐP's phone and postal address.
+sed 's|    emails = \[ "vpdp@vanquan.example" \];|&\n    phone = "0205 3830 123";\n    address = "Khối 1, thị trấn Văn Quan, Lạng Sơn";|' \
+    "$TOP/calendars/van-quan-2018.conf" >"$T/van-quan-2018.conf"
+cmp -s "$T/van-quan-2018.conf" "$TOP/calendars/van-quan-2018.conf" && fail "the plan was not completed"
+CALENDARS="$T/van-quan-2018.conf" write_config
 NTM_NOW=2018-03-20T10:00:00+07:00 ctl sync >/dev/null
 for d in 2018-04-03 2018-04-04 2018-04-05 2018-04-06 2018-04-09 2018-04-10 2018-04-11 \
     2018-04-12 2018-04-13 2018-04-16 2018-04-17; do
@@ -58,6 +63,14 @@ assert_contains "$text" "* Phòng Tài chính - Kế hoạch (tckh@vanquan.examp
 assert_contains "$text" "[QUÁ HẠN] hạn chót 02/04/2018, đã quá 15 ngày" "days overdue"
 assert_contains "$(json "$T/bcd.json" 'j["html"]')" "[QUÁ HẠN]" "the label in the HTML"
 assert_eq "$(json "$T/bcd.json" 'j["reply_to"]')" "vpdp@vanquan.example" "Reply-To the coordination office"
+assert_contains "$(echo "$text" | tr '\n' ' ')" "Cần trao đổi, xin liên hệ Văn phòng Điều phối Chương trình MTQG xây dựng nông thôn mới huyện Văn Quan; điện thoại: 0205 3830 123; địa chỉ: Khối 1, thị trấn Văn Quan, Lạng Sơn; thư điện tử: vpdp@vanquan.example." "the coordination office's contact"
+vpdp=$(grep -l '"rcpt_tos": \["vpdp@vanquan.example"\]' "$SPOOL"/*.json | tail -n 1)
+$PY "$TOOLS/check_mail.py" "${vpdp%.json}.eml" >"$T/vpdp.json" || fail "VPĐP's mail is malformed"
+assert_eq "$(json "$T/vpdp.json" 'j["reply_to"]')" "None" "VPĐP's own mail has no Reply-To"
+case "$(json "$T/vpdp.json" 'j["text"]')" in
+*"xin liên hệ"*) fail "VPĐP is told to ask itself" ;;
+esac
+json "$T/vpdp.json" 'j["text"]' | grep -E '^ +[^ ][^:]*: *$' && fail "an empty field in VPĐP's mail"
 
 say "done on 18/04: it stops coming back"
 id=$(sql "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id WHERE t.ref = 'II.1'")
