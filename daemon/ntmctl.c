@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ctl_calendar.h"
+#include "ctl_follow.h"
 #include "ctl_plans.h"
 #include "date.h"
 #include "feed.h"
@@ -36,7 +37,10 @@ usage(void)
 	    "  feed-url UNIT             print the subscription URL of a unit's feed\n"
 	    "  feed UNIT                 print a unit's feed (iCalendar)\n"
 	    "  overdue [--json]          open items past their deadline, oldest first\n"
-	    "  done ID [--note TEXT]     mark an item done\n"
+	    "  done ID [--note TEXT] [--link URL]  mark an item done (URL: its product)\n"
+	    "  done-url ID --unit UNIT   print the link by which the unit reports the item done\n"
+	    "  audit [--plan CODE] [--json]      who changed what, oldest first\n"
+	    "  outbox [--failed] [--json]        every reminder (--failed: the dead ones)\n"
 	    "  check [--catalogs PATTERN] [FILE...]  validate plans; what \"6 rõ\" finds missing\n"
 	    "  import-table --plan CODE --year Y [-o FILE] TABLE  a task table into a plan file\n"
 	    "  tasks --plan CODE [--json]        a plan's tasks and who does them\n"
@@ -244,91 +248,39 @@ cmd_overdue(struct cmd_ctx *x)
 	return print_stmt(x->db, st);
 }
 
-/* Step a statement that returns no rows and finalize it: 0, or -1 with db's error set. */
-static int
-step_done(sqlite3_stmt *st)
+/* The one argument left, an item's id; usage() if it is not one. */
+static long long
+item_arg(struct cmd_ctx *x)
 {
-	int rc = sqlite3_step(st);
+	long long id = 0;
+	char *end;
 
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Inside a transaction: mark occurrence id done and cancel its pending reminders. 1 if it
- * was open, 0 if not, -1 on a database error. */
-static int
-mark_done(sqlite3 *db, long long id, time_t now, const char *user, const char *note)
-{
-	sqlite3_stmt *st = store_prepare(db, "UPDATE occurrence SET status = 'done', "
-	    "done_at = ?2, done_by = ?3, note = ?4, sequence = sequence + 1, changed_at = ?2 "
-	    "WHERE id = ?1 AND status = 'open'");
-	char *detail;
-	int changed, rc;
-
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, note, -1, SQLITE_STATIC);
-	if (step_done(st) < 0)
-		return -1;
-	changed = sqlite3_changes(db);
-	st = store_prepare(db, "UPDATE reminder SET state = 'cancelled' "
-	    "WHERE occurrence_id = ? AND state = 'pending'");
-	sqlite3_bind_int64(st, 1, id);
-	if (step_done(st) < 0)
-		return -1;
-	if (changed) {
-		detail = xasprintf("occurrence %lld%s%s", id, note ? ": " : "", note ? note : "");
-		rc = store_audit(db, (long long)now, user, "done", detail);
-		free(detail);
-		if (rc < 0)
-			return -1;
-	}
-	return changed > 0;
-}
-
-/* What became of item id when it was not open to mark done. */
-static int
-report_not_open(sqlite3 *db, long long id)
-{
-	sqlite3_stmt *st = store_prepare(db, "SELECT status FROM occurrence WHERE id = ?");
-	int rc;
-
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printf("item %lld is already %s\n", id, sqlite3_column_text(st, 0));
-	else if (rc == SQLITE_DONE)
-		fprintf(stderr, "ntmctl: no item %lld (see ntmctl overdue)\n", id);
-	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? EX_DATAERR :
-	    setup_db_failed(db, "cannot read the item");
-	sqlite3_finalize(st);
-	return rc;
+	if (x->argc != 1 || (id = strtoll(x->argv[0], &end, 10)) <= 0 || *end != '\0')
+		usage();
+	return id;
 }
 
 static int
 cmd_done(struct cmd_ctx *x)
 {
-	const char *note = take_option(x, "--note"), *user = getenv("USER");
-	char *end, *what;
-	long long id;
-	int changed, rc;
+	const char *note = take_option(x, "--note"), *link = take_option(x, "--link");
 
-	if (x->argc != 1 || (id = strtoll(x->argv[0], &end, 10)) <= 0 || *end != '\0')
+	return ctl_done(x->db, item_arg(x), note, link);
+}
+
+static int
+cmd_done_url(struct cmd_ctx *x)
+{
+	const char *name = take_option(x, "--unit");
+	long long id = item_arg(x);
+	sqlite3_int64 unit;
+	int rc;
+
+	if (name == NULL)
 		usage();
-	if (sqlite3_exec(x->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-	    (changed = mark_done(x->db, id, clock_now(), user ? user : "ntmctl", note)) < 0 ||
-	    sqlite3_exec(x->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		what = xasprintf("item %lld not marked done, nothing changed", id);
-		rc = setup_db_failed(x->db, what);
-		free(what);
-		if (!sqlite3_get_autocommit(x->db))
-			sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+	if ((rc = find_unit(x->db, name, &unit, NULL)) != 0)
 		return rc;
-	}
-	if (!changed)
-		return report_not_open(x->db, id);
-	printf("item %lld marked done\n", id);
-	return 0;
+	return ctl_done_url(x->config, x->db, id, unit);
 }
 
 /* The plan named by --plan: 0 with *id, else the exit code with a message. */
@@ -359,6 +311,29 @@ plan_option(struct cmd_ctx *x, sqlite3_int64 *id)
 	"tu.role = '" role "' ORDER BY u.code))"
 /* Tasks in the plan's order: sections as they come, rows by number. */
 #define TASK_ORDER "ORDER BY t.line, t.id"
+
+static int
+cmd_audit(struct cmd_ctx *x)
+{
+	int json = take_flag(x, "--json"), rc;
+	sqlite3_int64 plan = 0;
+
+	if (x->argc > 0 && (rc = plan_option(x, &plan)) != 0)
+		return rc;
+	if (x->argc != 0)
+		usage();
+	return ctl_audit(x->db, plan, json);
+}
+
+static int
+cmd_outbox(struct cmd_ctx *x)
+{
+	int json = take_flag(x, "--json"), failed = take_flag(x, "--failed");
+
+	if (x->argc != 0)
+		usage();
+	return ctl_outbox(x->db, failed, json);
+}
 
 static int
 cmd_tasks(struct cmd_ctx *x)
@@ -537,6 +512,9 @@ static const struct {
 	{ "feed", cmd_feed },
 	{ "overdue", cmd_overdue },
 	{ "done", cmd_done },
+	{ "done-url", cmd_done_url },
+	{ "audit", cmd_audit },
+	{ "outbox", cmd_outbox },
 	{ "tasks", cmd_tasks },
 	{ "occurrences", cmd_occurrences },
 };
