@@ -1,6 +1,6 @@
 /*
- * Feeds over HTTP with libmicrohttpd, driven from ntmd's own poll loop (external epoll
- * mode), so that SQLite is only ever used from one thread.
+ * Feeds and done links over HTTP with libmicrohttpd, driven from ntmd's own poll loop
+ * (external epoll mode), so that SQLite is only ever used from one thread.
  */
 #include <curl/curl.h>
 #include <microhttpd.h>
@@ -11,13 +11,18 @@
 #include <string.h>
 
 #include "date.h"
+#include "done.h"
 #include "donelink.h"
+#include "donepage.h"
 #include "feed.h"
 #include "http.h"
 #include "log.h"
 #include "store.h"
+#include "text.h"
 #include "token.h"
 #include "xalloc.h"
+
+#define POST_MAX	16384	/* bytes of a done form's body */
 
 /* A rendered feed: the 200 and 304 responses, kept until what the feed shows changes.
  * libmicrohttpd counts references to a response, so dropping one that a connection is
@@ -38,6 +43,7 @@ struct http {
 	sqlite3			*db;
 	struct addrinfo		*addr;
 	const struct donekey	*key;		/* checks the done links */
+	int			 soon_days;	/* a done page's "sắp đến hạn" */
 	struct feed_entry	*mru, *lru;
 	size_t			 cached, cache_max;	/* bytes */
 };
@@ -58,15 +64,22 @@ add_validators(struct MHD_Response *r, const char *etag, time_t last_modified)
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
 }
 
-static enum MHD_Result
-reply(struct MHD_Connection *conn, unsigned int status, const char *type, char *body)
+/* A response of body, which it takes over. */
+static struct MHD_Response *
+response(const char *type, char *body)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body,
 	    MHD_RESPMEM_MUST_FREE);
-	enum MHD_Result rc;
 
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	rc = MHD_queue_response(conn, status, r);
+	return r;
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *conn, unsigned int status, struct MHD_Response *r)
+{
+	enum MHD_Result rc = MHD_queue_response(conn, status, r);
+
 	MHD_destroy_response(r);
 	return rc;
 }
@@ -74,7 +87,18 @@ reply(struct MHD_Connection *conn, unsigned int status, const char *type, char *
 static enum MHD_Result
 text(struct MHD_Connection *conn, unsigned int status, const char *msg)
 {
-	return reply(conn, status, "text/plain; charset=utf-8", xstrdup(msg));
+	return queue(conn, status, response("text/plain; charset=utf-8", xstrdup(msg)));
+}
+
+/* RFC 9110 §15.5.6: a 405 says what is allowed. */
+static enum MHD_Result
+not_allowed(struct MHD_Connection *conn, const char *allow)
+{
+	struct MHD_Response *r = response("text/plain; charset=utf-8",
+	    xstrdup("Method not allowed.\n"));
+
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	return queue(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
 }
 
 static void
@@ -211,26 +235,374 @@ serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
 	return MHD_queue_response(conn, MHD_HTTP_OK, e->full);
 }
 
+/*
+ * Done links. A link is a capability: its pages are never cached, never sent on as a
+ * Referer, never framed. GET and HEAD change nothing (mail scanners open links); only
+ * the POST of the page's form, with its token, reports the item done.
+ */
+
+/* A POST to a done link, while its body comes in. */
+struct done_post {
+	struct MHD_PostProcessor	*pp;	/* NULL: the body is not a form */
+	struct buf			 note, link, csrf;
+	size_t				 size;
+	int				 too_large, bad;
+};
+
+/* What a request without a state of its own is given as one. */
+static char request_seen;
+
+static enum MHD_Result
+page(struct MHD_Connection *conn, unsigned int status, char *html)
+{
+	static const char *const headers[][2] = {
+		{ MHD_HTTP_HEADER_CACHE_CONTROL, "no-store" },
+		{ "Referrer-Policy", "no-referrer" },
+		{ MHD_HTTP_HEADER_X_FRAME_OPTIONS, "DENY" },
+		{ MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff" },
+		{ MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY,
+		    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" },
+	};
+	struct MHD_Response *r = response("text/html; charset=utf-8", html);
+	size_t i;
+
+	for (i = 0; i < sizeof(headers) / sizeof(*headers); i++)
+		MHD_add_response_header(r, headers[i][0], headers[i][1]);
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "10");
+	return queue(conn, status, r);
+}
+
+static enum MHD_Result
+message(struct MHD_Connection *conn, unsigned int status, const char *heading,
+    const char *text)
+{
+	return page(conn, status, donepage_message(heading, text));
+}
+
+static enum MHD_Result
+busy(struct MHD_Connection *conn)
+{
+	return message(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "Hệ thống đang bận",
+	    "Chưa thực hiện được yêu cầu, xin thử lại sau ít phút.");
+}
+
+static enum MHD_Result
+no_item(struct MHD_Connection *conn)
+{
+	return message(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy công việc",
+	    "Công việc của liên kết này không còn trong hệ thống. Xin liên hệ đơn vị điều "
+	    "phối.");
+}
+
+/* The client's address, numeric, into out[NI_MAXHOST]. */
+static void
+remote_addr(struct MHD_Connection *conn, char *out)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	socklen_t len = sa && sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+
+	if (sa == NULL || getnameinfo(sa, len, out, NI_MAXHOST, NULL, 0, NI_NUMERICHOST) != 0)
+		strcpy(out, "unknown");
+}
+
+static enum MHD_Result
+post_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+    const char *type, const char *encoding, const char *data, uint64_t off, size_t size)
+{
+	struct done_post *p = cls;
+	struct buf *b = !strcmp(key, "note") ? &p->note : !strcmp(key, "link") ? &p->link :
+	    !strcmp(key, "csrf") ? &p->csrf : NULL;
+
+	(void)kind, (void)filename, (void)type, (void)encoding, (void)off;
+	if (b && size > 0)
+		buf_append(b, data, size);
+	return MHD_YES;
+}
+
+/* The first call of a POST to a done link: its state; a body announced too large is
+ * refused at once (libmicrohttpd then closes the connection unread). */
+static enum MHD_Result
+post_start(struct MHD_Connection *conn, void **state)
+{
+	struct done_post *p = xcalloc(1, sizeof(*p));
+	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	*state = p;
+	if (len && strtoull(len, NULL, 10) > POST_MAX)
+		return message(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi quá lớn",
+		    "Ghi chú và liên kết gửi kèm quá dài. Xin rút gọn rồi gửi lại.");
+	if ((p->pp = MHD_create_post_processor(conn, 4096, post_field, p)) == NULL)
+		p->bad = 1;
+	return MHD_YES;
+}
+
+static void
+post_body(struct done_post *p, const char *data, size_t size)
+{
+	if ((p->size += size) > POST_MAX)
+		p->too_large = 1;
+	else if (p->pp && MHD_post_process(p->pp, data, size) != MHD_YES)
+		p->bad = 1;
+}
+
+static void
+post_free(struct done_post *p)
+{
+	if (p->pp)
+		MHD_destroy_post_processor(p->pp);
+	buf_free(&p->note);
+	buf_free(&p->link);
+	buf_free(&p->csrf);
+	free(p);
+}
+
+static void
+request_ended(void *cls, struct MHD_Connection *conn, void **state,
+    enum MHD_RequestTerminationCode why)
+{
+	(void)cls, (void)conn, (void)why;
+	if (*state != NULL && *state != &request_seen)
+		post_free(*state);
+	*state = NULL;
+}
+
+/* A form field as it is kept: trimmed, line ends as "\n", other control characters as
+ * spaces; NULL when empty. In place. */
+static char *
+field(struct buf *b)
+{
+	char *s = b->s, *r, *w, *end;
+
+	if (s == NULL)
+		return NULL;
+	for (r = w = s; *r; r++)
+		if (*r != '\r')
+			*w++ = (unsigned char)*r < ' ' && *r != '\n' && *r != '\t' ? ' ' : *r;
+	*w = '\0';
+	s += strspn(s, " \t\n");
+	for (end = s + strlen(s); end > s && strchr(" \t\n", end[-1]); end--)
+		;
+	*end = '\0';
+	return *s ? s : NULL;
+}
+
+/* The page of the item, with a notice. */
+static enum MHD_Result
+item_page(struct http *h, struct MHD_Connection *conn, unsigned int status,
+    const struct done_item *it, struct donepage_view *v)
+{
+	v->now = clock_now();
+	v->soon_days = h->soon_days;
+	return page(conn, status, donepage_item(it, v));
+}
+
+/* Done, waived or cancelled: the page says so (410 for the latter two). */
+static enum MHD_Result
+closed_page(struct http *h, struct MHD_Connection *conn, const struct done_item *it)
+{
+	struct donepage_view v = { .alert = 0 };
+	char day[11], *heading;
+	enum MHD_Result rc;
+
+	if (!strcmp(it->status, "waived") || !strcmp(it->status, "cancelled")) {
+		v.heading = !strcmp(it->status, "waived") ? "Việc này đã được miễn thực hiện" :
+		    "Việc này đã bị hủy";
+		v.text = "Không cần báo hoàn thành. Nếu có thắc mắc, xin liên hệ đơn vị điều "
+		    "phối.";
+		return item_page(h, conn, MHD_HTTP_GONE, it, &v);
+	}
+	date_vn(date_of(it->done_at), day);
+	v.heading = heading = xasprintf("Việc này đã được báo hoàn thành ngày %s", day);
+	v.text = "Không cần báo lại.";
+	rc = item_page(h, conn, MHD_HTTP_OK, it, &v);
+	free(heading);
+	return rc;
+}
+
+/* The form's fields, checked: 0, or -1 with the page that refuses them queued in *rc. */
+static int
+check_form(struct http *h, struct MHD_Connection *conn, const struct done_item *it,
+    struct donepage_view *v, enum MHD_Result *rc)
+{
+	v->alert = 1;
+	if (v->note && (strlen(v->note) > DONE_NOTE_MAX || !text_valid_utf8(v->note))) {
+		v->heading = "Ghi chú chưa đúng";
+		v->text = "Ghi chú quá dài hoặc có ký tự lạ. Xin sửa lại rồi gửi lại.";
+	} else if (v->link && (!done_link_ok(v->link) || !text_valid_utf8(v->link))) {
+		v->heading = "Liên kết sản phẩm chưa đúng";
+		v->text = "Liên kết sản phẩm phải là một địa chỉ web bắt đầu bằng http:// hoặc "
+		    "https:// (ví dụ https://example.gov.vn/bao-cao.pdf). Xin sửa lại hoặc để "
+		    "trống rồi gửi lại.";
+	} else
+		return 0;
+	*rc = item_page(h, conn, MHD_HTTP_BAD_REQUEST, it, v);
+	return -1;
+}
+
+/* The page after the item was marked done: it (NULL if it could not be read again)
+ * as it now stands. */
+static enum MHD_Result
+confirmed(struct http *h, struct MHD_Connection *conn, const struct done_item *it,
+    time_t now)
+{
+	struct donepage_view v = { .heading = "Đã ghi nhận hoàn thành" };
+	char day[11], *text;
+	enum MHD_Result rc;
+
+	date_vn(date_of(now), day);
+	v.text = text = xasprintf("Cảm ơn. Việc đã được ghi nhận hoàn thành ngày %s; việc này "
+	    "sẽ không được nhắc nữa, và lịch của các đơn vị cập nhật ngay.", day);
+	rc = it ? item_page(h, conn, MHD_HTTP_OK, it, &v) :
+	    message(conn, MHD_HTTP_OK, v.heading, v.text);
+	free(text);
+	return rc;
+}
+
+/* The form's POST on an open item of a genuine link. */
+static enum MHD_Result
+report_done(struct http *h, struct MHD_Connection *conn, const char *link,
+    const struct donelink *dl, struct done_item *it, struct done_post *p)
+{
+	char addr[NI_MAXHOST], csrf[33];
+	struct donepage_view v = { .note = field(&p->note), .link = field(&p->link) };
+	struct done_report r = { .item = dl->item, .unit = dl->unit, .actor = it->unit_code,
+	    .remote = addr, .note = v.note, .link = v.link, .now = clock_now() };
+	enum done_result res;
+	enum MHD_Result rc;
+	int found;
+
+	donelink_csrf(h->key, link, csrf);
+	v.csrf = csrf;
+	if (check_form(h, conn, it, &v, &rc) < 0)
+		return rc;
+	remote_addr(conn, addr);
+	if ((res = done_mark(h->db, &r)) == DONE_FAILED)
+		return busy(conn);
+	if (res == DONE_NO_ITEM)
+		return no_item(conn);
+	if (res == DONE_MARKED) {
+		log_info("done item=%lld unit=%s remote=%s", (long long)r.item, r.actor, addr);
+		http_forget_feeds(h);
+	}
+	donepage_free(it);
+	found = donepage_load(h->db, dl->item, dl->unit, it);
+	if (res == DONE_MARKED)
+		return confirmed(h, conn, found > 0 ? it : NULL, r.now);
+	return found > 0 ? closed_page(h, conn, it) : busy(conn);
+}
+
+/* A genuine link whose item exists: what the method asks, if the unit still may. */
+static enum MHD_Result
+answer_done(struct http *h, struct MHD_Connection *conn, const char *link,
+    const struct donelink *dl, struct done_item *it, struct done_post *p)
+{
+	struct donepage_view v = { .alert = 0 };
+	char csrf[33], *text;
+	enum MHD_Result rc;
+	int may;
+
+	if ((may = done_unit_may(h->db, dl->item, dl->unit)) < 0)
+		return busy(conn);
+	if (!may) {
+		text = xasprintf("Liên kết này dành cho %s, nhưng theo kế hoạch hiện hành đơn vị "
+		    "này không còn chỉ đạo, chủ trì hay phối hợp thực hiện việc này. Xin liên hệ "
+		    "đơn vị điều phối.", *it->unit_name ? it->unit_name : "một đơn vị đã bị xóa");
+		rc = message(conn, MHD_HTTP_FORBIDDEN, "Đơn vị không còn được giao việc này",
+		    text);
+		free(text);
+		return rc;
+	}
+	if (strcmp(it->status, "open"))
+		return closed_page(h, conn, it);
+	if (p)
+		return report_done(h, conn, link, dl, it, p);
+	donelink_csrf(h->key, link, csrf);
+	v.csrf = csrf;
+	return item_page(h, conn, MHD_HTTP_OK, it, &v);
+}
+
+/* link: what follows "/done/"; p: the POST's form, NULL for GET and HEAD. */
+static enum MHD_Result
+serve_done(struct http *h, struct MHD_Connection *conn, const char *link,
+    struct done_post *p)
+{
+	struct donelink dl;
+	struct done_item it;
+	char addr[NI_MAXHOST], day[11], *text;
+	enum MHD_Result rc;
+	int found;
+
+	if (p && p->too_large)
+		return message(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi quá lớn",
+		    "Ghi chú và liên kết gửi kèm quá dài. Xin rút gọn rồi gửi lại.");
+	if (p && p->bad)
+		return message(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "Yêu cầu không hợp lệ",
+		    "Xin gửi bằng biểu mẫu trên trang của liên kết.");
+	switch (donelink_verify(h->key, link, clock_now(), &dl)) {
+	case LINK_FORGED:
+		remote_addr(conn, addr);
+		log_info("done link refused: not genuine, remote=%s", addr);
+		return message(conn, MHD_HTTP_FORBIDDEN, "Liên kết không hợp lệ",
+		    "Liên kết này không đúng hoặc đã bị thay đổi. Xin mở lại đúng liên kết trong "
+		    "thư nhắc việc; nếu vẫn không được, xin liên hệ đơn vị điều phối.");
+	case LINK_EXPIRED:
+		remote_addr(conn, addr);
+		log_info("done link refused: expired, item=%lld unit=%lld remote=%s",
+		    (long long)dl.item, (long long)dl.unit, addr);
+		date_vn(date_of(dl.expiry), day);
+		text = xasprintf("Liên kết đã hết hạn (dùng được đến hết ngày %s), xin liên hệ "
+		    "đơn vị điều phối để báo hoàn thành.", day);
+		rc = message(conn, MHD_HTTP_GONE, "Liên kết đã hết hạn", text);
+		free(text);
+		return rc;
+	case LINK_VALID:
+		break;
+	}
+	if (p && !donelink_csrf_ok(h->key, link, p->csrf.s))
+		return message(conn, MHD_HTTP_FORBIDDEN, "Biểu mẫu không hợp lệ",
+		    "Biểu mẫu gửi lên thiếu mã xác nhận hoặc mã không đúng. Xin mở lại liên kết "
+		    "trong thư rồi bấm “Xác nhận đã hoàn thành”.");
+	if ((found = donepage_load(h->db, dl.item, dl.unit, &it)) < 0)
+		return busy(conn);
+	if (found == 0)
+		return no_item(conn);
+	rc = answer_done(h, conn, link, &dl, &it, p);
+	donepage_free(&it);
+	return rc;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **state)
 {
-	static int request_seen;
 	struct http *h = cls;
+	int done = !strncmp(url, "/done/", 6), get = !strcmp(method, "GET") ||
+	    !strcmp(method, "HEAD");
 
-	(void)version, (void)upload;
+	(void)version;
 	/* The first call only announces the request: answering before its body (if any) has
 	 * been read makes libmicrohttpd close the connection, losing keep-alive. */
 	if (*state == NULL) {
+		if (done && !strcmp(method, "POST"))
+			return post_start(conn, state);
 		*state = &request_seen;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
+		if (*state != &request_seen)
+			post_body(*state, upload, *upload_size);
 		*upload_size = 0;	/* a body on a GET: read and ignored */
 		return MHD_YES;
 	}
-	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-		return text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed.\n");
+	if (done && (get || *state != &request_seen))
+		return serve_done(h, conn, url + 6, get ? NULL : *state);
+	if (!get)
+		return not_allowed(conn, done ? "GET, HEAD, POST" : "GET, HEAD");
 	if (!strcmp(url, "/healthz"))
 		return text(conn, MHD_HTTP_OK, "ok\n");
 	if (!strncmp(url, "/feeds/", 7))
@@ -274,9 +646,11 @@ http_start(const struct config *c, sqlite3 *db, const struct donekey *key, char 
 		flags |= MHD_USE_IPv6;
 	h->db = db;
 	h->key = key;
+	h->soon_days = c->nlead ? c->lead_days[0] : 0;
 	h->cache_max = (size_t)c->feed_cache_mb << 20;
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs on its own */
+	    MHD_OPTION_NOTIFY_COMPLETED, request_ended, NULL,
 	    MHD_OPTION_SOCK_ADDR, h->addr->ai_addr,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,

@@ -1,0 +1,100 @@
+/* HTML pages: values escaped as they are written, one stylesheet. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "html.h"
+#include "log.h"
+
+static const char style[] =
+	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
+	"max-width:40em;margin:0 auto;padding:1em;line-height:1.5;color:#1a1a1a}"
+	"h1{font-size:1.3em;margin:.2em 0 .6em}h2{font-size:1.1em}"
+	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}"
+	"dt{font-weight:600}dd{margin:0}"
+	".state{display:inline-block;padding:.1em .5em;border:1px solid;border-radius:.3em}"
+	".late{color:#9a3412}.overdue{color:#b91c1c;font-weight:600}.done{color:#166534}"
+	".notice{padding:.6em 1em;border-left:.3em solid #2563eb;background:#eff6ff}"
+	".alert{border-left-color:#b91c1c;background:#fef2f2}"
+	"label{display:block;margin-top:1em;font-weight:600}"
+	"textarea,input{width:100%;box-sizing:border-box;font:inherit;padding:.4em}"
+	"button{margin-top:1em;font:inherit;padding:.6em 1.2em;background:#166534;color:#fff;"
+	"border:0;border-radius:.3em}"
+	".small{font-size:.9em;color:#555}";
+
+static void
+escape(struct buf *b, const char *s)
+{
+	const char *run;
+
+	while (s && *s) {
+		for (run = s; *s && !strchr("&<>\"'", *s); s++)
+			;
+		buf_append(b, run, (size_t)(s - run));
+		switch (*s) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default: continue;
+		}
+		s++;
+	}
+}
+
+static void
+url(struct buf *b, const char *s)
+{
+	if (s && (!strncmp(s, "http://", 7) || !strncmp(s, "https://", 8)))
+		escape(b, s);
+	else
+		buf_puts(b, "#");
+}
+
+void
+html_printf(struct buf *b, const char *fmt, ...)
+{
+	const char *run;
+	va_list ap;
+
+	va_start(ap, fmt);
+	while (*fmt) {
+		for (run = fmt; *fmt && *fmt != '%'; fmt++)
+			;
+		buf_append(b, run, (size_t)(fmt - run));
+		if (*fmt == '\0')
+			break;
+		if (fmt[1] == 's')
+			escape(b, va_arg(ap, const char *));
+		else if (fmt[1] == 'u')
+			url(b, va_arg(ap, const char *));
+		else if (fmt[1] == 'd')
+			buf_printf(b, "%d", va_arg(ap, int));
+		else if (fmt[1] == '%')
+			buf_puts(b, "%");
+		else if (!strncmp(fmt + 1, "lld", 3)) {
+			buf_printf(b, "%lld", va_arg(ap, long long));
+			fmt += 2;
+		} else
+			fatalx("html_printf: %%%c in \"%s\"", fmt[1], fmt);
+		fmt += 2;
+	}
+	va_end(ap);
+}
+
+void
+html_begin(struct buf *b, const char *title)
+{
+	html_printf(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<title>%s</title>\n<style>", title);
+	buf_puts(b, style);
+	buf_puts(b, "</style>\n</head><body>\n");
+}
+
+char *
+html_end(struct buf *b)
+{
+	buf_puts(b, "</body></html>\n");
+	return buf_steal(b);
+}
