@@ -9,5 +9,6 @@ Suite *feed_suite(void);
 Suite *import_suite(void);
 Suite *plan_suite(void);
 Suite *workday_suite(void);
+Suite *done_suite(void);
 
 #endif
