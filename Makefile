@@ -139,10 +139,11 @@ bench: bench-deps
 
 .PHONY: bench bench-deps
 
-# Fuzzing with libFuzzer: the parsers of what people type (time texts, task tables),
-# built by clang with ASan and UBSan in $(FUZZ_DIR), apart from the normal objects.
-# `fuzz` runs each target for 5 minutes; `fuzz-check`, which `check` runs, does a fixed
-# number of runs from the seed corpora tests/fuzz/corpus-*. A crash or leak fails both.
+# Fuzzing with libFuzzer: the parsers of what people type (time texts, task tables) and
+# the done links anyone may send, built by clang with ASan and UBSan in $(FUZZ_DIR), apart
+# from the normal objects. `fuzz` runs each target for 5 minutes; `fuzz-check`, which
+# `check` runs, does a fixed number of runs from the seed corpora tests/fuzz/corpus-*.
+# A crash or leak fails both.
 FUZZ_CC     = clang
 FUZZ_DIR    = build-fuzz
 FUZZ_SAN    = address,undefined
@@ -151,6 +152,10 @@ FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer \
 FUZZ_LIBS   = $(shell pkg-config --libs libutf8proc libconfig 2>/dev/null) -lm
 FUZZ_OBJ    = $(patsubst %,$(FUZZ_DIR)/%.o,import when date text xalloc log diag plan catalog confutil \
               workday lunar)
+FUZZ_LINK_OBJ  = $(patsubst %,$(FUZZ_DIR)/%.o,donelink date xalloc log)
+FUZZ_LINK_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null)
+FUZZ_TARGETS = when import donelink
+FUZZ_BINS   = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 FUZZ_RUNS   = 20000
 FUZZ_SEED   = 1
 FUZZ_TIME   = 300
@@ -163,6 +168,10 @@ $(FUZZ_DIR)/%.o: daemon/%.c $(wildcard daemon/*.h)
 $(BUILD)/fuzz-when $(BUILD)/fuzz-import: $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) $(FUZZ_LIBS)
 
+$(BUILD)/fuzz-donelink: tests/fuzz/fuzz_donelink.c $(FUZZ_LINK_OBJ) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LINK_OBJ) \
+	    $(FUZZ_LINK_LIBS)
+
 # clang with libFuzzer and the sanitizer runtimes (for the fuzz targets and the sanitized
 # build), which come with compiler-rt (libclang-rt-dev), not with clang itself.
 fuzz-deps:
@@ -170,26 +179,24 @@ fuzz-deps:
 	    $(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -x c - -o /dev/null' clang libclang-rt-dev
 
 fuzz: fuzz-deps
-	$(MAKE) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
-	mkdir -p $(FUZZ_DIR)/corpus-when $(FUZZ_DIR)/corpus-import
-	$(BUILD)/fuzz-when $(FUZZ_ARGS) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/when.dict \
-	    $(FUZZ_DIR)/corpus-when tests/fuzz/corpus-when
-	$(BUILD)/fuzz-import $(FUZZ_ARGS) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/import.dict \
-	    $(FUZZ_DIR)/corpus-import tests/fuzz/corpus-import
+	$(MAKE) $(FUZZ_BINS)
+	for t in $(FUZZ_TARGETS); do mkdir -p $(FUZZ_DIR)/corpus-$$t && \
+	    $(BUILD)/fuzz-$$t $(FUZZ_ARGS) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/$$t.dict \
+	    $(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus-$$t || exit 1; done
 
 fuzz-check: fuzz-deps
-	$(MAKE) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+	$(MAKE) $(FUZZ_BINS)
 	$(MAKE) fuzz-run
 
-fuzz-run:
-	rm -rf $(FUZZ_DIR)/check && mkdir -p $(FUZZ_DIR)/check/when $(FUZZ_DIR)/check/import
-	$(BUILD)/fuzz-when $(FUZZ_ARGS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
-	    -dict=tests/fuzz/when.dict $(FUZZ_DIR)/check/when tests/fuzz/corpus-when
-	$(BUILD)/fuzz-import $(FUZZ_ARGS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
-	    -dict=tests/fuzz/import.dict $(FUZZ_DIR)/check/import tests/fuzz/corpus-import
+# The targets are made here too: check builds the ones it names before tests/run.
+fuzz-run: $(FUZZ_BINS)
+	rm -rf $(FUZZ_DIR)/check
+	for t in $(FUZZ_TARGETS); do mkdir -p $(FUZZ_DIR)/check/$$t && \
+	    $(BUILD)/fuzz-$$t $(FUZZ_ARGS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
+	    -dict=tests/fuzz/$$t.dict $(FUZZ_DIR)/check/$$t tests/fuzz/corpus-$$t || exit 1; done
 
 clean-fuzz:
-	rm -rf $(FUZZ_DIR) $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+	rm -rf $(FUZZ_DIR) $(FUZZ_BINS)
 
 .PHONY: bench fuzz-deps fuzz fuzz-check fuzz-run clean-fuzz
 
