@@ -521,8 +521,9 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	    "hoặc điện thoại):\n%s\n\n-- \nThư gửi tự động từ hệ thống nhắc việc nông thôn "
 	    "mới.\n", feed_url);
 	buf_printf(html, "<p>Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
-	    "hoặc điện thoại):<br>\n<a href=\"%s\">%s</a></p>\n<p>-- <br>\nThư gửi tự động từ "
-	    "hệ thống nhắc việc nông thôn mới.</p>\n</body></html>\n", feed_url, feed_url);
+	    "hoặc điện thoại):<br>\n<a href=\"%s\" style=\"word-break:break-all\">%s</a></p>\n"
+	    "<p>-- <br>\nThư gửi tự động từ hệ thống nhắc việc nông thôn mới.</p>\n"
+	    "</body></html>\n", feed_url, feed_url);
 }
 
 /* The unit's code, name and addresses; -1 if it has none or the database fails. */
