@@ -84,7 +84,7 @@ CHECK_BUILDS = $(BUILD) $(ASAN_BUILD)
 endif
 
 check: test-deps fuzz-deps
-	$(MAKE) test-programs $(BUILD)/fuzz-when $(BUILD)/fuzz-import
+	$(MAKE) test-programs $(FUZZ_BINS)
 	$(MAKE) test-programs SANITIZE=1 BUILD=$(lastword $(CHECK_BUILDS))
 	FUZZ_CHECK="$(MAKE) --no-print-directory BUILD=$(BUILD) fuzz-run" tests/run $(CHECK_BUILDS)
 
