@@ -276,7 +276,7 @@ static int
 sleep_ms(struct daemon *dm, time_t now)
 {
 	long long mono = clock_monotonic_ms();
-	time_t next = remind_next(dm->db);
+	time_t next = remind_next(dm->db, dm->config, now);
 	int ms = -1;
 
 	/* with every connection busy, the mailer's eventfd is what wakes the loop */

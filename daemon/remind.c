@@ -639,7 +639,7 @@ remind_work(struct sender *s, const struct config *c, struct workcal *cal,
 	 * message before mailer_send returns, has one, so the loop polls between messages */
 	for (n = mailer_free_slots(mr); n > 0; n--) {
 		if (s->nqueue == 0) {
-			time_t next = remind_next(s->db);
+			time_t next = remind_next(s->db, c, now);
 
 			if (next == 0 || next > now || clock_monotonic_ms() < s->hold_until)
 				break;
@@ -710,14 +710,17 @@ remind_sender_free(struct sender *s)
 }
 
 time_t
-remind_next(sqlite3 *db)
+remind_next(sqlite3 *db, const struct config *c, time_t now)
 {
 	sqlite3_stmt *st = store_stmt(db, "SELECT " WAKE " FROM " BY_WAKE
 	    " WHERE state = 'pending' ORDER BY " WAKE " LIMIT 1");
-	time_t t = 0;
+	time_t t = 0, round = date_at(date_of(now), c->send_at);
 
 	if (sqlite3_step(st) == SQLITE_ROW)
 		t = (time_t)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	/* no mail between midnight and send_at: what is owed waits for the round */
+	if (t != 0 && now < round && t < round)
+		t = round;
 	return t;
 }

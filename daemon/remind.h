@@ -47,7 +47,9 @@ size_t remind_in_flight(const struct sender *s);
 int remind_ready_in_ms(const struct sender *s, time_t next, time_t now);
 /* Milliseconds until remind_work() must run to record ended messages; -1 for none. */
 int remind_settle_in_ms(const struct sender *s);
-/* When the next reminder is due (or retried); 0 if none is pending. */
-time_t remind_next(sqlite3 *db);
+/* When the next reminder is due (or retried), seen at now; 0 if none is pending. Between
+ * midnight and send_at nothing is: what is owed then (a catch-up after a night's outage,
+ * a retry) waits for the day's round, with that day's reminders, in one mail. */
+time_t remind_next(sqlite3 *db, const struct config *c, time_t now);
 
 #endif

@@ -20,7 +20,8 @@ round_done() {
 	[ "$(sql "SELECT count(*) FROM reminder WHERE state IN ('pending', 'sending') AND max(fire_at, next_try) <= $1")" = 0 ]
 }
 
-# mails — one line a mail: "day recipient [QUÁ HẠN]-items-of-II.1 late-units-listed".
+# mails — one line a mail: "day recipient [QUÁ HẠN]-items-of-II.1 late-units-listed";
+# fails if a mail went out before send_at (the catch-up at 07:29:50 waits for the round).
 mails() {
 	$PY - "$SPOOL" <<'PY'
 import email, email.policy, email.utils, glob, json, os, sys, zoneinfo
@@ -28,7 +29,10 @@ zone = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 for eml in sorted(glob.glob(os.path.join(sys.argv[1], "*.eml"))):
     m = email.message_from_binary_file(open(eml, "rb"), policy=email.policy.default)
     meta = json.load(open(eml[:-4] + ".json"))
-    day = email.utils.parsedate_to_datetime(m["Date"]).astimezone(zone).date()
+    when = email.utils.parsedate_to_datetime(m["Date"]).astimezone(zone)
+    day = when.date()
+    if when.strftime("%H:%M") < "07:30":
+        sys.exit("%s: sent at %s, before send_at" % (eml, when))
     text = m.get_body(("plain",)).get_content()
     own = "II.1-overdue" if "[QUÁ HẠN] Xây dựng kế hoạch và giao vốn" in text else "-"
     late = "late:" + ",".join(l[2:].split(" (")[0] for l in text.splitlines()
@@ -48,7 +52,7 @@ for d in 2018-04-03 2018-04-04 2018-04-05 2018-04-06 2018-04-09 2018-04-10 2018-
     2018-04-12 2018-04-13 2018-04-16 2018-04-17; do
 	run_day "$d"
 done
-mails >"$T/mails"
+mails >"$T/mails" || fail "a mail before 07:30"
 cat "$T/mails"
 twice=$(cut -d' ' -f1,2 "$T/mails" | sort | uniq -d)
 assert_eq "$twice" "" "a unit mailed twice on one day"
