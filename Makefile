@@ -39,9 +39,12 @@ TEST_NEEDS  = -t 'pkg-config --exists check' check \
                  python3 python3-aiosmtpd python3-icalendar python3-ephem python3-lunardate \
               -t 'command -v sqlite3' sqlite3 \
               -t 'command -v curl' curl \
-              -t 'command -v node' nodejs
-# ical.js as tests/tools/check_ics.mjs imports it (npm ci installs tests/package-lock.json).
-HAS_ICALJS  = (cd tests/tools && node -e "import('ical.js').catch(() => process.exit(1))")
+              -t 'command -v node' nodejs \
+              -t 'command -v chromium' chromium
+# ical.js and playwright-core as tests/tools/*.mjs import them (npm ci installs
+# tests/package-lock.json); playwright-core drives the chromium above, it fetches none.
+HAS_NPM_DEPS = (cd tests/tools && node -e "Promise.all([import('ical.js'), \
+               import('playwright-core')]).catch(() => process.exit(1))")
 
 all: $(BUILD)/ntmd $(BUILD)/ntmctl
 
@@ -69,8 +72,8 @@ deps:
 
 test-deps: deps
 	@tests/install-debs $(TEST_NEEDS)
-	@$(HAS_ICALJS) || { tests/install-debs -t 'command -v npm' npm && \
-	    npm ci --prefix tests --no-audit --no-fund && $(HAS_ICALJS); }
+	@$(HAS_NPM_DEPS) || { tests/install-debs -t 'command -v npm' npm && \
+	    npm ci --prefix tests --no-audit --no-fund && $(HAS_NPM_DEPS); }
 
 # make check: the unit and system tests built as usual in $(BUILD), the same tests built
 # with AddressSanitizer and UBSan in $(ASAN_BUILD), and the fuzz targets' fixed runs;
