@@ -5,6 +5,7 @@
 #include "done.h"
 #include "log.h"
 #include "store.h"
+#include "text.h"
 #include "xalloc.h"
 
 static const char sql_status[] = "SELECT status FROM occurrence WHERE id = ?";
@@ -128,7 +129,7 @@ done_link_ok(const char *url)
 		host = 8;
 	else
 		return 0;
-	if (n > DONE_LINK_MAX || n == host || strchr("/?#", url[host]))
+	if (text_chars(url) > DONE_LINK_MAX || n == host || strchr("/?#", url[host]))
 		return 0;
 	/* RFC 3986 §2: never in a URI unencoded */
 	for (i = 0; i < n; i++)

@@ -31,12 +31,12 @@ enum done_result {
  * back and the code is SQLITE_OK. */
 enum done_result done_mark(sqlite3 *db, const struct done_report *r);
 
-/* The longest note and product link accepted, in bytes. */
+/* The longest note and product link accepted, in characters (a form's maxlength). */
 #define DONE_NOTE_MAX	2000
 #define DONE_LINK_MAX	2000
 
 /* Whether url may stand as an item's product link: http:// or https://, a host, no
- * white space or control characters, at most DONE_LINK_MAX bytes. */
+ * white space or control characters, at most DONE_LINK_MAX characters. */
 int done_link_ok(const char *url);
 /* Whether the unit may report the item done: it directs, leads or supports the item's
  * task, or coordinates the organisation of the item's plan. 1 or 0; -1 (logged) on a

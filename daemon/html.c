@@ -10,7 +10,7 @@ static const char style[] =
 	"max-width:40em;margin:0 auto;padding:1em;line-height:1.5;color:#1a1a1a}"
 	"h1{font-size:1.3em;margin:.2em 0 .6em}h2{font-size:1.1em}"
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}"
-	"dt{font-weight:600}dd{margin:0}"
+	"dt{font-weight:600}dd{margin:0;min-width:0;overflow-wrap:anywhere}"
 	".state{display:inline-block;padding:.1em .5em;border:1px solid;border-radius:.3em}"
 	".late{color:#9a3412}.overdue{color:#b91c1c;font-weight:600}.done{color:#166534}"
 	".notice{padding:.6em 1em;border-left:.3em solid #2563eb;background:#eff6ff}"

@@ -22,7 +22,9 @@
 #include "token.h"
 #include "xalloc.h"
 
-#define POST_MAX	16384	/* bytes of a done form's body */
+/* bytes of a done form's body: both fields full of 4-byte characters, each byte
+ * percent-encoded, and the token */
+#define POST_MAX	(4 * 3 * (DONE_NOTE_MAX + DONE_LINK_MAX) + 1024)
 
 /* A rendered feed: the 200 and 304 responses, kept until what the feed shows changes.
  * libmicrohttpd counts references to a response, so dropping one that a connection is
@@ -430,7 +432,7 @@ check_form(struct http *h, struct MHD_Connection *conn, const struct done_item *
     struct donepage_view *v, enum MHD_Result *rc)
 {
 	v->alert = 1;
-	if (v->note && (strlen(v->note) > DONE_NOTE_MAX || !text_valid_utf8(v->note))) {
+	if (v->note && (text_chars(v->note) > DONE_NOTE_MAX || !text_valid_utf8(v->note))) {
 		v->heading = "Ghi chú chưa đúng";
 		v->text = "Ghi chú quá dài hoặc có ký tự lạ. Xin sửa lại rồi gửi lại.";
 	} else if (v->link && (!done_link_ok(v->link) || !text_valid_utf8(v->link))) {

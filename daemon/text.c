@@ -96,6 +96,16 @@ text_fold_ascii(const char *s)
 	return squeeze(f);
 }
 
+size_t
+text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 int
 text_is_ascii(const char *s)
 {

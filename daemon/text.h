@@ -12,6 +12,9 @@ char *text_nfc(const char *s);
 char *text_fold(const char *s);
 /* Like text_fold() but also without diacritics ("Tháng" → "thang", "đ" → "d"). */
 char *text_fold_ascii(const char *s);
+/* How many characters (code points) the UTF-8 text s holds, as a browser's maxlength
+ * counts them. */
+size_t text_chars(const char *s);
 /* Whether s contains a byte outside ASCII. */
 int text_is_ascii(const char *s);
 /* Replace ',' and ';' by " -" for iCalendar X- values that libical does not escape. */

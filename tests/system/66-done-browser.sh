@@ -10,8 +10,10 @@
 CHROMIUM=$(command -v chromium) || fail "no chromium (make test-deps installs it)"
 export CHROMIUM
 TITLE="Xây dựng kế hoạch và giao vốn thực hiện Chương trình năm 2018"
-NOTE="Đã giao vốn theo Quyết định 123/QĐ-UBND"
-PRODUCT=https://vanquan.example/qd-123.pdf
+# A long note (1,640 characters, 2,440 bytes: the form's limit counts characters) and a
+# long link, which must wrap on a phone.
+NOTE=$(for i in $(seq 40); do printf 'Đã giao vốn theo Quyết định 123/QĐ-UBND. '; done | sed 's/ $//')
+PRODUCT="https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/view?usp=sharing"
 
 write_config
 start_smtpd
