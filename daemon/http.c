@@ -316,9 +316,12 @@ post_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
     const char *type, const char *encoding, const char *data, uint64_t off, size_t size)
 {
 	struct done_post *p = cls;
-	struct buf *b = !strcmp(key, "note") ? &p->note : !strcmp(key, "link") ? &p->link :
-	    !strcmp(key, "csrf") ? &p->csrf : NULL;
+	struct buf *b;
 
+	if (key == NULL)	/* a multipart part without a name */
+		return MHD_YES;
+	b = !strcmp(key, "note") ? &p->note : !strcmp(key, "link") ? &p->link :
+	    !strcmp(key, "csrf") ? &p->csrf : NULL;
 	(void)kind, (void)filename, (void)type, (void)encoding, (void)off;
 	if (b && size > 0)
 		buf_append(b, data, size);
@@ -333,12 +336,17 @@ post_start(struct MHD_Connection *conn, void **state)
 	struct done_post *p = xcalloc(1, sizeof(*p));
 	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
 
 	*state = p;
+	/* the form sends nothing else; libmicrohttpd's multipart parser is not needed */
+	if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+		p->bad = 1;
 	if (len && strtoull(len, NULL, 10) > POST_MAX)
 		return message(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi quá lớn",
 		    "Ghi chú và liên kết gửi kèm quá dài. Xin rút gọn rồi gửi lại.");
-	if ((p->pp = MHD_create_post_processor(conn, 4096, post_field, p)) == NULL)
+	if (!p->bad && (p->pp = MHD_create_post_processor(conn, 4096, post_field, p)) == NULL)
 		p->bad = 1;
 	return MHD_YES;
 }
