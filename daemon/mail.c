@@ -62,11 +62,22 @@ encoded_words(struct buf *b, const char *s)
 	}
 }
 
+/* Whether s may stand in a header as it is: printable ASCII only (a CR or LF from a
+ * plan would end the header and start another). */
+static int
+header_safe(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
 static void
 header(struct buf *b, const char *name, const char *value)
 {
 	buf_printf(b, "%s: ", name);
-	if (text_is_ascii(value))
+	if (header_safe(value))
 		buf_puts(b, value);
 	else
 		encoded_words(b, value);
@@ -79,7 +90,7 @@ mailbox(struct buf *b, const char *name, const char *addr)
 {
 	if (name == NULL || *name == '\0')
 		buf_puts(b, addr);
-	else if (text_is_ascii(name) && strpbrk(name, "()<>[]:;@\\,.\"") == NULL)
+	else if (header_safe(name) && strpbrk(name, "()<>[]:;@\\,.\"") == NULL)
 		buf_printf(b, "%s <%s>", name, addr);
 	else {
 		encoded_words(b, name);

@@ -251,6 +251,10 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 	u->aliases = get_strings(x, g, "aliases", &u->naliases);
 	u->emails = get_strings(x, g, "emails", &u->nemails);
 	read_contact(x, g, u);
+	if (u->name && !valid_line(u->name))	/* it goes into mail headers */
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "name")),
+		    "unit \"%s\": name must be one line of text, without control characters",
+		    u->code ? u->code : "?");
 	if ((coord = config_setting_get_member(g, "coordinator")) != NULL)
 		u->coordinator = config_setting_get_bool(coord);
 	if (u->code && !plan_valid_code(u->code))

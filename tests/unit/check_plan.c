@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mail.h"
 #include "plan.h"
 #include "plancheck.h"
 #include "store.h"
@@ -139,6 +140,38 @@ START_TEST(test_contact_bad_address)
 		free(path);
 		diag_free(&d);
 	}
+}
+END_TEST
+
+/* A unit's name goes into mail headers: a line break in it is refused at load, and
+ * mail_compose never lets one through from elsewhere. */
+START_TEST(test_name_in_headers)
+{
+	struct diag d = { 0 };
+	char *text = xasprintf(contact_template, GOOD_PHONE, GOOD_ADDRESS), *path, *msg, *body;
+	char *at = strstr(text, "Văn phòng Điều phối");
+
+	memcpy(at, "X\\nBcc: a@b.cd", 14);	/* libconfig's escape, in place */
+	path = file_write(dir, "plan.conf", text, 0644);
+	ck_assert_ptr_null(plan_load(path, &d));
+	ck_assert_msg(diag_has(&d, path, 6, "unit \"vpdp\": name must be one line"), "%s",
+	    diag_join(&d));
+	msg = mail_compose(&(struct mail){ .from = "NTM <ntm@x.example>",
+	    .to_name = "Phong TCKH\r\nBcc: victim@x.example", .to = (const char *[]){
+	    "tckh@x.example" }, .nto = 1, .reply_to_name = "VPDP\r\n\r\nforged",
+	    .reply_to = "vpdp@x.example", .subject = "S\r\nX-Injected: yes", .text = "t",
+	    .html = "h", .message_id = "m@x.example", .date = 0 });
+	body = strstr(msg, "\r\n\r\n");
+	ck_assert_ptr_nonnull(body);
+	*body = '\0';		/* the header block */
+	ck_assert_ptr_null(strstr(msg, "\r\nBcc:"));
+	ck_assert_ptr_null(strstr(msg, "\r\nX-Injected"));
+	ck_assert_ptr_null(strstr(msg, "forged"));
+	ck_assert_ptr_nonnull(strstr(msg, "\r\nReply-To: =?UTF-8?B?"));
+	free(msg);
+	free(path);
+	free(text);
+	diag_free(&d);
 }
 END_TEST
 
@@ -386,6 +419,7 @@ plan_suite(void)
 	tcase_add_test(tc, test_contact_good);
 	tcase_add_test(tc, test_contact_bad_phone);
 	tcase_add_test(tc, test_contact_bad_address);
+	tcase_add_test(tc, test_name_in_headers);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(reach, setup_dir, teardown_dir);
 	tcase_add_test(reach, test_unreached);
