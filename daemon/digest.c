@@ -142,8 +142,8 @@ static const char own_sql[] = "SELECT o.id, t.title, t.when_text, " ITEM_CODE ",
     "WHERE tu.task_id = t.id AND tu.role = 'lead' AND u.id != ?2), "
     STORE_ROLE_NAMES("lead") ", " STORE_ROLE_NAMES("direct") ", "
     STORE_ROLE_NAMES("support") ", t.product, t.report_to, "
-    "NOT EXISTS (SELECT 1 FROM task_unit tu WHERE tu.task_id = t.id AND tu.role = 'lead' "
-    "AND tu.unit_id = ?2) "
+    "NOT EXISTS (SELECT 1 FROM task_unit tu JOIN unit_email e ON e.unit_id = tu.unit_id "
+    "WHERE tu.task_id = t.id AND tu.role = 'lead') "
     "FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
     "WHERE o.id IN (SELECT occurrence_id FROM reminder WHERE message_id = ?1 "
     "AND kind NOT LIKE 'escalate-%' AND kind NOT LIKE 'dead-%') AND o.status = 'open'";
@@ -268,8 +268,8 @@ free_contact(struct contact *k)
 	free(k->name), free(k->phone), free(k->address), free(k->email);
 }
 
-/* "còn 7 ngày", "hạn là hôm nay", "đã quá hạn 3 ngày, chậm nhất hết 15/03/2018",
- * "đã quá hạn chậm nhất 2 ngày". */
+/* "còn 7 ngày", "hạn là hôm nay", "trễ hạn 3 ngày, hạn chót hết 15/03/2018",
+ * "đã quá hạn chót 2 ngày". */
 static char *
 state_phrase(const struct item *it, ntm_date today)
 {
@@ -281,10 +281,10 @@ state_phrase(const struct item *it, ntm_date today)
 		return xstrdup("hạn là hôm nay");
 	if (today <= it->latest) {
 		date_vn(it->latest, day);
-		return xasprintf("đã quá hạn %d ngày, chậm nhất hết %s", today - it->due, day);
+		return xasprintf("trễ hạn %d ngày, hạn chót hết %s", today - it->due, day);
 	}
 	if (it->latest > it->due)
-		return xasprintf("đã quá hạn chậm nhất %d ngày", today - it->latest);
+		return xasprintf("đã quá hạn chót %d ngày", today - it->latest);
 	return xasprintf("đã quá hạn %d ngày", today - it->due);
 }
 
@@ -306,9 +306,12 @@ static char *
 subject(const struct list *own, const struct list *late, const struct list *dead,
     ntm_date today)
 {
+	static const char *const rank_count[] = { [OVERDUE] = "quá hạn", [LATE] = "trễ hạn",
+		[DUE_TODAY] = "hạn hôm nay" };
 	struct buf b = { 0 };
 	char *phrase, day[11];
-	size_t overdue = 0, units = 0, i;
+	size_t count[DUE_SOON + 1] = { 0 }, items = 0, units = 0, i, j;
+	int r, first = 1;
 
 	if (own->n == 1 && late->n == 0 && dead->n == 0) {
 		phrase = state_phrase(&own->v[0], today);
@@ -320,16 +323,28 @@ subject(const struct list *own, const struct list *late, const struct list *dead
 	date_vn(today, day);
 	buf_printf(&b, "[NTM] Nhắc việc ngày %s:", day);
 	for (i = 0; i < own->n; i++)
-		overdue += own->v[i].due < today;
-	if (own->n && overdue)
-		buf_printf(&b, " %zu việc, trong đó %zu việc quá hạn", own->n, overdue);
-	else if (own->n)
+		count[own->v[i].rank]++;
+	if (own->n && count[DUE_SOON] == own->n)
 		buf_printf(&b, " %zu việc sắp đến hạn", own->n);
-	for (i = 0; i < late->n; i++)
+	else if (own->n) {	/* "3 việc (1 quá hạn, 2 hạn hôm nay)" */
+		buf_printf(&b, " %zu việc (", own->n);
+		for (r = OVERDUE; r <= DUE_TODAY; r++)
+			if (count[r]) {
+				buf_printf(&b, "%s%zu %s", first ? "" : ", ", count[r], rank_count[r]);
+				first = 0;
+			}
+		buf_puts(&b, ")");
+	}
+	/* late lists an item once for each of its late lead units, grouped by unit */
+	for (i = 0; i < late->n; i++) {
 		units += i == 0 || late->v[i].other != late->v[i - 1].other;
+		for (j = 0; j < i && late->v[j].id != late->v[i].id; j++)
+			;
+		items += j == i;
+	}
 	if (late->n)
 		buf_printf(&b, "%s %zu việc quá hạn của %zu đơn vị", own->n ? ";" : "",
-		    late->n, units);
+		    items, units);
 	if (dead->n)
 		buf_printf(&b, "%s %zu thư nhắc không gửi được", own->n || late->n ? ";" : "",
 		    dead->n);

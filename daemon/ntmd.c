@@ -127,7 +127,7 @@ refresh(struct daemon *dm, time_t now)
 	/* while a full plan runs in slices, the slices plan the noted items too */
 	if ((every ? state_refresh(dm->db, now) : state_refresh_changed(dm->db, now)) < 0 ||
 	    (dm->plan_next >= dm->plan_end &&
-	    remind_plan_changed(dm->db, dm->config, dm->cal) < 0) ||
+	    remind_plan_changed(dm->db, dm->config, dm->cal, now) < 0) ||
 	    store_exec(dm->db, "COMMIT") < 0) {
 		store_exec(dm->db, "ROLLBACK");
 		return -1;
@@ -178,7 +178,8 @@ plan_slice(struct daemon *dm)
 
 	if (store_exec(dm->db, "BEGIN IMMEDIATE") < 0)
 		return -1;
-	if (remind_plan_range(dm->db, dm->config, dm->cal, dm->plan_next, upto) < 0 ||
+	if (remind_plan_range(dm->db, dm->config, dm->cal, dm->plan_next, upto,
+	    clock_now()) < 0 ||
 	    store_exec(dm->db, "COMMIT") < 0) {
 		store_exec(dm->db, "ROLLBACK");
 		return -1;

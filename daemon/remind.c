@@ -88,8 +88,8 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 /*
  * The open, dated deadlines and reports among ITEMS (a condition on o), each with a
  * unit to remind and how (enum recipient): its lead units with an address; failing
- * those, its plan's coordination units; and, when a lead is reached, its directing
- * units and the coordination units that do not lead it, for the escalation.
+ * those, its plan's coordination units; and, for the escalation, its directing units
+ * and, when a lead is reached, the coordination units that do not lead it.
  */
 #define OPEN_ITEM(items) "o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' " \
 	"AND " items
@@ -109,16 +109,32 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 	"WHERE " OPEN_ITEM(items) " AND " HAS_ADDRESS("u.id") " AND NOT " A_LEAD_REACHED \
 	" UNION SELECT o.id, d.unit_id, 2, o.due, o.latest " ITEM_FROM \
 	"JOIN task_unit d ON d.task_id = o.task_id AND d.role = 'direct' WHERE " \
-	OPEN_ITEM(items) " AND " HAS_ADDRESS("d.unit_id") " AND " A_LEAD_REACHED " AND " \
-	NOT_LEAD("d.unit_id") \
+	OPEN_ITEM(items) " AND " HAS_ADDRESS("d.unit_id") " AND " NOT_LEAD("d.unit_id") \
 	" UNION SELECT o.id, u.id, 2, o.due, o.latest " ITEM_FROM COORDINATORS \
 	"WHERE " OPEN_ITEM(items) " AND " HAS_ADDRESS("u.id") " AND " A_LEAD_REACHED \
 	" AND " NOT_LEAD("u.id")
 
+/* Whether a pending reminder still goes to the right unit: a lead unit with an address
+ * or the coordination unit standing in for the item; for an escalation, a directing unit
+ * or the coordination unit (as PLAN_SELECT chooses them). */
+#define STILL_OWED "EXISTS (SELECT 1 FROM occurrence o JOIN task t ON t.id = o.task_id " \
+	"JOIN plan p ON p.id = t.plan_id JOIN unit u ON u.id = reminder.unit_id " \
+	"WHERE o.id = reminder.occurrence_id AND " HAS_ADDRESS("u.id") " AND CASE " \
+	"WHEN reminder.kind LIKE 'escalate-%' THEN " NOT_LEAD("u.id") " AND (EXISTS " \
+	"(SELECT 1 FROM task_unit d WHERE d.task_id = o.task_id AND d.role = 'direct' AND " \
+	"d.unit_id = u.id) OR (u.coordinator AND u.org_id = p.org_id AND " A_LEAD_REACHED \
+	")) ELSE EXISTS (SELECT 1 FROM task_unit l WHERE l.task_id = o.task_id AND " \
+	"l.role = 'lead' AND l.unit_id = u.id) OR (u.coordinator AND u.org_id = p.org_id " \
+	"AND NOT " A_LEAD_REACHED ") END)"
+#define RETIRE "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' " \
+	"AND kind NOT LIKE 'dead-%' AND NOT " STILL_OWED " AND "
+
 /* Which items a plan takes: their closed ones' reminders cancelled, the open ones'
- * selected, and their notes in replan forgotten. */
+ * selected, those of units no longer to be told cancelled (retire: a lead removed, an
+ * address added to a lead a coordination unit stood in for), and their notes in
+ * replan forgotten. */
 struct plan_sql {
-	const char	*cancel, *select, *forget;
+	const char	*cancel, *select, *retire, *forget;
 	int		 ranged;	/* ?1 and ?2: the items with ids in (?1, ?2] */
 };
 
@@ -126,6 +142,7 @@ static const struct plan_sql by_range = {
 	CANCEL_CLOSED "occurrence o WHERE o.id > ?1 AND o.id <= ?2 AND (o.status != 'open' "
 	    "OR o.tentative))",
 	PLAN_SELECT("o.id > ?1 AND o.id <= ?2"),
+	RETIRE "occurrence_id > ?1 AND occurrence_id <= ?2",
 	"DELETE FROM replan WHERE occurrence_id > ?1 AND occurrence_id <= ?2",
 	1
 };
@@ -133,6 +150,7 @@ static const struct plan_sql by_range = {
 static const struct plan_sql noted = {
 	CANCEL_CLOSED "replan r CROSS JOIN occurrence o ON o.id = r.occurrence_id" CLOSED,
 	PLAN_SELECT("o.id IN (SELECT occurrence_id FROM replan)"),
+	RETIRE "occurrence_id IN (SELECT occurrence_id FROM replan)",
 	"DELETE FROM replan",
 	0
 };
@@ -152,7 +170,7 @@ plan_stmt(sqlite3 *db, const struct plan_sql *sql, const char *text, sqlite3_int
 
 static int
 plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
-    const struct plan_sql *sql, sqlite3_int64 after, sqlite3_int64 upto)
+    const struct plan_sql *sql, sqlite3_int64 after, sqlite3_int64 upto, time_t now)
 {
 	sqlite3_stmt *sel, *ins;
 	ntm_date due, latest;
@@ -161,9 +179,15 @@ plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
 	if (store_step_done(db, plan_stmt(db, sql, sql->cancel, after, upto)) < 0)
 		return -1;
 	sel = plan_stmt(db, sql, sql->select, after, upto);
+	/* A reminder moves with its deadline; one sent, skipped or cancelled comes back
+	 * when its new time is still ahead (a latest day put off, an item reopened). */
 	ins = store_stmt(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
-	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
-	    "fire_at = excluded.fire_at WHERE state = 'pending' AND fire_at != excluded.fire_at");
+	    "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
+	    "fire_at = excluded.fire_at, state = 'pending', attempts = 0, next_try = 0 WHERE "
+	    "(state = 'pending' AND fire_at != excluded.fire_at) OR (excluded.fire_at > ?5 AND "
+	    "((state IN ('sent', 'skipped') AND excluded.fire_at > fire_at) OR "
+	    "state = 'cancelled'))");
+	sqlite3_bind_int64(ins, 5, (sqlite3_int64)now);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		if (date_parse_iso((const char *)sqlite3_column_text(sel, 3), &due) < 0)
 			continue;
@@ -176,6 +200,7 @@ plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
 	}
 	sqlite3_reset(sel);
 	if (rc != SQLITE_DONE || failed ||
+	    store_step_done(db, plan_stmt(db, sql, sql->retire, after, upto)) < 0 ||
 	    store_step_done(db, plan_stmt(db, sql, sql->forget, after, upto)) < 0) {
 		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
 		return -1;
@@ -185,15 +210,15 @@ plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
 
 int
 remind_plan_range(sqlite3 *db, const struct config *c, struct workcal *cal,
-    sqlite3_int64 after, sqlite3_int64 upto)
+    sqlite3_int64 after, sqlite3_int64 upto, time_t now)
 {
-	return plan_items(db, c, cal, &by_range, after, upto);
+	return plan_items(db, c, cal, &by_range, after, upto, now);
 }
 
 int
-remind_plan_changed(sqlite3 *db, const struct config *c, struct workcal *cal)
+remind_plan_changed(sqlite3 *db, const struct config *c, struct workcal *cal, time_t now)
 {
-	return plan_items(db, c, cal, &noted, 0, 0);
+	return plan_items(db, c, cal, &noted, 0, 0, now);
 }
 
 sqlite3_int64
@@ -301,7 +326,7 @@ message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain)
 	sqlite3_stmt *st = store_stmt(db, "SELECT group_concat(id, ',') FROM (SELECT id "
 	    "FROM reminder WHERE unit_id = ?2 AND state = 'pending' AND " WAKE " <= ?1 "
 	    "ORDER BY id)");
-	char hash[65], *key;
+	char hash[65], *key, *secret, *ids;
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, unit);
@@ -309,8 +334,18 @@ message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain)
 		sqlite3_reset(st);
 		return NULL;
 	}
-	key = xasprintf("%lld:%s", (long long)unit, sqlite3_column_text(st, 0));
+	ids = xstrdup(sqlite3_column_type(st, 0) == SQLITE_NULL ? "" :
+	    (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
+	/* with the installation's secret: another ntmd sending from the same domain, with
+	 * the same ids, must not make the same Message-ID */
+	if ((secret = store_secret(db)) == NULL) {
+		free(ids);
+		return NULL;
+	}
+	key = xasprintf("%s:%lld:%s", secret, (long long)unit, ids);
+	free(secret);
+	free(ids);
 	token_sha256_hex(key, strlen(key), hash);
 	free(key);
 	return xasprintf("ntmd.%.32s@%s", hash, domain);
@@ -361,8 +396,11 @@ plan_repeats(sqlite3 *db, const struct config *c, struct workcal *cal, const cha
 	int rc, failed = 0;
 
 	sqlite3_bind_text(sel, 1, msgid, -1, SQLITE_STATIC);
-	ins = store_stmt(db, "INSERT OR IGNORE INTO reminder(occurrence_id, unit_id, kind, "
-	    "fire_at) VALUES(?, ?, ?, ?)");
+	/* an earlier chain's (before the latest day was put off) is taken up again */
+	ins = store_stmt(db, "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at) "
+	    "VALUES(?, ?, ?, ?) ON CONFLICT(occurrence_id, unit_id, kind) DO UPDATE SET "
+	    "fire_at = excluded.fire_at, state = 'pending', attempts = 0, next_try = 0 "
+	    "WHERE state IN ('sent', 'skipped', 'cancelled') AND excluded.fire_at > fire_at");
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		next_kind((const char *)sqlite3_column_text(sel, 2), c->max_repeats, next);
 		if (*next == '\0')
@@ -378,11 +416,14 @@ plan_repeats(sqlite3 *db, const struct config *c, struct workcal *cal, const cha
 	return rc == SQLITE_DONE && !failed ? 0 : -1;
 }
 
-/* Whether the unit had its mail today already: one mail a unit a day. */
+/* Whether the unit had its mail today already, or has one on its way: one mail a unit
+ * a day. */
 static int
 mailed_today(sqlite3 *db, sqlite3_int64 unit, const char *today)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT 1 FROM mailed WHERE unit_id = ? AND day = ?");
+	sqlite3_stmt *st = store_stmt(db, "SELECT 1 FROM mailed WHERE unit_id = ?1 AND day = ?2 "
+	    "UNION ALL SELECT 1 FROM reminder INDEXED BY reminder_by_state "
+	    "WHERE state = 'sending' AND unit_id = ?1");
 	int yes;
 
 	sqlite3_bind_int64(st, 1, unit);
@@ -527,12 +568,12 @@ static const char *settle_sql[] = {
 
 /* After a message was sent: the day its unit was mailed. After it died: a dead letter
  * for each of its items to the coordination units of the item's plan (not to the unit
- * whose mail died), for their next mail. */
+ * whose mail died), for their next mail: the next working day's round (?4). */
 static const char *after_sql[] = {
 	[MAIL_SENT] = "INSERT OR REPLACE INTO mailed(unit_id, day) SELECT unit_id, ?3 "
 	    "FROM reminder WHERE message_id = ?2 LIMIT 1",
 	[MAIL_REJECTED] = "INSERT OR IGNORE INTO reminder(occurrence_id, unit_id, kind, "
-	    "fire_at, about) SELECT r.occurrence_id, u.id, 'dead-' || r.id, ?1, r.id "
+	    "fire_at, about) SELECT r.occurrence_id, u.id, 'dead-' || r.id, ?4, r.id "
 	    "FROM reminder r JOIN occurrence o ON o.id = r.occurrence_id "
 	    "JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
 	    "JOIN unit u INDEXED BY unit_coordinator ON u.org_id = p.org_id AND u.coordinator "
@@ -542,7 +583,8 @@ static const char *after_sql[] = {
 };
 
 static int
-record(struct sender *s, const struct outcome *o, time_t now, const char *today)
+record(struct sender *s, const struct outcome *o, time_t now, const char *today,
+    time_t next_round)
 {
 	const char *after = o->r == MAIL_SENT ? after_sql[MAIL_SENT] :
 	    o->r == MAIL_RETRY || o->r == MAIL_REJECTED ? after_sql[MAIL_REJECTED] : NULL;
@@ -560,13 +602,15 @@ record(struct sender *s, const struct outcome *o, time_t now, const char *today)
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_text(st, 2, o->msgid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)next_round);
 	return store_step_done(s->db, st);
 }
 
 /* Record the ended messages in one transaction; on failure they wait a second. */
 static void
-settle(struct sender *s, time_t now)
+settle(struct sender *s, const struct config *c, struct workcal *cal, time_t now)
 {
+	time_t next_round = date_at(workcal_add(cal, date_of(now), 1), c->send_at);
 	char today[11];
 	size_t i;
 
@@ -575,7 +619,7 @@ settle(struct sender *s, time_t now)
 	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0)
 		return;
 	for (i = 0; i < s->ndone; i++)
-		if (record(s, &s->done[i], now, today) < 0) {
+		if (record(s, &s->done[i], now, today, next_round) < 0) {
 			store_exec(s->db, "ROLLBACK");
 			return;
 		}
@@ -632,7 +676,7 @@ remind_work(struct sender *s, const struct config *c, struct workcal *cal,
 	if (s->ndone > 0 && (stopping || (clock_monotonic_ms() >= s->hold_settle_until &&
 	    (s->ndone >= SETTLE_EVERY || (s->flying == 0 && s->nqueue == 0) ||
 	    clock_monotonic_ms() - s->first_done_ms >= SETTLE_WITHIN_MS))))
-		settle(s, now);
+		settle(s, c, cal, now);
 	if (stopping || mr == NULL)
 		return;
 	/* as many as there are free slots now: the file: spool, which writes (and syncs) a

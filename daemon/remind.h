@@ -13,17 +13,22 @@
  * deterministic, so a mail that did arrive is recognisable as the same one. */
 void remind_recover(sqlite3 *db);
 /* Plan the reminders of the open, dated deadlines and reports whose ids are in
- * (after, upto], for each lead unit with an address: at each lead day of the policy (on
- * the working day before, when that day is off), then "late" on the first working day
- * past the due day when a latest day follows it, and "overdue" on the first working day
- * past the latest day. Reminders of those items that closed are cancelled; those noted
- * in table replan are forgotten there. Idempotent; it moves pending ones whose deadline
- * moved. Run it in a write transaction (BEGIN IMMEDIATE). -1 on a database error. */
+ * (after, upto], for each lead unit with an address (or, when none has one, the plan's
+ * coordination unit): at each lead day of the policy (on the working day before, when
+ * that day is off), then "late" on the first working day past the due day when a latest
+ * day follows it, and "overdue" on the first working day past the latest day; and
+ * "escalate-1" for the directing and coordination units, escalate_after working days
+ * past the latest day. Reminders of those items that closed, or of units no longer to be
+ * told, are cancelled; those noted in table replan are forgotten there. Idempotent; it
+ * moves pending ones whose deadline moved, and brings back those already sent whose new
+ * time is after now. Run it in a write transaction (BEGIN IMMEDIATE). -1 on a database
+ * error. */
 int remind_plan_range(sqlite3 *db, const struct config *c, struct workcal *cal,
-    sqlite3_int64 after, sqlite3_int64 upto);
+    sqlite3_int64 after, sqlite3_int64 upto, time_t now);
 /* The same for the items noted in replan (another writer changed their dates or
  * status), and forget them there. */
-int remind_plan_changed(sqlite3 *db, const struct config *c, struct workcal *cal);
+int remind_plan_changed(sqlite3 *db, const struct config *c, struct workcal *cal,
+    time_t now);
 /* The highest item id (0 if none, -1 on an error): where a full plan ends. */
 sqlite3_int64 remind_last_item(sqlite3 *db);
 /* The sending side of the outbox: messages claimed, in flight, and ended but not yet

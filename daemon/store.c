@@ -122,7 +122,9 @@ static const char *migrations[] = {
 	"CREATE INDEX audit_by_action ON audit(action, id);",
 	/* 6: follow-through. Who marked an item done, from where, with what note and link to
 	 * the product; the unit's phone and postal address from the plan; the day each unit
-	 * was last mailed (one mail a day); for a dead letter, the reminder it reports */
+	 * was last mailed (one mail a day); for a dead letter, the reminder it reports; a
+	 * repeat for each item still open whose overdue mail went out before (the repeats
+	 * follow from an overdue mail claimed since) */
 	"ALTER TABLE audit ADD COLUMN occurrence_id INTEGER REFERENCES occurrence(id);"
 	"ALTER TABLE audit ADD COLUMN unit_id INTEGER REFERENCES unit(id);"
 	"ALTER TABLE audit ADD COLUMN remote TEXT;"
@@ -134,7 +136,12 @@ static const char *migrations[] = {
 	"ALTER TABLE unit ADD COLUMN address TEXT;"
 	"CREATE TABLE mailed(unit_id INTEGER PRIMARY KEY REFERENCES unit(id), day TEXT NOT NULL);"
 	"ALTER TABLE reminder ADD COLUMN about INTEGER REFERENCES reminder(id);"
-	"CREATE INDEX unit_coordinator ON unit(org_id) WHERE coordinator;",
+	"CREATE INDEX unit_coordinator ON unit(org_id) WHERE coordinator;"
+	"CREATE INDEX plan_by_org ON plan(org_id);"
+	"INSERT OR IGNORE INTO reminder(occurrence_id, unit_id, kind, fire_at) "
+	"  SELECT r.occurrence_id, r.unit_id, 'repeat-1', r.fire_at FROM reminder r"
+	"  JOIN occurrence o ON o.id = r.occurrence_id"
+	"  WHERE r.kind = 'overdue' AND r.state = 'sent' AND o.status = 'open';",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
