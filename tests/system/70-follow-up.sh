@@ -76,11 +76,39 @@ case "$(json "$T/vpdp.json" 'j["text"]')" in
 esac
 json "$T/vpdp.json" 'j["text"]' | grep -E '^ +[^ ][^:]*: *$' && fail "an empty field in VPĐP's mail"
 
-say "done on 18/04: it stops coming back"
-id=$(sql "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id WHERE t.ref = 'II.1'")
-NTM_NOW=2018-04-18T10:00:00+07:00 ctl done "$id" >/dev/null
+say "17/04: the plan puts II.1's latest day off to Friday 20/04, and Xã Văn An gets an address"
+# Overdue again from Monday 23/04: the overdue mail and its repeats come back. Văn An
+# (MT.2, whose reminders VPĐP had in its stead) is now told itself.
+sed -e 's|        when    = "Tháng 3";|&\n        latest  = "chậm nhất 20/04/2018";|' \
+    -e 's|    aliases = \[ "Văn An", "xã Văn An" \]; },|    aliases = [ "Văn An", "xã Văn An" ]; emails = [ "vanan@vanquan.example" ]; },|' \
+    "$T/van-quan-2018.conf" >"$T/put-off.conf"
+[ "$(diff "$T/van-quan-2018.conf" "$T/put-off.conf" | grep -c '^>')" = 2 ] || fail "the plan was not changed as meant"
+cp "$T/put-off.conf" "$T/van-quan-2018.conf"
+NTM_NOW=2018-04-17T16:00:00+07:00 ctl sync >/dev/null
 before=$(mail_count)
-for d in 2018-04-19 2018-04-20 2018-04-23; do
+for d in 2018-04-18 2018-04-19 2018-04-20 2018-04-23; do
+	run_day "$d"
+done
+mails | tail -n "+$((before + 1))" >"$T/put-off"
+cat "$T/put-off"
+assert_eq "$(awk '$2 == "tckh@vanquan.example" && $3 == "II.1-overdue" { print $1 }' "$T/put-off" | tr '\n' ' ')" \
+    "2018-04-23 " "II.1 overdue again only once past its new latest day"
+assert_eq "$(grep -c '^[^ ]* bcd@vanquan.example .*Phòng Tài chính - Kế hoạch' "$T/put-off" || true)" 0 "the Ban Chỉ đạo told of II.1 before it is 5 working days past 20/04"
+grep -q '^2018-04-18 vanan@vanquan.example ' "$T/put-off" || fail "Xã Văn An not told of MT.2 itself"
+vpdp=$(grep -l '"rcpt_tos": \["vpdp@vanquan.example"\]' "$SPOOL"/*.json | tail -n 1)
+$PY "$TOOLS/check_mail.py" "${vpdp%.json}.eml" >"$T/vpdp3.json" || fail "VPĐP's mail is malformed"
+# VPĐP, the coordination unit, now hears of Văn An as a late unit, not in its stead
+text=$(json "$T/vpdp3.json" 'j["text"]')
+case "$text" in
+*"Chưa có người nhận: đơn vị chủ trì (Xã Văn An)"*) fail "VPĐP still stands in for Văn An" ;;
+esac
+assert_contains "$text" "* Xã Văn An (vanan@vanquan.example)" "Văn An among the late units in VPĐP's mail"
+
+say "done on 24/04: it stops coming back"
+id=$(sql "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id WHERE t.ref = 'II.1'")
+NTM_NOW=2018-04-24T10:00:00+07:00 ctl done "$id" >/dev/null
+before=$(mail_count)
+for d in 2018-04-26 2018-04-27 2018-05-02; do
 	run_day "$d"
 done
 mails | tail -n "+$((before + 1))" >"$T/after"
