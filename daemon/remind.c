@@ -114,27 +114,16 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 	"WHERE " OPEN_ITEM(items) " AND " HAS_ADDRESS("u.id") " AND " A_LEAD_REACHED \
 	" AND " NOT_LEAD("u.id")
 
-/* Whether a pending reminder still goes to the right unit: a lead unit with an address
- * or the coordination unit standing in for the item; for an escalation, a directing unit
- * or the coordination unit (as PLAN_SELECT chooses them). */
-#define STILL_OWED "EXISTS (SELECT 1 FROM occurrence o JOIN task t ON t.id = o.task_id " \
-	"JOIN plan p ON p.id = t.plan_id JOIN unit u ON u.id = reminder.unit_id " \
-	"WHERE o.id = reminder.occurrence_id AND " HAS_ADDRESS("u.id") " AND CASE " \
-	"WHEN reminder.kind LIKE 'escalate-%' THEN " NOT_LEAD("u.id") " AND (EXISTS " \
-	"(SELECT 1 FROM task_unit d WHERE d.task_id = o.task_id AND d.role = 'direct' AND " \
-	"d.unit_id = u.id) OR (u.coordinator AND u.org_id = p.org_id AND " A_LEAD_REACHED \
-	")) ELSE EXISTS (SELECT 1 FROM task_unit l WHERE l.task_id = o.task_id AND " \
-	"l.role = 'lead' AND l.unit_id = u.id) OR (u.coordinator AND u.org_id = p.org_id " \
-	"AND NOT " A_LEAD_REACHED ") END)"
-#define RETIRE "UPDATE reminder SET state = 'cancelled' WHERE state = 'pending' " \
-	"AND kind NOT LIKE 'dead-%' AND NOT " STILL_OWED " AND "
+/* The pending reminders of the items (but dead letters), for retire(): ?1, ?2 as below.
+ * "+state": found by item, not among every pending reminder. */
+#define PENDING "SELECT id, occurrence_id, unit_id, kind LIKE 'escalate-%' FROM reminder " \
+	"WHERE +state = 'pending' AND kind NOT LIKE 'dead-%' AND "
 
 /* Which items a plan takes: their closed ones' reminders cancelled, the open ones'
- * selected, those of units no longer to be told cancelled (retire: a lead removed, an
- * address added to a lead a coordination unit stood in for), and their notes in
- * replan forgotten. */
+ * selected, their pending reminders (to cancel those of units no longer selected), and
+ * their notes in replan forgotten. */
 struct plan_sql {
-	const char	*cancel, *select, *retire, *forget;
+	const char	*cancel, *select, *pending, *forget;
 	int		 ranged;	/* ?1 and ?2: the items with ids in (?1, ?2] */
 };
 
@@ -142,7 +131,7 @@ static const struct plan_sql by_range = {
 	CANCEL_CLOSED "occurrence o WHERE o.id > ?1 AND o.id <= ?2 AND (o.status != 'open' "
 	    "OR o.tentative))",
 	PLAN_SELECT("o.id > ?1 AND o.id <= ?2"),
-	RETIRE "occurrence_id > ?1 AND occurrence_id <= ?2",
+	PENDING "occurrence_id > ?1 AND occurrence_id <= ?2",
 	"DELETE FROM replan WHERE occurrence_id > ?1 AND occurrence_id <= ?2",
 	1
 };
@@ -150,7 +139,7 @@ static const struct plan_sql by_range = {
 static const struct plan_sql noted = {
 	CANCEL_CLOSED "replan r CROSS JOIN occurrence o ON o.id = r.occurrence_id" CLOSED,
 	PLAN_SELECT("o.id IN (SELECT occurrence_id FROM replan)"),
-	RETIRE "occurrence_id IN (SELECT occurrence_id FROM replan)",
+	PENDING "occurrence_id IN (SELECT occurrence_id FROM replan)",
 	"DELETE FROM replan",
 	0
 };
@@ -168,11 +157,58 @@ plan_stmt(sqlite3 *db, const struct plan_sql *sql, const char *text, sqlite3_int
 	return st;
 }
 
+/* A unit to tell of an item: its own reminders (a lead, a stand-in) or escalations. */
+struct told {
+	sqlite3_int64	occ, unit;
+	int		escalation;
+};
+
+static int
+told_cmp(const void *a, const void *b)
+{
+	const struct told *x = a, *y = b;
+
+	if (x->occ != y->occ)
+		return x->occ < y->occ ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->escalation - y->escalation;
+}
+
+/* Cancel the pending reminders of the items to units no longer told of them (a lead
+ * removed, an address added to a lead a coordination unit stood in for): the ones whose
+ * (item, unit, escalation) is not among the n just selected. Sorted and searched here,
+ * not checked in SQL row by row: a full plan looks at every pending reminder. */
+static int
+retire(sqlite3 *db, const struct plan_sql *sql, sqlite3_int64 after, sqlite3_int64 upto,
+    struct told *told, size_t n)
+{
+	sqlite3_stmt *sel = plan_stmt(db, sql, sql->pending, after, upto), *cancel;
+	struct told key;
+	int rc, failed = 0;
+
+	if (n > 1)
+		qsort(told, n, sizeof(*told), told_cmp);
+	cancel = store_stmt(db, "UPDATE reminder SET state = 'cancelled' WHERE id = ?");
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		key = (struct told){ sqlite3_column_int64(sel, 1), sqlite3_column_int64(sel, 2),
+		    sqlite3_column_int(sel, 3) };
+		if (n > 0 && bsearch(&key, told, n, sizeof(*told), told_cmp))
+			continue;
+		sqlite3_bind_int64(cancel, 1, sqlite3_column_int64(sel, 0));
+		failed |= store_step_done(db, cancel);
+	}
+	sqlite3_reset(sel);
+	return rc == SQLITE_DONE && !failed ? 0 : -1;
+}
+
 static int
 plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
     const struct plan_sql *sql, sqlite3_int64 after, sqlite3_int64 upto, time_t now)
 {
 	sqlite3_stmt *sel, *ins;
+	struct told *told = NULL;
+	size_t ntold = 0, cap = 0;
 	ntm_date due, latest;
 	int rc, failed = 0;
 
@@ -194,17 +230,22 @@ plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
 		if (sqlite3_column_type(sel, 4) == SQLITE_NULL || date_parse_iso((const char *)
 		    sqlite3_column_text(sel, 4), &latest) < 0 || latest < due)
 			latest = due;
+		if (ntold == cap)
+			told = xrealloc(told, (cap = cap ? 2 * cap : 256) * sizeof(*told));
+		told[ntold++] = (struct told){ sqlite3_column_int64(sel, 0),
+		    sqlite3_column_int64(sel, 1), sqlite3_column_int(sel, 2) == R_ESCALATE };
 		failed |= plan_one(db, ins, c, cal, sqlite3_column_int64(sel, 0),
 		    sqlite3_column_int64(sel, 1), (enum recipient)sqlite3_column_int(sel, 2),
 		    due, latest);
 	}
 	sqlite3_reset(sel);
-	if (rc != SQLITE_DONE || failed ||
-	    store_step_done(db, plan_stmt(db, sql, sql->retire, after, upto)) < 0 ||
+	if (rc != SQLITE_DONE || failed || retire(db, sql, after, upto, told, ntold) < 0 ||
 	    store_step_done(db, plan_stmt(db, sql, sql->forget, after, upto)) < 0) {
 		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
+		free(told);
 		return -1;
 	}
+	free(told);
 	return 0;
 }
 
