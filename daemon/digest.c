@@ -10,6 +10,7 @@
 #include "date.h"
 #include "digest.h"
 #include "feed.h"
+#include "html.h"
 #include "log.h"
 #include "mail.h"
 #include "store.h"
@@ -51,20 +52,6 @@ struct contact {
 	long long	 id;
 	char		*name, *phone, *address, *email;
 };
-
-static void
-html_escape(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '&': buf_puts(b, "&amp;"); break;
-		case '"': buf_puts(b, "&quot;"); break;
-		default: buf_append(b, s, 1);
-		}
-	}
-}
 
 static char *
 column(sqlite3_stmt *st, int i)
@@ -359,7 +346,7 @@ field(struct buf *text, struct buf *html, const char *label, const char *value)
 		return;
 	buf_printf(text, "   %s: %s\n", label, value);
 	buf_printf(html, "%s: ", label);
-	html_escape(html, value);
+	html_printf(html, "%s", value);
 	buf_puts(html, "<br>\n");
 }
 
@@ -376,7 +363,7 @@ render_own(struct buf *text, struct buf *html, const struct item *it, size_t k,
 	buf_printf(html, "<li style=\"margin-bottom:1em;padding-left:.5em;border-left:4px solid "
 	    "%s\"><p><b style=\"color:%s\">[%s]</b> <b>", rank_colour[it->rank],
 	    rank_colour[it->rank], rank_label[it->rank]);
-	html_escape(html, it->title);
+	html_printf(html, "%s", it->title);
 	buf_printf(html, "</b><br>\nHạn: <b>%s, %s</b> (%s)<br>\n", date_weekday_vn(it->due),
 	    day, phrase);
 	if (*moved) {
@@ -390,7 +377,7 @@ render_own(struct buf *text, struct buf *html, const struct item *it, size_t k,
 	}
 	field(text, html, "Thời gian theo kế hoạch", it->when);
 	buf_printf(text, "   %s\n", it->code);
-	html_escape(html, it->code);
+	html_printf(html, "%s", it->code);
 	buf_puts(html, "<br>\n");
 	if (it->stand_in) {
 		char *why = *it->leads ? xasprintf("đơn vị chủ trì (%s) chưa có địa chỉ thư điện "
@@ -406,7 +393,7 @@ render_own(struct buf *text, struct buf *html, const struct item *it, size_t k,
 	field(text, html, "Gửi báo cáo cho", it->report_to);
 	if (it->link) {
 		buf_printf(text, "   Báo cáo hoàn thành: %s\n", it->link);
-		buf_printf(html, "<a href=\"%s\">Báo cáo hoàn thành việc này</a>", it->link);
+		html_printf(html, "<a href=\"%u\">Báo cáo hoàn thành việc này</a>", it->link);
 	}
 	buf_puts(text, "\n");
 	buf_puts(html, "</p></li>\n");
@@ -425,11 +412,11 @@ render_other(struct buf *text, struct buf *html, const struct item *it, int firs
 		buf_printf(text, "* %s%s%s%s\n", it->other_name, *it->other_contact ? " (" : "",
 		    it->other_contact, *it->other_contact ? ")" : "");
 		buf_puts(html, "<li><p><b>");
-		html_escape(html, it->other_name);
+		html_printf(html, "%s", it->other_name);
 		buf_puts(html, "</b>");
 		if (*it->other_contact) {
 			buf_puts(html, " (");
-			html_escape(html, it->other_contact);
+			html_printf(html, "%s", it->other_contact);
 			buf_puts(html, ")");
 		}
 		buf_puts(html, "</p>\n<ul>\n");
@@ -437,14 +424,14 @@ render_other(struct buf *text, struct buf *html, const struct item *it, int firs
 	date_vn(it->latest, latest);
 	buf_printf(text, "  - %s (%s)\n", it->title, it->code);
 	buf_puts(html, "<li>");
-	html_escape(html, it->title);
+	html_printf(html, "%s", it->title);
 	buf_puts(html, " (");
-	html_escape(html, it->code);
+	html_printf(html, "%s", it->code);
 	buf_puts(html, ")<br>\n");
 	if (dead) {
 		buf_printf(text, "    Máy chủ thư trả lời: %s\n", it->error);
 		buf_puts(html, "Máy chủ thư trả lời: <code>");
-		html_escape(html, it->error);
+		html_printf(html, "%s", it->error);
 		buf_puts(html, "</code></li>\n");
 	} else {
 		buf_printf(text, "    [QUÁ HẠN] hạn chót %s, đã quá %d ngày\n", latest,
@@ -490,7 +477,7 @@ render_contact(struct buf *text, struct buf *html, const struct contact *k)
 	buf_printf(text, "Cần trao đổi, xin liên hệ %s.%s\n\n", line.s, *k->email ?
 	    " Trả lời thư này là gửi tới đơn vị đó." : "");
 	buf_puts(html, "<p>Cần trao đổi, xin liên hệ ");
-	html_escape(html, line.s);
+	html_printf(html, "%s", line.s);
 	buf_printf(html, ".%s</p>\n", *k->email ?
 	    " Trả lời thư này là gửi tới đơn vị đó." : "");
 	buf_free(&line);
@@ -517,7 +504,7 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	buf_puts(html, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width\"></head><body>\n"
 	    "<p>Kính gửi: <b>");
-	html_escape(html, unit_name);
+	html_printf(html, "%s", unit_name);
 	buf_printf(html, "</b></p>\n<p>%s</p>\n", intro);
 	if (own->n) {
 		buf_printf(text, "%s\n\n", own_heading);
@@ -535,8 +522,8 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	buf_printf(text, "Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
 	    "hoặc điện thoại):\n%s\n\n-- \nThư gửi tự động từ hệ thống nhắc việc nông thôn "
 	    "mới.\n", feed_url);
-	buf_printf(html, "<p>Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
-	    "hoặc điện thoại):<br>\n<a href=\"%s\" style=\"word-break:break-all\">%s</a></p>\n"
+	html_printf(html, "<p>Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
+	    "hoặc điện thoại):<br>\n<a href=\"%u\" style=\"word-break:break-all\">%s</a></p>\n"
 	    "<p>-- <br>\nThư gửi tự động từ hệ thống nhắc việc nông thôn mới.</p>\n"
 	    "</body></html>\n", feed_url, feed_url);
 }
