@@ -52,19 +52,6 @@ unhex(const char *s, unsigned char *raw, size_t n)
 	return 0;
 }
 
-static void
-tohex(const unsigned char *raw, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[raw[i] >> 4];
-		out[2 * i + 1] = digits[raw[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* A new key file, written whole before it gets its name. */
 static int
 create_key(const char *path, char **err)
@@ -78,7 +65,7 @@ create_key(const char *path, char **err)
 		free(tmp);
 		return -1;
 	}
-	tohex(raw, sizeof(raw), text);
+	hex_encode(raw, sizeof(raw), text);
 	strcat(text, "\n");
 	OPENSSL_cleanse(raw, sizeof(raw));
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
@@ -160,7 +147,7 @@ mac_hex(const struct donekey *k, const char *msg, char out[MAC_HEX + 1])
 	unsigned int len = 0;
 
 	HMAC(EVP_sha256(), k->raw, KEY_BYTES, (const unsigned char *)msg, strlen(msg), md, &len);
-	tohex(md, MAC_HEX / 2, out);
+	hex_encode(md, MAC_HEX / 2, out);
 }
 
 static void

@@ -307,7 +307,6 @@ store_secret(sqlite3 *db)
 	sqlite3_stmt *st = store_stmt(db, get);
 	unsigned char raw[32];
 	char hex[65], *s = NULL;
-	size_t i;
 
 	if (sqlite3_step(st) == SQLITE_ROW)
 		s = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -318,8 +317,7 @@ store_secret(sqlite3 *db)
 		log_warnx("no randomness for the installation secret");
 		return NULL;
 	}
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	hex_encode(raw, sizeof(raw), hex);
 	st = store_stmt(db, put);
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
 	if (store_step_done(db, st) < 0)

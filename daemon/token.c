@@ -1,7 +1,6 @@
 /* Feed tokens: HMAC-SHA256 of the installation secret, stored hashed. */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,15 +9,6 @@
 #include "token.h"
 #include "xalloc.h"
 
-static void
-hex(const unsigned char *raw, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-}
-
 void
 token_sha256_hex(const void *data, size_t n, char out[65])
 {
@@ -26,7 +16,7 @@ token_sha256_hex(const void *data, size_t n, char out[65])
 	unsigned int len = 0;
 
 	EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-	hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 static int
@@ -57,7 +47,7 @@ token_for_unit(sqlite3 *db, sqlite3_int64 unit_id, time_t now)
 	    &len);
 	free(msg);
 	free(secret);
-	hex(mac, 16, token);
+	hex_encode(mac, 16, token);
 	if (gen == 0) {
 		token_sha256_hex(token, strlen(token), hash);
 		st = store_stmt(db, "INSERT INTO feed_token(unit_id, generation, token_hash, "
