@@ -2,7 +2,8 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-PKGS      = libcurl libical sqlite3 libconfig libmicrohttpd libsystemd libutf8proc libcrypto
+PKGS      = libcurl libical sqlite3 libconfig libmicrohttpd libsystemd libutf8proc libcrypto \
+            xlsxwriter libargon2
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g
@@ -32,11 +33,12 @@ LINKS       = echo "int main(void) { return 0; }" | $(CC) -x c - -o /dev/null
 BUILD_NEEDS = -t '$(LINKS)' build-essential \
               -t 'pkg-config --exists $(PKGS)' pkg-config libcurl4-openssl-dev libical-dev \
                  libsqlite3-dev libconfig-dev libmicrohttpd-dev libsystemd-dev libutf8proc-dev \
-                 libssl-dev \
+                 libssl-dev libxlsxwriter-dev libargon2-dev \
               -t 'test -f /usr/share/zoneinfo/Asia/Ho_Chi_Minh' tzdata
 TEST_NEEDS  = -t 'pkg-config --exists check' check \
-              -t '/usr/bin/python3 -c "import aiosmtpd.controller, icalendar, ephem, lunardate"' \
+              -t '/usr/bin/python3 -c "import aiosmtpd.controller, icalendar, ephem, lunardate, openpyxl"' \
                  python3 python3-aiosmtpd python3-icalendar python3-ephem python3-lunardate \
+                 python3-openpyxl \
               -t 'command -v sqlite3' sqlite3 \
               -t 'command -v curl' curl \
               -t 'command -v node' nodejs \

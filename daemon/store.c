@@ -142,6 +142,19 @@ static const char *migrations[] = {
 	"  SELECT r.occurrence_id, r.unit_id, 'repeat-1', r.fire_at FROM reminder r"
 	"  JOIN occurrence o ON o.id = r.occurrence_id"
 	"  WHERE r.kind = 'overdue' AND r.state = 'sent' AND o.status = 'open';",
+	/* 7: the coordinator's desk. Accounts, each of a unit, with an Argon2id hash of its
+	 * password; sessions by the SHA-256 of their cookie, each with its anti-forgery
+	 * token; failed sign-ins counted per account and per address (keys "login:…",
+	 * "addr:…"), to slow guessing down */
+	"CREATE TABLE account(id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE,"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id), hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE session(token_hash TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id), csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+	"CREATE INDEX session_by_account ON session(account_id);"
+	"CREATE TABLE signin_failure(key TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL);",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
