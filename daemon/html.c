@@ -42,6 +42,16 @@ escape(struct buf *b, const char *s)
 	}
 }
 
+/* A path within the site: "/…" but not "//…", which would leave it. */
+static void
+path(struct buf *b, const char *s)
+{
+	if (s && s[0] == '/' && s[1] != '/' && s[1] != '\\')
+		escape(b, s);
+	else
+		buf_puts(b, "#");
+}
+
 static void
 url(struct buf *b, const char *s)
 {
@@ -68,6 +78,8 @@ html_printf(struct buf *b, const char *fmt, ...)
 			escape(b, va_arg(ap, const char *));
 		else if (fmt[1] == 'u')
 			url(b, va_arg(ap, const char *));
+		else if (fmt[1] == 'p')
+			path(b, va_arg(ap, const char *));
 		else if (fmt[1] == 'd')
 			buf_printf(b, "%d", va_arg(ap, int));
 		else if (fmt[1] == '%')

@@ -10,7 +10,8 @@
 
 /* Append fmt to b. %s: a text, escaped for element content and quoted attributes alike
  * (& < > " '), NULL as nothing; %u: a URL for a quoted href, written only when it is
- * http:// or https://, else "#"; %d and %lld: numbers; %%: '%'. Nothing else. */
+ * http:// or https://, else "#"; %p: a path within the site ("/…", not "//…"), else
+ * "#"; %d and %lld: numbers; %%: '%'. Nothing else. */
 void html_printf(struct buf *b, const char *fmt, ...);
 /* A page's start (UTF-8, a phone's viewport, the stylesheet) with its title. */
 void html_begin(struct buf *b, const char *title);

@@ -12,10 +12,12 @@
 #include "date.h"
 #include "feed.h"
 #include "log.h"
+#include "report.h"
 #include "setup.h"
 #include "state.h"
 #include "store.h"
 #include "sync.h"
+#include "table.h"
 #include "token.h"
 #include "when.h"
 #include "xalloc.h"
@@ -36,7 +38,13 @@ usage(void)
 	    "  units [--json]            list units and their addresses\n"
 	    "  feed-url UNIT             print the subscription URL of a unit's feed\n"
 	    "  feed UNIT                 print a unit's feed (iCalendar)\n"
-	    "  overdue [--json]          open items past their deadline, oldest first\n"
+	    "  overdue [--plan CODE] [--unit UNIT] [--json|--csv]\n"
+	    "                            open items past their deadline, oldest first\n"
+	    "  report --from DATE --to DATE [--plan CODE] [--unit UNIT] [--json|--csv]\n"
+	    "                            each lead unit's items done on time, done late, open\n"
+	    "                            and open overdue (dates YYYY-MM-DD)\n"
+	    "  progress [--plan CODE] [--json|--csv]     each commune's criteria and targets\n"
+	    "  assignments [--plan CODE] [--json|--csv]  which unit answers for which criterion\n"
 	    "  done ID [--note TEXT] [--link URL]  mark an item done (URL: its product)\n"
 	    "  done-url ID --unit UNIT   print the link by which the unit reports the item done\n"
 	    "  audit [--plan CODE] [--json]      who changed what, oldest first\n"
@@ -81,6 +89,48 @@ take_option(struct cmd_ctx *x, const char *opt)
 			return v;
 		}
 	return NULL;
+}
+
+/* 0 when every argument of the command was understood; else EX_USAGE, saying which
+ * was not. */
+static int
+no_more_args(const struct cmd_ctx *x, const char *cmd)
+{
+	if (x->argc == 0)
+		return 0;
+	fprintf(stderr, "ntmctl %s: %s \"%s\"\n", cmd,
+	    x->argv[0][0] == '-' ? "unknown option, or an option without its value," :
+	    "unexpected argument", x->argv[0]);
+	return EX_USAGE;
+}
+
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV };
+
+static enum format
+take_format(struct cmd_ctx *x)
+{
+	int json = take_flag(x, "--json"), csv = take_flag(x, "--csv");
+
+	if (json && csv)
+		usage();
+	return json ? FORMAT_JSON : csv ? FORMAT_CSV : FORMAT_TEXT;
+}
+
+/* Print t as asked and free it: 0. */
+static int
+print_table(struct table *t, enum format f)
+{
+	struct buf b = { 0 };
+
+	if (f == FORMAT_TEXT)
+		table_text(t, stdout);
+	else {
+		(f == FORMAT_JSON ? table_json : table_csv)(t, &b);
+		fwrite(b.s, 1, b.len, stdout);
+		buf_free(&b);
+	}
+	table_free(t);
+	return 0;
 }
 
 /* Print the single text column of every row of st and finalize it: 0, or the exit code
@@ -215,6 +265,125 @@ cmd_feed(struct cmd_ctx *x)
 	return 0;
 }
 
+/* The plan of this code: 0 with *id, else the exit code with a message. */
+static int
+find_plan(sqlite3 *db, const char *code, sqlite3_int64 *id)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT id FROM plan WHERE code = ?");
+	int rc;
+
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		fprintf(stderr, "ntmctl: no plan \"%s\" (run ntmctl sync?)\n", code);
+	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? EX_DATAERR :
+	    setup_db_failed(db, "cannot read the plans");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The plan named by --plan, which must be given: 0 with *id, else the exit code. */
+static int
+plan_option(struct cmd_ctx *x, sqlite3_int64 *id)
+{
+	const char *code = take_option(x, "--plan");
+
+	if (code == NULL)
+		usage();
+	return find_plan(x->db, code, id);
+}
+
+/* --plan CODE and --unit UNIT, each optional, narrow the scope; its clock is now. 0, or
+ * the exit code with a message. */
+static int
+scope_options(struct cmd_ctx *x, struct report_scope *s)
+{
+	const char *plan = take_option(x, "--plan"), *unit = take_option(x, "--unit");
+	int rc;
+
+	s->now = clock_now();
+	if (plan && (rc = find_plan(x->db, plan, &s->plan_id)) != 0)
+		return rc;
+	if (unit && (rc = find_unit(x->db, unit, &s->unit_id, NULL)) != 0)
+		return rc;
+	return 0;
+}
+
+/* The day given to an option (YYYY-MM-DD), which must be given: 0, or EX_USAGE. */
+static int
+date_option(struct cmd_ctx *x, const char *opt, ntm_date *day)
+{
+	const char *s = take_option(x, opt);
+
+	if (s == NULL) {
+		fprintf(stderr, "ntmctl: %s DATE is needed\n", opt);
+		return EX_USAGE;
+	}
+	if (date_parse_iso(s, day) < 0) {
+		fprintf(stderr, "ntmctl: %s: \"%s\" is not a day YYYY-MM-DD\n", opt, s);
+		return EX_USAGE;
+	}
+	return 0;
+}
+
+static int
+cmd_report(struct cmd_ctx *x)
+{
+	struct report_scope s = { 0 };
+	enum format f = take_format(x);
+	struct table t;
+	int rc;
+
+	if ((rc = date_option(x, "--from", &s.from)) != 0 ||
+	    (rc = date_option(x, "--to", &s.to)) != 0 ||
+	    (rc = scope_options(x, &s)) != 0 || (rc = no_more_args(x, "report")) != 0)
+		return rc;
+	if (s.from > s.to) {
+		fprintf(stderr, "ntmctl: report: --from is after --to\n");
+		return EX_USAGE;
+	}
+	if (report_units(x->db, &s, &t) < 0) {
+		table_free(&t);
+		return setup_db_failed(x->db, "cannot compute the report");
+	}
+	return print_table(&t, f);
+}
+
+/* A report of the plans in scope (--plan, optional), printed as asked. */
+static int
+plan_report(struct cmd_ctx *x, const char *cmd,
+    int (*run)(sqlite3 *, const struct report_scope *, struct table *))
+{
+	struct report_scope s = { 0 };
+	const char *plan = take_option(x, "--plan");
+	enum format f = take_format(x);
+	struct table t;
+	int rc;
+
+	s.now = clock_now();
+	if ((plan && (rc = find_plan(x->db, plan, &s.plan_id)) != 0) ||
+	    (rc = no_more_args(x, cmd)) != 0)
+		return rc;
+	if (run(x->db, &s, &t) < 0) {
+		table_free(&t);
+		return setup_db_failed(x->db, "cannot read the database");
+	}
+	return print_table(&t, f);
+}
+
+static int
+cmd_progress(struct cmd_ctx *x)
+{
+	return plan_report(x, "progress", report_progress);
+}
+
+static int
+cmd_assignments(struct cmd_ctx *x)
+{
+	return plan_report(x, "assignments", report_assignments);
+}
+
 /* Open deadlines and reports past their due day: "late" until their latest day has
  * passed, then "overdue". ?1 is today. */
 #define OVERDUE_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id " \
@@ -222,13 +391,35 @@ cmd_feed(struct cmd_ctx *x)
 	"AND t.kind != 'meeting' AND item_state(o.status, o.due, o.latest, ?1, 0) " \
 	"IN ('late', 'overdue') ORDER BY o.due, o.id"
 
+/* The overdue list for Excel: the desk's table, with contact and supporting units. */
+static int
+overdue_csv(struct cmd_ctx *x)
+{
+	struct report_scope s = { 0 };
+	struct table t;
+	int rc;
+
+	if ((rc = scope_options(x, &s)) != 0 || (rc = no_more_args(x, "overdue")) != 0)
+		return rc;
+	if (report_overdue(x->db, &s, &t) < 0) {
+		table_free(&t);
+		return setup_db_failed(x->db, "cannot read the database");
+	}
+	return print_table(&t, FORMAT_CSV);
+}
+
 static int
 cmd_overdue(struct cmd_ctx *x)
 {
-	int json = take_flag(x, "--json");
+	enum format f = take_format(x);
+	int json = f == FORMAT_JSON, rc;
 	char today[11];
 	sqlite3_stmt *st;
 
+	if (f == FORMAT_CSV)
+		return overdue_csv(x);
+	if ((rc = no_more_args(x, "overdue")) != 0)
+		return rc;
 	date_iso(date_of(clock_now()), today);
 	st = store_prepare(x->db, json ?
 	    "SELECT json_group_array(json_object('id', id, 'plan', plan, 'task', ref, 'title', "
@@ -281,28 +472,6 @@ cmd_done_url(struct cmd_ctx *x)
 	if ((rc = find_unit(x->db, name, &unit, NULL)) != 0)
 		return rc;
 	return ctl_done_url(x->config, x->db, id, unit);
-}
-
-/* The plan named by --plan: 0 with *id, else the exit code with a message. */
-static int
-plan_option(struct cmd_ctx *x, sqlite3_int64 *id)
-{
-	const char *code = take_option(x, "--plan");
-	sqlite3_stmt *st;
-	int rc;
-
-	if (code == NULL)
-		usage();
-	st = store_prepare(x->db, "SELECT id FROM plan WHERE code = ?");
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
-		fprintf(stderr, "ntmctl: no plan \"%s\" (run ntmctl sync?)\n", code);
-	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? EX_DATAERR :
-	    setup_db_failed(x->db, "cannot read the plans");
-	sqlite3_finalize(st);
-	return rc;
 }
 
 /* JSON array of the codes of task t's units in a role. */
@@ -511,6 +680,9 @@ static const struct {
 	{ "feed-url", cmd_feed_url },
 	{ "feed", cmd_feed },
 	{ "overdue", cmd_overdue },
+	{ "report", cmd_report },
+	{ "progress", cmd_progress },
+	{ "assignments", cmd_assignments },
 	{ "done", cmd_done },
 	{ "done-url", cmd_done_url },
 	{ "audit", cmd_audit },

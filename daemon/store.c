@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "report.h"
 #include "state.h"
 #include "store.h"
 #include "xalloc.h"
@@ -268,7 +269,7 @@ store_open(const char *path, char **err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, 5000);
-	if (state_register(db) < 0 || store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	if (state_register(db) < 0 || report_register(db) < 0 || store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON;") < 0 || migrate(db, err) < 0) {
 		if (*err == NULL)
 			*err = xasprintf("%s: %s", path, sqlite3_errmsg(db));
