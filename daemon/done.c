@@ -9,14 +9,15 @@
 #include "xalloc.h"
 
 static const char sql_status[] = "SELECT status FROM occurrence WHERE id = ?";
-static const char sql_mark[] = "UPDATE occurrence SET status = 'done', done_at = ?2, "
+static const char sql_mark[] = "UPDATE occurrence SET status = CASE WHEN ?6 THEN 'waived' "
+	"ELSE 'done' END, done_at = ?2, "
 	"done_by = ?3, note = ?4, done_link = ?5, sequence = sequence + 1, changed_at = ?2 "
 	"WHERE id = ?1 AND status = 'open'";
 static const char sql_cancel[] = "UPDATE reminder SET state = 'cancelled' "
 	"WHERE occurrence_id = ? AND state = 'pending'";
 static const char sql_audit[] = "INSERT INTO audit(at, actor, action, detail, "
 	"occurrence_id, unit_id, remote, note, link) "
-	"VALUES(?1, ?2, 'done', ?3, ?4, ?5, ?6, ?7, ?8)";
+	"VALUES(?1, ?2, CASE WHEN ?9 THEN 'waive' ELSE 'done' END, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char sql_may[] = "SELECT EXISTS(SELECT 1 FROM occurrence o "
 	"JOIN task_unit tu ON tu.task_id = o.task_id WHERE o.id = ?1 AND tu.unit_id = ?2) "
 	"OR EXISTS(SELECT 1 FROM occurrence o JOIN task t ON t.id = o.task_id "
@@ -65,6 +66,7 @@ mark(sqlite3 *db, const struct done_report *r)
 	sqlite3_bind_text(st, 3, r->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, r->link, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, r->waive);
 	if (step(st) < 0 || sqlite3_changes(db) != 1)
 		return -1;
 	st = store_stmt(db, sql_cancel);
@@ -83,6 +85,7 @@ mark(sqlite3 *db, const struct done_report *r)
 	sqlite3_bind_text(st, 6, r->remote, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, r->note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, r->link, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, r->waive);
 	rc = step(st);
 	free(detail);
 	return rc;
@@ -92,7 +95,8 @@ mark(sqlite3 *db, const struct done_report *r)
 static enum done_result
 failed(sqlite3 *db, const struct done_report *r)
 {
-	log_warnx("item %lld not marked done, nothing changed: %s", (long long)r->item,
+	log_warnx("item %lld not marked %s, nothing changed: %s", (long long)r->item,
+	    r->waive ? "waived" : "done",
 	    sqlite3_errmsg(db));
 	if (!sqlite3_get_autocommit(db) &&
 	    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)

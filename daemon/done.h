@@ -12,6 +12,8 @@ struct done_report {
 	const char	*remote;	/* NULL: not over HTTP */
 	const char	*note, *link;	/* optional: the officer's note, the product's URL */
 	time_t		 now;
+	int		 waive;		/* waive the item (a coordinator's decision) instead;
+					 * audited as 'waive' */
 };
 
 enum done_result {

@@ -187,8 +187,8 @@ day_row(struct buf *b, const char *label, ntm_date day)
 	free(s);
 }
 
-static void
-describe(struct buf *b, const struct done_item *it, const struct donepage_view *v)
+void
+donepage_describe(struct buf *b, const struct done_item *it, const struct donepage_view *v)
 {
 	const char *class;
 	char *state = state_text(it, date_of(v->now), v->soon_days, &class), *period;
@@ -238,13 +238,13 @@ donepage_item(const struct done_item *it, const struct donepage_view *v)
 	struct buf b = { 0 };
 	char *title = xasprintf("Báo hoàn thành: %s", it->title);
 
-	html_begin(&b, title);
+	html_begin(&b, title, NULL);
 	free(title);
 	buf_puts(&b, "<h1>Báo hoàn thành công việc</h1>\n");
 	if (v->heading)
 		html_printf(&b, "<div class=\"notice%s\"><p><b>%s</b></p>\n<p>%s</p></div>\n",
 		    v->alert ? " alert" : "", v->heading, v->text);
-	describe(&b, it, v);
+	donepage_describe(&b, it, v);
 	if (v->csrf)
 		form(&b, it, v);
 	buf_puts(&b, FOOTER);
@@ -256,7 +256,7 @@ donepage_message(const char *heading, const char *text)
 {
 	struct buf b = { 0 };
 
-	html_begin(&b, heading);
+	html_begin(&b, heading, NULL);
 	html_printf(&b, "<h1>%s</h1>\n<p>%s</p>\n", heading, text);
 	buf_puts(&b, FOOTER);
 	return html_end(&b);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "date.h"
+#include "xalloc.h"
 
 /* What a done link's page shows of an item, and of the link's unit. Strings allocated
  * ("" for none); free with donepage_free(). */
@@ -34,6 +35,9 @@ struct donepage_view {
 
 /* The item's page: the notice, the item and where it stands, the form. Allocated. */
 char *donepage_item(const struct done_item *it, const struct donepage_view *v);
+/* The item and where it stands, as the page shows it (a heading and a list). */
+void donepage_describe(struct buf *b, const struct done_item *it,
+    const struct donepage_view *v);
 /* A page saying only text under heading. Allocated. */
 char *donepage_message(const char *heading, const char *text);
 /* An item's period ("2018-03", "2023-Q1", "2024", "2018-07..2018-08") in Vietnamese

@@ -19,7 +19,35 @@ static const char style[] =
 	"textarea,input{width:100%;box-sizing:border-box;font:inherit;padding:.4em}"
 	"button{margin-top:1em;font:inherit;padding:.6em 1.2em;background:#166534;color:#fff;"
 	"border:0;border-radius:.3em}"
-	".small{font-size:.9em;color:#555}";
+	".small{font-size:.9em;color:#555}"
+	/* the desk */
+	"body.wide{max-width:80em}"
+	"nav{display:flex;flex-wrap:wrap;gap:.3em 1.2em;align-items:center;"
+	"border-bottom:1px solid #d1d5db;padding-bottom:.5em;margin-bottom:1em}"
+	"nav a{color:#1d4ed8;text-decoration:none}nav a.here{color:#111;font-weight:700}"
+	"nav .who{margin-left:auto;font-size:.9em;color:#555}"
+	"nav form{display:inline}nav button,.inline button{margin:0 0 0 .5em;"
+	"padding:.2em .7em;background:#4b5563}"
+	".scroll{overflow-x:auto}"
+	"table.data{border-collapse:collapse;width:100%;font-size:.95em;margin:.5em 0}"
+	".data th,.data td{border:1px solid #d1d5db;padding:.3em .5em;text-align:left;"
+	"vertical-align:top}.data th{background:#f3f4f6}.data th a{color:inherit}"
+	".data .num{text-align:right}.data td.num{white-space:nowrap}"
+	".data tfoot td{font-weight:700;background:#f9fafb}"
+	".good{background:#dcfce7;color:#166534}.warn{background:#ffedd5;color:#9a3412}"
+	".bad{background:#fee2e2;color:#991b1b}.role{white-space:nowrap}"
+	"form.filters{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:flex-end}"
+	".filters label{margin:0;font-weight:400}.filters input,.filters select{width:auto;"
+	"display:block;font:inherit;padding:.3em}.filters button{margin:0}"
+	".quick a,.downloads a{margin-right:1em}"
+	".chart{max-width:100%;height:auto}.chart text{font-size:12px;fill:#1a1a1a}"
+	".filters select{max-width:90vw}button.secondary{background:#9a3412}"
+	"@media (max-width:40em){.data .code{display:none}.data{font-size:.85em}"
+	".data th,.data td{padding:.2em .3em}}"
+	"@media print{nav,form,form.filters,.quick,.downloads,.noprint{display:none!important}"
+	"body,body.wide{max-width:none;padding:0;font-size:9pt}a{color:inherit;"
+	"text-decoration:none}.scroll{overflow:visible}.data th,.data td{padding:.15em .3em}"
+	".data .code{display:table-cell!important}@page{size:A4 landscape;margin:12mm}}";
 
 static void
 escape(struct buf *b, const char *s)
@@ -95,13 +123,17 @@ html_printf(struct buf *b, const char *fmt, ...)
 }
 
 void
-html_begin(struct buf *b, const char *title)
+html_begin(struct buf *b, const char *title, const char *body_class)
 {
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<title>%s</title>\n<style>", title);
 	buf_puts(b, style);
-	buf_puts(b, "</style>\n</head><body>\n");
+	buf_puts(b, "</style>\n</head>");
+	if (body_class)
+		html_printf(b, "<body class=\"%s\">\n", body_class);
+	else
+		buf_puts(b, "<body>\n");
 }
 
 char *

@@ -13,8 +13,9 @@
  * http:// or https://, else "#"; %p: a path within the site ("/…", not "//…"), else
  * "#"; %d and %lld: numbers; %%: '%'. Nothing else. */
 void html_printf(struct buf *b, const char *fmt, ...);
-/* A page's start (UTF-8, a phone's viewport, the stylesheet) with its title. */
-void html_begin(struct buf *b, const char *title);
+/* A page's start (UTF-8, a phone's viewport, the stylesheet) with its title; the
+ * body's class, or NULL. */
+void html_begin(struct buf *b, const char *title, const char *body_class);
 /* The page's end; returns the page, allocated. */
 char *html_end(struct buf *b);
 

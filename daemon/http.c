@@ -3,14 +3,23 @@
  * (external epoll mode), so that SQLite is only ever used from one thread.
  */
 #include <curl/curl.h>
+#include <errno.h>
+#include <openssl/crypto.h>
 #include <microhttpd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "account.h"
 #include "date.h"
+#include "desk.h"
 #include "done.h"
 #include "donelink.h"
 #include "donepage.h"
@@ -48,7 +57,19 @@ struct http {
 	int			 soon_days;	/* a done page's "sắp đến hạn" */
 	struct feed_entry	*mru, *lru;
 	size_t			 cached, cache_max;	/* bytes */
+	struct desk		*desk;
+	/* What the loop polls: libmicrohttpd's epoll set and wake, which a password check
+	 * signals when it resumes its connection (libmicrohttpd signals nothing itself when
+	 * the loop is the application's) */
+	int			 epoll, wake;
+	pthread_mutex_t		 checks_lock;	/* sign-ins' password checks under way */
+	pthread_cond_t		 checks_done;
+	int			 checks;
 };
+
+/* Password checks at once (each ~20 MB and tens of milliseconds of a core); more
+ * sign-ins meanwhile are told to try again. */
+#define CHECKS_MAX	2
 
 static void
 add_validators(struct MHD_Response *r, const char *etag, time_t last_modified)
@@ -243,19 +264,30 @@ serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
  * the POST of the page's form, with its token, reports the item done.
  */
 
-/* A POST to a done link, while its body comes in. */
-struct done_post {
+/* A POST's form while its body comes in: a done link's, or the desk's. */
+#define FORM_FIELDS	8
+struct form {
 	struct MHD_PostProcessor	*pp;	/* NULL: the body is not a form */
-	struct buf			 note, link, csrf;
-	size_t				 size;
+	struct {
+		char		*key;
+		struct buf	 value;
+	}				 field[FORM_FIELDS];	/* the first ones sent */
+	size_t				 nfield, size, max;
 	int				 too_large, bad;
+	/* the desk's sign-in: the password is checked on a thread of its own while the
+	 * connection is suspended */
+	struct http			*h;
+	struct MHD_Connection		*conn;
+	char				*hash, *password;
+	int				 verified;	/* -1: not checked */
 };
 
 /* What a request without a state of its own is given as one. */
 static char request_seen;
 
-static enum MHD_Result
-page(struct MHD_Connection *conn, unsigned int status, char *html)
+/* What every page carries: never cached or framed, no Referer sent on, no script. */
+static void
+page_headers(struct MHD_Response *r)
 {
 	static const char *const headers[][2] = {
 		{ MHD_HTTP_HEADER_CACHE_CONTROL, "no-store" },
@@ -263,13 +295,21 @@ page(struct MHD_Connection *conn, unsigned int status, char *html)
 		{ MHD_HTTP_HEADER_X_FRAME_OPTIONS, "DENY" },
 		{ MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS, "nosniff" },
 		{ MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY,
-		    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" },
+		    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+		    "frame-ancestors 'none'" },
 	};
-	struct MHD_Response *r = response("text/html; charset=utf-8", html);
 	size_t i;
 
 	for (i = 0; i < sizeof(headers) / sizeof(*headers); i++)
 		MHD_add_response_header(r, headers[i][0], headers[i][1]);
+}
+
+static enum MHD_Result
+page(struct MHD_Connection *conn, unsigned int status, char *html)
+{
+	struct MHD_Response *r = response("text/html; charset=utf-8", html);
+
+	page_headers(r);
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "10");
 	return queue(conn, status, r);
@@ -315,59 +355,72 @@ static enum MHD_Result
 post_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
     const char *type, const char *encoding, const char *data, uint64_t off, size_t size)
 {
-	struct done_post *p = cls;
-	struct buf *b;
+	struct form *p = cls;
+	size_t i;
 
+	(void)kind, (void)filename, (void)type, (void)encoding, (void)off;
 	if (key == NULL)	/* a multipart part without a name */
 		return MHD_YES;
-	b = !strcmp(key, "note") ? &p->note : !strcmp(key, "link") ? &p->link :
-	    !strcmp(key, "csrf") ? &p->csrf : NULL;
-	(void)kind, (void)filename, (void)type, (void)encoding, (void)off;
-	if (b && size > 0)
-		buf_append(b, data, size);
+	for (i = 0; i < p->nfield && strcmp(p->field[i].key, key); i++)
+		;
+	if (i == p->nfield && i < FORM_FIELDS)
+		p->field[p->nfield++].key = xstrdup(key);
+	if (i < p->nfield && size > 0)
+		buf_append(&p->field[i].value, data, size);
 	return MHD_YES;
 }
 
-/* The first call of a POST to a done link: its state; a body announced too large is
- * refused at once (libmicrohttpd then closes the connection unread). */
+/* The first call of a POST: its state; a body announced larger than max is refused at
+ * once (libmicrohttpd then closes the connection unread). */
 static enum MHD_Result
-post_start(struct MHD_Connection *conn, void **state)
+post_start(struct MHD_Connection *conn, void **state, size_t max)
 {
-	struct done_post *p = xcalloc(1, sizeof(*p));
+	struct form *p = xcalloc(1, sizeof(*p));
 	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 
 	*state = p;
-	/* the form sends nothing else; libmicrohttpd's multipart parser is not needed */
+	p->max = max;
+	p->verified = -1;
+	/* the forms send nothing else; libmicrohttpd's multipart parser is not needed */
 	if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
 		p->bad = 1;
-	if (len && strtoull(len, NULL, 10) > POST_MAX)
+	if (len && strtoull(len, NULL, 10) > max)
 		return message(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi quá lớn",
-		    "Ghi chú và liên kết gửi kèm quá dài. Xin rút gọn rồi gửi lại.");
+		    "Nội dung gửi kèm quá dài. Xin rút gọn rồi gửi lại.");
 	if (!p->bad && (p->pp = MHD_create_post_processor(conn, 4096, post_field, p)) == NULL)
 		p->bad = 1;
 	return MHD_YES;
 }
 
 static void
-post_body(struct done_post *p, const char *data, size_t size)
+post_body(struct form *p, const char *data, size_t size)
 {
-	if ((p->size += size) > POST_MAX)
+	if ((p->size += size) > p->max)
 		p->too_large = 1;
 	else if (p->pp && MHD_post_process(p->pp, data, size) != MHD_YES)
 		p->bad = 1;
 }
 
 static void
-post_free(struct done_post *p)
+post_free(struct form *p)
 {
+	size_t i;
+
 	if (p->pp)
 		MHD_destroy_post_processor(p->pp);
-	buf_free(&p->note);
-	buf_free(&p->link);
-	buf_free(&p->csrf);
+	for (i = 0; i < p->nfield; i++) {
+		free(p->field[i].key);
+		if (p->field[i].value.s)
+			OPENSSL_cleanse(p->field[i].value.s, p->field[i].value.len);
+		buf_free(&p->field[i].value);
+	}
+	free(p->hash);
+	if (p->password)
+		OPENSSL_cleanse(p->password, strlen(p->password));
+	free(p->password);
 	free(p);
 }
 
@@ -379,6 +432,18 @@ request_ended(void *cls, struct MHD_Connection *conn, void **state,
 	if (*state != NULL && *state != &request_seen)
 		post_free(*state);
 	*state = NULL;
+}
+
+/* A field as sent (NULL if absent): what a password must stay. */
+static const char *
+form_raw(struct form *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->nfield; i++)
+		if (!strcmp(p->field[i].key, key))
+			return p->field[i].value.s ? p->field[i].value.s : "";
+	return NULL;
 }
 
 /* A form field as it is kept: trimmed, line ends as "\n", other control characters as
@@ -399,6 +464,18 @@ field(struct buf *b)
 		;
 	*end = '\0';
 	return *s ? s : NULL;
+}
+
+/* A field as it is kept (see field()); NULL when absent or empty. */
+static const char *
+form_value(struct form *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->nfield; i++)
+		if (!strcmp(p->field[i].key, key))
+			return field(&p->field[i].value);
+	return NULL;
 }
 
 /* The page of the item, with a notice. */
@@ -476,10 +553,10 @@ confirmed(struct http *h, struct MHD_Connection *conn, const struct done_item *i
 /* The form's POST on an open item of a genuine link. */
 static enum MHD_Result
 report_done(struct http *h, struct MHD_Connection *conn, const char *link,
-    const struct donelink *dl, struct done_item *it, struct done_post *p)
+    const struct donelink *dl, struct done_item *it, struct form *p)
 {
 	char addr[NI_MAXHOST], csrf[33];
-	struct donepage_view v = { .note = field(&p->note), .link = field(&p->link) };
+	struct donepage_view v = { .note = form_value(p, "note"), .link = form_value(p, "link") };
 	struct done_report r = { .item = dl->item, .unit = dl->unit, .actor = it->unit_code,
 	    .remote = addr, .note = v.note, .link = v.link, .now = clock_now() };
 	enum done_result res;
@@ -509,7 +586,7 @@ report_done(struct http *h, struct MHD_Connection *conn, const char *link,
 /* A genuine link whose item exists: what the method asks, if the unit still may. */
 static enum MHD_Result
 answer_done(struct http *h, struct MHD_Connection *conn, const char *link,
-    const struct donelink *dl, struct done_item *it, struct done_post *p)
+    const struct donelink *dl, struct done_item *it, struct form *p)
 {
 	struct donepage_view v = { .alert = 0 };
 	char csrf[33], *text;
@@ -539,7 +616,7 @@ answer_done(struct http *h, struct MHD_Connection *conn, const char *link,
 /* link: what follows "/done/"; p: the POST's form, NULL for GET and HEAD. */
 static enum MHD_Result
 serve_done(struct http *h, struct MHD_Connection *conn, const char *link,
-    struct done_post *p)
+    struct form *p)
 {
 	struct donelink dl;
 	struct done_item it;
@@ -573,7 +650,7 @@ serve_done(struct http *h, struct MHD_Connection *conn, const char *link,
 	case LINK_VALID:
 		break;
 	}
-	if (p && !donelink_csrf_ok(h->key, link, p->csrf.s))
+	if (p && !donelink_csrf_ok(h->key, link, form_raw(p, "csrf")))
 		return message(conn, MHD_HTTP_FORBIDDEN, "Biểu mẫu không hợp lệ",
 		    "Biểu mẫu gửi lên thiếu mã xác nhận hoặc mã không đúng. Xin mở lại liên kết "
 		    "trong thư rồi bấm “Xác nhận đã hoàn thành”.");
@@ -586,20 +663,159 @@ serve_done(struct http *h, struct MHD_Connection *conn, const char *link,
 	return rc;
 }
 
+/*
+ * The desk (desk.c): a request handed over with its query, form and cookies; a
+ * sign-in's password checked on a thread while the connection waits suspended, so that
+ * the loop never spends the check's time.
+ */
+struct desk_ctx {
+	struct MHD_Connection	*conn;
+	struct form		*form;
+};
+
+static const char *
+desk_query(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(((struct desk_ctx *)ctx)->conn,
+	    MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *
+desk_form(void *ctx, const char *name)
+{
+	struct form *p = ((struct desk_ctx *)ctx)->form;
+
+	return strcmp(name, "password") ? form_value(p, name) : form_raw(p, name);
+}
+
+static void *
+check_password(void *arg)
+{
+	struct form *p = arg;
+	struct http *h = p->h;
+
+	p->verified = account_verify(p->hash, p->password) == 1;
+	OPENSSL_cleanse(p->password, strlen(p->password));
+	MHD_resume_connection(p->conn);	/* p may be gone from here on */
+	if (write(h->wake, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0)
+		log_warn("desk: cannot wake the loop");
+	pthread_mutex_lock(&h->checks_lock);
+	h->checks--;
+	pthread_cond_signal(&h->checks_done);
+	pthread_mutex_unlock(&h->checks_lock);
+	return NULL;
+}
+
+/* Check the password of rs away from the loop, then serve the request again. */
+static enum MHD_Result
+start_check(struct http *h, struct MHD_Connection *conn, struct form *p,
+    struct desk_response *rs)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	int full, rc;
+
+	pthread_mutex_lock(&h->checks_lock);
+	if (!(full = p == NULL || h->checks >= CHECKS_MAX))
+		h->checks++;
+	pthread_mutex_unlock(&h->checks_lock);
+	if (full)
+		return busy(conn);
+	p->h = h;
+	p->conn = conn;
+	p->hash = rs->verify_hash;
+	p->password = rs->verify_password;
+	rs->verify_hash = rs->verify_password = NULL;
+	MHD_suspend_connection(conn);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&thread, &attr, check_password, p);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		log_warnx("desk: no thread for a password check (%s); checked in the loop",
+		    strerror(rc));
+		check_password(p);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+desk_answer(struct MHD_Connection *conn, struct desk_response *rs)
+{
+	struct MHD_Response *r;
+	char *disposition;
+	size_t i;
+
+	if (rs->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		return not_allowed(conn, "GET, HEAD, POST");
+	r = rs->body ? MHD_create_response_from_buffer(rs->len, rs->body,
+	    MHD_RESPMEM_MUST_FREE) : MHD_create_response_from_buffer(0, "",
+	    MHD_RESPMEM_PERSISTENT);
+	rs->body = NULL;
+	page_headers(r);
+	if (rs->type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->type);
+	if (rs->location)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location);
+	for (i = 0; i < 2; i++)
+		if (rs->cookies[i])
+			MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rs->cookies[i]);
+	if (rs->filename) {
+		disposition = xasprintf("attachment; filename=\"%s\"", rs->filename);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+		free(disposition);
+	}
+	if (rs->status == MHD_HTTP_TOO_MANY_REQUESTS)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "60");
+	return queue(conn, rs->status, r);
+}
+
+static enum MHD_Result
+serve_desk(struct http *h, struct MHD_Connection *conn, const char *url,
+    const char *method, struct form *p)
+{
+	struct desk_ctx x = { conn, p };
+	char addr[NI_MAXHOST];
+	struct desk_request rq = { .method = method, .path = url, .arg = desk_query,
+		.field = desk_form, .ctx = &x, .remote = addr, .now = clock_now(),
+		.verified = p ? p->verified : -1 };
+	struct desk_response rs;
+	enum MHD_Result rc;
+
+	if (p && p->too_large)
+		return message(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi quá lớn",
+		    "Nội dung gửi kèm quá dài. Xin rút gọn rồi gửi lại.");
+	if (p && p->bad)
+		return message(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "Yêu cầu không hợp lệ",
+		    "Xin gửi bằng biểu mẫu trên trang.");
+	remote_addr(conn, addr);
+	rq.session = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, DESK_SESSION_COOKIE);
+	rq.form_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, DESK_FORM_COOKIE);
+	if (desk_serve(h->desk, &rq, &rs) == DESK_VERIFY)
+		rc = start_check(h, conn, p, &rs);
+	else {
+		if (rs.changed)
+			http_forget_feeds(h);
+		rc = desk_answer(conn, &rs);
+	}
+	desk_response_free(&rs);
+	return rc;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **state)
 {
 	struct http *h = cls;
-	int done = !strncmp(url, "/done/", 6), get = !strcmp(method, "GET") ||
-	    !strcmp(method, "HEAD");
+	int done = !strncmp(url, "/done/", 6), desk = !done && desk_serves(url);
+	int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 
 	(void)version;
 	/* The first call only announces the request: answering before its body (if any) has
 	 * been read makes libmicrohttpd close the connection, losing keep-alive. */
 	if (*state == NULL) {
-		if (done && !strcmp(method, "POST"))
-			return post_start(conn, state);
+		if ((done || desk) && !strcmp(method, "POST"))
+			return post_start(conn, state, done ? POST_MAX : DESK_POST_MAX);
 		*state = &request_seen;
 		return MHD_YES;
 	}
@@ -611,8 +827,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	}
 	if (done && (get || *state != &request_seen))
 		return serve_done(h, conn, url + 6, get ? NULL : *state);
+	if (desk && (get || *state != &request_seen))
+		return serve_desk(h, conn, url, method, get ? NULL : *state);
 	if (!get)
-		return not_allowed(conn, done ? "GET, HEAD, POST" : "GET, HEAD");
+		return not_allowed(conn, done || desk ? "GET, HEAD, POST" : "GET, HEAD");
 	if (!strcmp(url, "/healthz"))
 		return text(conn, MHD_HTTP_OK, "ok\n");
 	if (!strncmp(url, "/feeds/", 7))
@@ -631,13 +849,30 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warnx("http: %s", msg);
 }
 
+/* h->epoll: libmicrohttpd's epoll set and h->wake. 0, or -1 with errno. */
+static int
+poll_set(struct http *h)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int mhd = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+
+	if ((h->epoll = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (h->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+		return -1;
+	ev.data.fd = mhd;
+	if (epoll_ctl(h->epoll, EPOLL_CTL_ADD, mhd, &ev) < 0)
+		return -1;
+	ev.data.fd = h->wake;
+	return epoll_ctl(h->epoll, EPOLL_CTL_ADD, h->wake, &ev);
+}
+
 struct http *
 http_start(const struct config *c, sqlite3 *db, const struct donekey *key, char **err)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
 	char port[8], *host = xstrdup(c->http_host);
-	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	int rc;
 
 	if (host[0] == '[') {	/* "[::1]:8470" */
@@ -658,6 +893,10 @@ http_start(const struct config *c, sqlite3 *db, const struct donekey *key, char 
 	h->key = key;
 	h->soon_days = c->nlead ? c->lead_days[0] : 0;
 	h->cache_max = (size_t)c->feed_cache_mb << 20;
+	h->desk = desk_new(c, db);
+	h->epoll = h->wake = -1;
+	pthread_mutex_init(&h->checks_lock, NULL);
+	pthread_cond_init(&h->checks_done, NULL);
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs on its own */
 	    MHD_OPTION_NOTIFY_COMPLETED, request_ended, NULL,
@@ -669,7 +908,13 @@ http_start(const struct config *c, sqlite3 *db, const struct donekey *key, char 
 		*err = xasprintf("cannot listen on %s:%d (in use, or not an address of this "
 		    "machine?)", c->http_host, c->http_port);
 		freeaddrinfo(h->addr);
+		desk_free(h->desk);
 		free(h);
+		return NULL;
+	}
+	if (poll_set(h) < 0) {
+		*err = xasprintf("cannot set up the HTTP server's epoll: %s", strerror(errno));
+		http_stop(h);
 		return NULL;
 	}
 	return h;
@@ -680,7 +925,17 @@ http_stop(struct http *h)
 {
 	if (h == NULL)
 		return;
+	/* a check under way will resume its connection: libmicrohttpd must still be there */
+	pthread_mutex_lock(&h->checks_lock);
+	while (h->checks > 0)
+		pthread_cond_wait(&h->checks_done, &h->checks_lock);
+	pthread_mutex_unlock(&h->checks_lock);
 	MHD_stop_daemon(h->mhd);
+	desk_free(h->desk);
+	if (h->epoll >= 0)
+		close(h->epoll);
+	if (h->wake >= 0)
+		close(h->wake);
 	http_forget_feeds(h);
 	freeaddrinfo(h->addr);
 	free(h);
@@ -689,7 +944,7 @@ http_stop(struct http *h)
 int
 http_fd(const struct http *h)
 {
-	return MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+	return h->epoll;
 }
 
 int
@@ -705,6 +960,10 @@ http_timeout_ms(struct http *h)
 void
 http_run(struct http *h)
 {
+	uint64_t n;
+
+	if (read(h->wake, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_warn("http: wake");
 	MHD_run(h->mhd);
 }
 

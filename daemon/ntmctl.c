@@ -9,6 +9,7 @@
 #include "ctl_calendar.h"
 #include "ctl_follow.h"
 #include "ctl_plans.h"
+#include "ctl_user.h"
 #include "date.h"
 #include "feed.h"
 #include "log.h"
@@ -55,7 +56,10 @@ usage(void)
 	    "  occurrences --plan CODE [--json]  a plan's dated items\n"
 	    "  when [--year Y] [--working-days [--rule next|previous|none]] [--json] TEXT...\n"
 	    "                            how a time expression is read\n"
-	    "  calendar YEAR [--json]    the year's days off and make-up working days\n");
+	    "  calendar YEAR [--json]    the year's days off and make-up working days\n"
+	    "  user add LOGIN --unit UNIT  an account of the desk (password on standard input)\n"
+	    "  user del LOGIN            delete an account and end its sessions\n"
+	    "  user list [--json]        the desk's accounts\n");
 	exit(EX_USAGE);
 }
 
@@ -178,7 +182,11 @@ cmd_sync(struct cmd_ctx *x)
 static int
 cmd_units(struct cmd_ctx *x)
 {
-	if (take_flag(x, "--json"))
+	int json = take_flag(x, "--json"), rc;
+
+	if ((rc = no_more_args(x, "units")) != 0)
+		return rc;
+	if (json)
 		return print_rows(x->db, "SELECT json_group_array(json_object('code', u.code, "
 		    "'name', u.name, 'kind', u.kind, 'org', o.code, 'emails', (SELECT "
 		    "json_group_array(address) FROM unit_email WHERE unit_id = u.id))) "
@@ -510,7 +518,7 @@ cmd_tasks(struct cmd_ctx *x)
 	int json = take_flag(x, "--json"), rc;
 	sqlite3_int64 plan;
 
-	if ((rc = plan_option(x, &plan)) != 0)
+	if ((rc = plan_option(x, &plan)) != 0 || (rc = no_more_args(x, "tasks")) != 0)
 		return rc;
 	if (json)
 		return print_rows(x->db, "SELECT json_group_array(json_object('id', ref, 'title', title, "
@@ -532,7 +540,7 @@ cmd_occurrences(struct cmd_ctx *x)
 	char today[11];
 	sqlite3_stmt *st;
 
-	if ((rc = plan_option(x, &plan)) != 0)
+	if ((rc = plan_option(x, &plan)) != 0 || (rc = no_more_args(x, "occurrences")) != 0)
 		return rc;
 	date_iso(date_of(clock_now()), today);
 	st = store_prepare(x->db, json ?
@@ -671,6 +679,31 @@ cmd_when(const struct config *c, int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_user(struct cmd_ctx *x)
+{
+	const char *verb = x->argc > 0 ? x->argv[0] : "", *unit_name;
+	sqlite3_int64 unit;
+	int json, rc;
+
+	x->argc--, x->argv++;
+	if (!strcmp(verb, "add")) {
+		if ((unit_name = take_option(x, "--unit")) == NULL || x->argc != 1)
+			usage();
+		if ((rc = find_unit(x->db, unit_name, &unit, NULL)) != 0)
+			return rc;
+		return ctl_user_add(x->db, x->argv[0], unit, clock_now());
+	}
+	if (!strcmp(verb, "del") && x->argc == 1)
+		return ctl_user_del(x->db, x->argv[0]);
+	if (!strcmp(verb, "list")) {
+		json = take_flag(x, "--json");
+		return (rc = no_more_args(x, "user list")) ? rc : ctl_user_list(x->db, json);
+	}
+	usage();
+	return EX_USAGE;
+}
+
 static const struct {
 	const char	*name;
 	int		(*run)(struct cmd_ctx *);
@@ -683,6 +716,7 @@ static const struct {
 	{ "report", cmd_report },
 	{ "progress", cmd_progress },
 	{ "assignments", cmd_assignments },
+	{ "user", cmd_user },
 	{ "done", cmd_done },
 	{ "done-url", cmd_done_url },
 	{ "audit", cmd_audit },

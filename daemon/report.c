@@ -227,16 +227,20 @@ listing(sqlite3 *db, const struct report_scope *s, struct table *t,
 }
 
 static const struct column unit_cols[] = {
-	{ "unit", "Mã đơn vị", COL_TEXT, NULL },
+	{ "unit", "Mã đơn vị", COL_TEXT, "code" },
 	{ "name", "Đơn vị chủ trì", COL_TEXT, NULL },
-	{ "done_on_time", "Hoàn thành đúng hạn", COL_INT, "good" },
-	{ "done_late", "Hoàn thành quá hạn", COL_INT, "warn" },
+	{ "done_on_time", "Hoàn thành đúng hạn", COL_INT, NULL },
+	{ "done_late", "Hoàn thành quá hạn", COL_INT, NULL },
 	{ "open_in_time", "Chưa hoàn thành, trong hạn", COL_INT, NULL },
-	{ "open_overdue", "Chưa hoàn thành, quá hạn", COL_INT, "bad" },
+	{ "open_overdue", "Chưa hoàn thành, quá hạn", COL_INT, NULL },
 	{ "total", "Tổng số", COL_INT, NULL },
 	{ "on_time_pct", "Tỷ lệ đúng hạn (%)", COL_DECIMAL, NULL },
 };
 enum { U_UNIT, U_NAME, U_BUCKETS, U_TOTAL = U_BUCKETS + NBUCKETS, U_PCT };
+
+/* The colours of the provinces' tables: green done on time, orange done late, red
+ * overdue; a bucket's cell coloured when it holds any. */
+static const char *bucket_class[NBUCKETS] = { "good", "warn", NULL, "bad" };
 
 /* Total and share on time of row r, whose buckets are set; adds them to sum. */
 static void
@@ -251,6 +255,8 @@ finish_unit_row(struct table *t, size_t r, long long *sum)
 		n[b] = atoll(t->cells[r * t->ncols + U_BUCKETS + b].text);
 		total += n[b];
 		sum[b] += n[b];
+		if (n[b] > 0)
+			table_class(t, r, U_BUCKETS + b, bucket_class[b]);
 	}
 	table_set_int(t, r, U_TOTAL, total);
 	judged = n[BUCKET_DONE_ON_TIME] + n[BUCKET_DONE_LATE] + n[BUCKET_OPEN_OVERDUE];
@@ -295,7 +301,6 @@ static const struct column item_cols[] = {
 int
 report_items(sqlite3 *db, const struct report_scope *s, struct table *t)
 {
-	static const char *classes[] = { "good", "warn", NULL, "bad" };
 	const char *b;
 	size_t r;
 	int i;
@@ -306,20 +311,20 @@ report_items(sqlite3 *db, const struct report_scope *s, struct table *t)
 		b = t->cells[r * t->ncols + 5].text;
 		for (i = 0; i < NBUCKETS; i++)
 			if (b && !strcmp(b, bucket_names[i]))
-				table_class(t, r, 6, classes[i]);
+				table_class(t, r, 6, bucket_class[i]);
 	}
 	return 0;
 }
 
 static const struct column overdue_cols[] = {
 	{ "id", "Mã mục", COL_INT, NULL },
-	{ "plan", "Kế hoạch", COL_TEXT, NULL },
+	{ "plan", "Kế hoạch", COL_TEXT, "code" },
 	{ "task", "Mục", COL_TEXT, NULL },
 	{ "title", "Nội dung", COL_TEXT, NULL },
 	{ "state", "Tình trạng", COL_TEXT, NULL },
 	{ "due", "Thời hạn", COL_DATE, NULL },
 	{ "latest", "Hạn chót", COL_DATE, NULL },
-	{ "days_overdue", "Số ngày quá hạn", COL_INT, "bad" },
+	{ "days_overdue", "Số ngày quá hạn", COL_INT, NULL },
 	{ "lead", "Đơn vị chủ trì", COL_TEXT, NULL },
 	{ "support", "Đơn vị phối hợp", COL_TEXT, NULL },
 	{ "contact", "Liên hệ", COL_TEXT, NULL },
@@ -328,13 +333,16 @@ static const struct column overdue_cols[] = {
 int
 report_overdue(sqlite3 *db, const struct report_scope *s, struct table *t)
 {
+	const char *class;
 	size_t r;
 
 	if (listing(db, s, t, overdue_cols, NCOLS(overdue_cols), sql_overdue) < 0)
 		return -1;
-	for (r = 0; r < t->nrows; r++)
-		table_class(t, r, 4, !strcmp(t->cells[r * t->ncols + 4].text, "Trễ hạn") ?
-		    "warn" : "bad");
+	for (r = 0; r < t->nrows; r++) {
+		class = !strcmp(t->cells[r * t->ncols + 4].text, "Trễ hạn") ? "warn" : "bad";
+		table_class(t, r, 4, class);
+		table_class(t, r, 7, class);
+	}
 	return 0;
 }
 
@@ -387,4 +395,97 @@ int
 report_assignments(sqlite3 *db, const struct report_scope *s, struct table *t)
 {
 	return listing(db, s, t, assignment_cols, NCOLS(assignment_cols), sql_assignments);
+}
+
+static const char sql_calendar[] = "SELECT o.day, CASE t.kind WHEN 'meeting' THEN "
+	"CASE WHEN o.tentative THEN 'Họp (chưa định ngày)' ELSE 'Họp' END "
+	"WHEN 'report' THEN 'Hạn báo cáo' ELSE 'Hạn hoàn thành' END, p.code, t.ref, t.title, "
+	ROLE_NAMES("lead") ", CASE o.status WHEN 'done' THEN 'Đã hoàn thành' WHEN 'waived' "
+	"THEN 'Đã miễn' ELSE '' END FROM occurrence o JOIN task t ON t.id = o.task_id "
+	"JOIN plan p ON p.id = t.plan_id WHERE o.day BETWEEN ?8 AND date(?8, '+30 days') "
+	"AND o.status != 'cancelled' AND " IN_SCOPE " ORDER BY o.day, t.kind != 'meeting', o.id";
+
+static const struct column calendar_cols[] = {
+	{ "day", "Ngày", COL_DATE, NULL },
+	{ "kind", "Loại", COL_TEXT, NULL },
+	{ "plan", "Kế hoạch", COL_TEXT, NULL },
+	{ "task", "Mục", COL_TEXT, NULL },
+	{ "title", "Nội dung", COL_TEXT, NULL },
+	{ "lead", "Đơn vị chủ trì", COL_TEXT, NULL },
+	{ "state", "Tình trạng", COL_TEXT, NULL },
+};
+
+int
+report_calendar(sqlite3 *db, const struct report_scope *s, struct table *t)
+{
+	return listing(db, s, t, calendar_cols, NCOLS(calendar_cols), sql_calendar);
+}
+
+/* The units with assignments in the plan, in the plan's order, and each criterion's
+ * roles by unit. */
+static const char sql_matrix_units[] = "SELECT DISTINCT u.id, u.code, u.name FROM assignment a "
+	"JOIN unit u ON u.id = a.unit_id WHERE a.plan_id = ?2 ORDER BY u.id";
+static const char sql_matrix_rows[] = "SELECT r.id, c.code, r.ref, r.name, a.unit_id, "
+	"group_concat(CASE a.role WHEN 'lead' THEN 'Chủ trì' ELSE 'Phối hợp' END, ', ') "
+	"FROM assignment a JOIN criterion r ON r.id = a.criterion_id JOIN catalog c "
+	"ON c.id = r.catalog_id WHERE a.plan_id = ?2 GROUP BY r.id, a.unit_id "
+	"ORDER BY r.id, a.unit_id";
+enum { M_SET, M_REF, M_NAME, M_UNITS };
+
+/* The matrix's columns: the criterion's, then one a unit (unit[i] its id). */
+static size_t
+matrix_columns(sqlite3 *db, const struct report_scope *s, struct table *t,
+    sqlite3_int64 **unit)
+{
+	sqlite3_stmt *st = scoped(db, sql_matrix_units, s);
+	struct column *cols = xcalloc(M_UNITS, sizeof(*cols));
+	size_t n = M_UNITS;
+
+	cols[M_SET] = (struct column){ xstrdup("set"), xstrdup("Bộ tiêu chí"), COL_TEXT, NULL };
+	cols[M_REF] = (struct column){ xstrdup("criterion"), xstrdup("Tiêu chí"), COL_TEXT,
+	    NULL };
+	cols[M_NAME] = (struct column){ xstrdup("name"), xstrdup("Tên tiêu chí"), COL_TEXT,
+	    NULL };
+	*unit = xcalloc(n, sizeof(**unit));
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		cols = xrealloc(cols, (n + 1) * sizeof(*cols));
+		*unit = xrealloc(*unit, (n + 1) * sizeof(**unit));
+		(*unit)[n] = sqlite3_column_int64(st, 0);
+		cols[n++] = (struct column){ xstrdup((const char *)sqlite3_column_text(st, 1)),
+		    xstrdup((const char *)sqlite3_column_text(st, 2)), COL_TEXT, "role" };
+	}
+	if (st)
+		sqlite3_reset(st);
+	table_own_columns(t, cols, n);
+	return n;
+}
+
+int
+report_matrix(sqlite3 *db, const struct report_scope *s, struct table *t)
+{
+	sqlite3_int64 *unit, last = 0;
+	size_t n = matrix_columns(db, s, t, &unit), r = 0, i;
+	sqlite3_stmt *st = scoped(db, sql_matrix_rows, s);
+	int rc = SQLITE_ERROR;
+
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != last) {
+			last = sqlite3_column_int64(st, 0);
+			r = table_row(t);
+			for (i = M_SET; i < M_UNITS; i++)
+				table_set(t, r, i, (const char *)sqlite3_column_text(st,
+				    (int)i + 1));
+		}
+		for (i = M_UNITS; i < n; i++)
+			if (unit[i] == sqlite3_column_int64(st, 4))
+				table_set(t, r, i, (const char *)sqlite3_column_text(st, 5));
+	}
+	if (st)
+		sqlite3_reset(st);
+	free(unit);
+	if (rc != SQLITE_DONE) {
+		log_warnx("database: assignments: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
 }

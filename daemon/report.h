@@ -62,4 +62,10 @@ int report_targets(sqlite3 *db, const struct report_scope *s, struct table *t);
 /* Which unit answers for which criterion, lead or support. 0 or -1. */
 int report_assignments(sqlite3 *db, const struct report_scope *s, struct table *t);
 
+/* The meetings and deadlines of the next 30 days (from today). 0 or -1. */
+int report_calendar(sqlite3 *db, const struct report_scope *s, struct table *t);
+/* The assignments of one plan (s->plan_id) as a matrix: a row a criterion, a column a
+ * unit, each cell the unit's role. 0 or -1. */
+int report_matrix(sqlite3 *db, const struct report_scope *s, struct table *t);
+
 #endif

@@ -28,7 +28,19 @@ table_free(struct table *t)
 	}
 	free(t->cells);
 	free(t->title);
+	for (i = 0; t->owned && i < t->ncols; i++) {
+		free((char *)t->owned[i].key);
+		free((char *)t->owned[i].header);
+	}
+	free(t->owned);
 	*t = (struct table){ 0 };
+}
+
+void
+table_own_columns(struct table *t, struct column *cols, size_t ncols)
+{
+	table_init(t, cols, ncols, NULL);
+	t->owned = cols;
 }
 
 static struct cell *
@@ -421,17 +433,29 @@ table_xlsx(const struct table *t, const char *sheet, size_t *len)
 	return data;
 }
 
+/* ' class="…"' for a cell of this type and class, or "" (allocated). */
+static char *
+class_attr(enum column_type type, const char *class)
+{
+	const char *num = is_number(type) ? "num" : "";
+
+	if (!*num && class == NULL)
+		return xstrdup("");
+	return xasprintf(" class=\"%s%s%s\"", num, *num && class ? " " : "", class ? class : "");
+}
+
 static void
 html_header(const struct table *t, struct buf *out, size_t i, const char *sort_base,
     int sorted_col, int descending)
 {
 	int here = (int)i == sorted_col, down = here ? !descending : is_number(t->cols[i].type);
 	const char *mark = !here ? "" : descending ? " ▼" : " ▲";
-	char *href;
+	char *class = class_attr(t->cols[i].type, t->cols[i].class), *href;
 
-	html_printf(out, "<th scope=\"col\"%s%s>", is_number(t->cols[i].type) ?
-	    " class=\"num\"" : "", !here ? "" : descending ? " aria-sort=\"descending\"" :
-	    " aria-sort=\"ascending\"");
+	/* class holds only the program's own names: written as it is */
+	buf_printf(out, "<th scope=\"col\"%s%s>", class, !here ? "" : descending ?
+	    " aria-sort=\"descending\"" : " aria-sort=\"ascending\"");
+	free(class);
 	if (sort_base == NULL) {
 		html_printf(out, "%s</th>", t->cols[i].header);
 		return;
@@ -449,11 +473,10 @@ html_cell(const struct table *t, struct buf *out, size_t r, size_t i)
 	char vn[11];
 	ntm_date day;
 
-	buf_puts(out, "<td");
-	if (is_number(t->cols[i].type) || class)
-		html_printf(out, " class=\"%s%s%s\"", is_number(t->cols[i].type) ? "num" : "",
-		    is_number(t->cols[i].type) && class ? " " : "", class ? class : "");
-	buf_puts(out, ">");
+	char *attr = class_attr(t->cols[i].type, class);
+
+	buf_printf(out, "<td%s>", attr);
+	free(attr);
 	if (c->href)
 		html_printf(out, "<a href=\"%p\">", c->href);
 	if (c->text && t->cols[i].type == COL_DATE && date_parse_iso(c->text, &day) == 0) {

@@ -23,7 +23,8 @@ struct column {
 	const char		*key;		/* JSON's name */
 	const char		*header;	/* Vietnamese: CSV, XLSX, HTML, text */
 	enum column_type	 type;
-	const char		*class;		/* the HTML cells' class, or NULL */
+	const char		*class;		/* the HTML column's class (its header's and
+						 * cells'), or NULL */
 };
 
 struct cell {
@@ -39,11 +40,15 @@ struct table {
 	size_t			 nrows, cap;
 	size_t			 nfoot;		/* the last nfoot rows are totals */
 	char			*title;		/* lines above the table in XLSX and print */
+	struct column		*owned;		/* columns made at run time, freed with it */
 };
 
 /* An empty table of these columns; title (copied, may be NULL). */
 void table_init(struct table *t, const struct column *cols, size_t ncols, const char *title);
 void table_free(struct table *t);
+/* Start t with columns made at run time (their key and header allocated), which
+ * table_free() frees. */
+void table_own_columns(struct table *t, struct column *cols, size_t ncols);
 /* A new empty row at the end; its index. */
 size_t table_row(struct table *t);
 /* Set a cell's value (copied; NULL for none), number, link or class. */

@@ -10,5 +10,6 @@ Suite *import_suite(void);
 Suite *plan_suite(void);
 Suite *workday_suite(void);
 Suite *done_suite(void);
+Suite *report_suite(void);
 
 #endif
