@@ -11,5 +11,6 @@ Suite *plan_suite(void);
 Suite *workday_suite(void);
 Suite *done_suite(void);
 Suite *report_suite(void);
+Suite *account_suite(void);
 
 #endif
