@@ -147,8 +147,11 @@ desk_begin(struct desk_page *pg, struct buf *b, const char *title, const char *h
 	buf_puts(b, "<nav>");
 	for (i = 0; i < sizeof(menu) / sizeof(*menu); i++) {
 		href = desk_link(pg, menu[i].path);
-		html_printf(b, "<a href=\"%p\"%s>%s</a>", href, here && !strcmp(here,
-		    menu[i].path) ? " class=\"here\" aria-current=\"page\"" : "", menu[i].label);
+		if (here && !strcmp(here, menu[i].path))
+			html_printf(b, "<a href=\"%p\" class=\"here\" aria-current=\"page\">%s</a>",
+			    href, menu[i].label);
+		else
+			html_printf(b, "<a href=\"%p\">%s</a>", href, menu[i].label);
 		free(href);
 	}
 	href = desk_link(pg, "/signout");
@@ -230,6 +233,7 @@ signin_end(struct desk_page *pg, const char *login, int found)
 	char session[65], csrf[65];
 
 	if (!found || rq->verified != 1) {
+		account_free(&pg->who);	/* the refusal is the same for any login */
 		log_info("desk: sign-in refused for \"%s\" from %s", login, rq->remote);
 		if (signin_failed(pg->db, login, rq->remote, rq->now) < 0)
 			return desk_message(pg, 503, "Hệ thống đang bận", "Xin thử lại sau.");
