@@ -33,6 +33,8 @@ desk_new(const struct config *c, sqlite3 *db)
 	d->prefix = xstrdup(path);
 	d->secure = !strncmp(url, "https://", 8);
 	d->soon_days = c->nlead ? c->lead_days[0] : 0;
+	/* made now, at start: later calls only read it, in the loop and from threads */
+	account_dummy_hash();
 	return d;
 }
 
