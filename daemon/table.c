@@ -482,8 +482,8 @@ html_cell(const struct table *t, struct buf *out, size_t r, size_t i)
 	if (c->text && t->cols[i].type == COL_DATE && date_parse_iso(c->text, &day) == 0) {
 		date_vn(day, vn);
 		html_printf(out, "%s", vn);
-	} else
-		html_printf(out, "%s", c->text ? c->text : "–");
+	} else	/* no text is nothing; no number or day, a dash */
+		html_printf(out, "%s", c->text ? c->text : t->cols[i].type == COL_TEXT ? "" : "–");
 	buf_puts(out, c->href ? "</a></td>" : "</td>");
 }
 

@@ -122,8 +122,8 @@ headers = ["Mã đơn vị", "Đơn vị chủ trì", "Hoàn thành đúng hạn
 head = [h.removesuffix(" ▲").removesuffix(" ▼") for h in t["head"]]
 assert head == headers, f"headers {t['head']}"
 def shown(k, v):
-    if v is None:
-        return "–"
+    if v is None:	# no text is shown as nothing, no number as a dash
+        return "" if k in ("unit", "name") else "–"
     return f"{v:.1f}" if k == "on_time_pct" else str(v)
 want = [[shown(k, r[k]) for k in keys] for r in report if r["unit"] is not None]
 total = [[shown(k, r[k]) for k in keys] for r in report if r["unit"] is None]
@@ -347,8 +347,8 @@ progress = json.load(open(sys.argv[2]))
 keys = ["plan", "commune", "set", "as_of", "criteria_met", "criteria_total", "indicators_met",
     "indicators_total", "targets"]
 def shown(k, v):
-    if v is None:
-        return "–"
+    if v is None:	# no text is shown as nothing, no number or day as a dash
+        return "" if k in ("plan", "commune", "set", "targets") else "–"
     return "/".join(reversed(v.split("-"))) if k == "as_of" else str(v)
 t = page["tables"][0]
 assert t["head"][:2] == ["Kế hoạch", "Xã"] and len(t["head"]) == len(keys), t["head"]
