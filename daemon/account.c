@@ -20,6 +20,8 @@
 #define HASH_LEN	32	/* bytes */
 
 #define SIGNIN_FREE	5		/* failures in a row that cost no wait */
+#define SIGNIN_FREE_ADDR 20		/* from one address: an office behind one proxy
+					 * shares it */
 #define SIGNIN_WAIT_MAX	900		/* seconds */
 #define SIGNIN_FORGET	(24 * 3600)	/* a failure counts this long after the last one */
 
@@ -362,13 +364,13 @@ session_end(sqlite3 *db, const char *cookie)
 
 /* The wait after failures in a row, the last one elapsed seconds ago. */
 static long
-failure_wait(sqlite3_int64 failures, sqlite3_int64 elapsed)
+failure_wait(sqlite3_int64 failures, sqlite3_int64 elapsed, int free_failures)
 {
 	long wait = 2;
 
-	if (failures <= SIGNIN_FREE)
+	if (failures <= free_failures)
 		return 0;
-	while (wait < SIGNIN_WAIT_MAX && --failures > SIGNIN_FREE)
+	while (wait < SIGNIN_WAIT_MAX && --failures > free_failures)
 		wait *= 2;
 	if (wait > SIGNIN_WAIT_MAX)
 		wait = SIGNIN_WAIT_MAX;
@@ -380,7 +382,7 @@ failure_wait(sqlite3_int64 failures, sqlite3_int64 elapsed)
 /* The wait that key's failures impose at now, or -1 (logged). A row that has outlived
  * SIGNIN_FORGET but not yet been deleted imposes none: no wait is that long. */
 static long
-key_wait(sqlite3 *db, const char *key, time_t now)
+key_wait(sqlite3 *db, const char *key, time_t now, int free_failures)
 {
 	sqlite3_stmt *st = store_stmt(db, sql_failures);
 	long wait = 0;
@@ -389,7 +391,7 @@ key_wait(sqlite3 *db, const char *key, time_t now)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		wait = failure_wait(sqlite3_column_int64(st, 0),
-		    (sqlite3_int64)now - sqlite3_column_int64(st, 1));
+		    (sqlite3_int64)now - sqlite3_column_int64(st, 1), free_failures);
 	else if (rc != SQLITE_DONE)
 		log_warnx("database: failed sign-ins: %s", sqlite3_errmsg(db));
 	sqlite3_reset(st);
@@ -400,7 +402,8 @@ long
 signin_wait(sqlite3 *db, const char *login, const char *remote, time_t now)
 {
 	char *by_login = xasprintf("login:%s", login), *by_addr = xasprintf("addr:%s", remote);
-	long w1 = key_wait(db, by_login, now), w2 = w1 < 0 ? -1 : key_wait(db, by_addr, now);
+	long w1 = key_wait(db, by_login, now, SIGNIN_FREE);
+	long w2 = w1 < 0 ? -1 : key_wait(db, by_addr, now, SIGNIN_FREE_ADDR);
 
 	free(by_login);
 	free(by_addr);

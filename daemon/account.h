@@ -59,8 +59,9 @@ int session_find(sqlite3 *db, const char *cookie, time_t now, struct account *a,
 int session_end(sqlite3 *db, const char *cookie);
 
 /* Seconds before another sign-in may be tried for this login or from this address:
- * the first 5 failures in a row cost nothing, then each doubles the wait, from 2 s up
- * to 15 minutes; 0 when one may try now. -1 (logged) on an error. */
+ * the first 5 failures in a row for a login (20 from an address, which an office
+ * behind one proxy shares) cost nothing, then each doubles the wait, from 2 s up to 15
+ * minutes; 0 when one may try now. -1 (logged) on an error. */
 long signin_wait(sqlite3 *db, const char *login, const char *remote, time_t now);
 /* Record a failed sign-in for both the login and the address: 0 or -1. */
 int signin_failed(sqlite3 *db, const char *login, const char *remote, time_t now);

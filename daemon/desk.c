@@ -188,8 +188,16 @@ cookie(const struct desk *d, const char *name, const char *value, long max_age)
 static const char *
 next_path(const char *next)
 {
-	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-	    !strpbrk(next, "\r\n") ? next : "/";
+	const char *s;
+
+	if (next == NULL || next[0] != '/' || next[1] == '/')
+		return "/";
+	/* browsers drop tabs and line ends from a URL and read '\\' as '/': "/\t/x" and
+	 * "/\\x" would leave the site */
+	for (s = next; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '\\')
+			return "/";
+	return next;
 }
 
 static void
@@ -359,7 +367,10 @@ to_signin(struct desk_page *pg)
 	if (strcmp(pg->rq->method, "POST") == 0)
 		return desk_message(pg, 403, "Phiên làm việc đã hết",
 		    "Xin đăng nhập lại rồi làm lại.");
-	next = desk_query_escape(pg->rq->path);
+	path = pg->rq->query && *pg->rq->query ? xasprintf("%s?%s", pg->rq->path,
+	    pg->rq->query) : xstrdup(pg->rq->path);
+	next = desk_query_escape(path);
+	free(path);
 	path = xasprintf("/signin?next=%s", next);
 	desk_redirect(pg, path);
 	free(path);

@@ -20,6 +20,7 @@ struct desk;
 struct desk_request {
 	const char	*method;	/* GET, HEAD or POST */
 	const char	*path;		/* without the query */
+	const char	*query;		/* the query, percent-encoded, or NULL */
 	/* a query argument (or, for a POST, a form field), NULL when absent */
 	const char	*(*arg)(void *ctx, const char *name);
 	const char	*(*field)(void *ctx, const char *name);

@@ -291,7 +291,7 @@ deskpage_summary(struct desk_page *pg)
 {
 	char *query, *base, *href, *name, *period, *file, from[11], to[11];
 	struct buf b = { 0 };
-	struct table t;
+	struct table t = { 0 };
 	int col, desc;
 	size_t r;
 
@@ -357,7 +357,7 @@ deskpage_unit(struct desk_page *pg)
 {
 	char *query, *unit, *period, *file, *back;
 	struct buf b = { 0 };
-	struct table t;
+	struct table t = { 0 };
 
 	if (plan_filter(pg) != 1 || unit_filter(pg, "code", 1) != 1 || period_filter(pg) != 1)
 		return;
@@ -406,7 +406,7 @@ deskpage_overdue(struct desk_page *pg)
 {
 	char *query, *action, *href, *id;
 	struct buf b = { 0 };
-	struct table t;
+	struct table t = { 0 };
 	int col, desc;
 	size_t r;
 
@@ -455,6 +455,22 @@ deskpage_overdue(struct desk_page *pg)
 	table_free(&t);
 }
 
+/* Whether the account's unit coordinates its organisation's plans: 1, 0, or -1. */
+static int
+coordinates(struct desk_page *pg)
+{
+	sqlite3_stmt *st = store_stmt(pg->db, "SELECT coordinator FROM unit WHERE id = ?");
+	int rc = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, pg->who.unit_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* The item of ?id= (or the form's id), if its plan is the organisation's: 1 with *id. */
 static int
 own_item(struct desk_page *pg, sqlite3_int64 *id)
@@ -484,13 +500,35 @@ own_item(struct desk_page *pg, sqlite3_int64 *id)
 	return found > 0;
 }
 
+/* What the account may do with the item: mark it done when its unit directs, leads or
+ * supports it or coordinates (as a done link's unit may), waive it only as the
+ * coordination unit. */
+struct may {
+	int	 done, waive;
+};
+
+static int
+may_of(struct desk_page *pg, sqlite3_int64 id, struct may *m)
+{
+	m->done = done_unit_may(pg->db, id, pg->who.unit_id);
+	m->waive = coordinates(pg);
+	return m->done < 0 || m->waive < 0 ? -1 : 0;
+}
+
 static void
 item_forms(struct desk_page *pg, struct buf *b, sqlite3_int64 id, const char *note,
-    const char *link)
+    const char *link, const struct may *m)
 {
 	char *action = desk_link(pg, "/item");
 
-	html_printf(b, "<h2>Ghi nhận hoàn thành</h2>\n<form method=\"post\" action=\"%p\">\n"
+	if (!m->done && !m->waive) {
+		buf_puts(b, "<p class=\"small\">Đơn vị của tài khoản không được giao việc này: "
+		    "chỉ xem.</p>\n");
+		free(action);
+		return;
+	}
+	if (m->done)
+		html_printf(b, "<h2>Ghi nhận hoàn thành</h2>\n<form method=\"post\" action=\"%p\">\n"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" "
 	    "name=\"id\" value=\"%lld\">\n<input type=\"hidden\" name=\"action\" value=\"done\">\n"
 	    "<label for=\"note\">Ghi chú</label>\n<textarea id=\"note\" name=\"note\" rows=\"3\" "
@@ -499,7 +537,8 @@ item_forms(struct desk_page *pg, struct buf *b, sqlite3_int64 id, const char *no
 	    "maxlength=\"%d\" value=\"%s\">\n<button type=\"submit\">Đánh dấu đã hoàn thành"
 	    "</button>\n</form>\n", action, pg->csrf, (long long)id, DONE_NOTE_MAX,
 	    note ? note : "", DONE_LINK_MAX, link ? link : "");
-	html_printf(b, "<h2>Miễn thực hiện</h2>\n<form method=\"post\" action=\"%p\">\n"
+	if (m->waive)
+		html_printf(b, "<h2>Miễn thực hiện</h2>\n<form method=\"post\" action=\"%p\">\n"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" "
 	    "name=\"id\" value=\"%lld\">\n<input type=\"hidden\" name=\"action\" value=\"waive\">\n"
 	    "<label for=\"reason\">Lý do (bắt buộc)</label>\n<textarea id=\"reason\" "
@@ -517,9 +556,11 @@ item_page(struct desk_page *pg, sqlite3_int64 id, unsigned int status, const cha
 	struct done_item it;
 	struct buf b = { 0 };
 	char *back = desk_link(pg, "/overdue");
+	struct may m;
 	int found;
 
-	if ((found = donepage_load(pg->db, id, 0, &it)) <= 0) {
+	found = may_of(pg, id, &m) < 0 ? -1 : donepage_load(pg->db, id, 0, &it);
+	if (found <= 0) {
 		free(back);
 		return found < 0 ? busy(pg) : desk_message(pg, 404, "Không tìm thấy",
 		    "Không có nhiệm vụ này.");
@@ -532,7 +573,7 @@ item_page(struct desk_page *pg, sqlite3_int64 id, unsigned int status, const cha
 		    alert);
 	donepage_describe(&b, &it, &v);
 	if (!strcmp(it.status, "open"))
-		item_forms(pg, &b, id, note, link);
+		item_forms(pg, &b, id, note, link, &m);
 	desk_html(pg, status, html_end(&b));
 	donepage_free(&it);
 	free(back);
@@ -554,11 +595,20 @@ item_post(struct desk_page *pg, sqlite3_int64 id)
 	const char *link = text_field(pg, "link");
 	struct done_report r = { .item = id, .unit = pg->who.unit_id, .actor = pg->who.login,
 		.remote = pg->rq->remote, .note = note, .link = link, .now = pg->rq->now };
+	struct may m;
 	char *path;
 
 	r.waive = action && !strcmp(action, "waive");
 	if (action == NULL || (!r.waive && strcmp(action, "done")))
 		return item_page(pg, id, 400, "Không rõ thao tác.", note, link);
+	if (may_of(pg, id, &m) < 0)
+		return busy(pg);
+	if (r.waive ? !m.waive : !m.done) {
+		log_info("desk: \"%s\" (unit %s) may not %s item %lld", pg->who.login,
+		    pg->who.unit_code, r.waive ? "waive" : "mark done", (long long)id);
+		return item_page(pg, id, 403, r.waive ? "Chỉ đơn vị điều phối được miễn thực hiện "
+		    "một nhiệm vụ." : "Đơn vị của tài khoản không được giao việc này.", note, link);
+	}
 	if ((note && (!text_valid_utf8(note) || text_chars(note) > DONE_NOTE_MAX)) ||
 	    (link && (r.waive || !done_link_ok(link))))
 		return item_page(pg, id, 400, "Ghi chú quá dài, hoặc liên kết không phải một "
@@ -654,7 +704,7 @@ void
 deskpage_progress(struct desk_page *pg)
 {
 	const char *which = desk_arg(pg, "table");
-	struct table t, targets;
+	struct table t = { 0 }, targets = { 0 };
 	struct buf b = { 0 };
 	char *query, *action, *name;
 
@@ -717,7 +767,7 @@ deskpage_assignments(struct desk_page *pg)
 {
 	char *query, *action, *name;
 	struct buf b = { 0 };
-	struct table t;
+	struct table t = { 0 };
 
 	if (plan_filter(pg) != 1)
 		return;
@@ -753,9 +803,11 @@ void
 deskpage_calendar(struct desk_page *pg)
 {
 	struct buf b = { 0 };
-	struct table t;
+	struct table t = { 0 };
 	char *name;
 
+	if (plan_filter(pg) != 1)
+		return;
 	if (report_calendar(pg->db, &pg->scope, &t) < 0) {
 		table_free(&t);
 		return busy(pg);

@@ -688,6 +688,22 @@ desk_form(void *ctx, const char *name)
 	return strcmp(name, "password") ? form_value(p, name) : form_raw(p, name);
 }
 
+/* Append a query argument to the buffer, percent-encoded (libmicrohttpd decoded it). */
+static enum MHD_Result
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+	char *k = curl_easy_escape(NULL, key, 0), *v = curl_easy_escape(NULL, value ? value :
+	    "", 0);
+
+	(void)kind;
+	if (k && v)
+		buf_printf(b, "%s%s=%s", b->len ? "&" : "", k, v);
+	curl_free(k);
+	curl_free(v);
+	return MHD_YES;
+}
+
 static void *
 check_password(void *arg)
 {
@@ -765,8 +781,6 @@ desk_answer(struct MHD_Connection *conn, struct desk_response *rs)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
 		free(disposition);
 	}
-	if (rs->status == MHD_HTTP_TOO_MANY_REQUESTS)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "60");
 	return queue(conn, rs->status, r);
 }
 
@@ -780,6 +794,7 @@ serve_desk(struct http *h, struct MHD_Connection *conn, const char *url,
 		.field = desk_form, .ctx = &x, .remote = addr, .now = clock_now(),
 		.verified = p ? p->verified : -1 };
 	struct desk_response rs;
+	struct buf query = { 0 };
 	enum MHD_Result rc;
 
 	if (p && p->too_large)
@@ -788,6 +803,8 @@ serve_desk(struct http *h, struct MHD_Connection *conn, const char *url,
 	if (p && p->bad)
 		return message(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "Yêu cầu không hợp lệ",
 		    "Xin gửi bằng biểu mẫu trên trang.");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &query);
+	rq.query = query.s;
 	remote_addr(conn, addr);
 	rq.session = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, DESK_SESSION_COOKIE);
 	rq.form_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, DESK_FORM_COOKIE);
@@ -799,6 +816,7 @@ serve_desk(struct http *h, struct MHD_Connection *conn, const char *url,
 		rc = desk_answer(conn, &rs);
 	}
 	desk_response_free(&rs);
+	buf_free(&query);
 	return rc;
 }
 
@@ -936,6 +954,8 @@ http_stop(struct http *h)
 		close(h->epoll);
 	if (h->wake >= 0)
 		close(h->wake);
+	pthread_mutex_destroy(&h->checks_lock);
+	pthread_cond_destroy(&h->checks_done);
 	http_forget_feeds(h);
 	freeaddrinfo(h->addr);
 	free(h);

@@ -1,5 +1,6 @@
 /* The coordinator's statistics and lists: four buckets a unit, overdue items, commune
  * progress, targets and assignments, each as a table. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,8 +106,10 @@ static const char sql_units[] = "SELECT " UNIT_NAME ", u.name, "
 	"JOIN unit u ON u.id = tu.unit_id WHERE c.b IS NOT NULL AND (?3 IS NULL OR u.id = ?3) "
 	"GROUP BY u.id ORDER BY u.org_id, u.id";
 
+/* The day done is left out where the item counts as open: done after the period. */
 static const char sql_items[] = "SELECT p.code, t.ref, t.title, c.due, "
-	DAY_OF("c.done_at") ", c.b, " BUCKET_LABEL("c.b") " FROM " COUNTED " c "
+	"CASE WHEN c.b LIKE 'done%' THEN " DAY_OF("c.done_at") " END, "
+	BUCKET_LABEL("c.b") " FROM " COUNTED " c "
 	"JOIN task t ON t.id = c.task_id JOIN plan p ON p.id = t.plan_id "
 	"JOIN task_unit tu ON tu.task_id = c.task_id AND tu.role = 'lead' AND tu.unit_id = ?3 "
 	"WHERE c.b IS NOT NULL ORDER BY c.due, c.id";
@@ -262,7 +265,9 @@ finish_unit_row(struct table *t, size_t r, long long *sum)
 	judged = n[BUCKET_DONE_ON_TIME] + n[BUCKET_DONE_LATE] + n[BUCKET_OPEN_OVERDUE];
 	if (judged == 0)
 		return;
-	p = 100.0 * (double)n[BUCKET_DONE_ON_TIME] / (double)judged;
+	/* one decimal, a half rounded up as officials round (printf would round 6.25 to
+	 * the even 6.2) */
+	p = floor(1000.0 * (double)n[BUCKET_DONE_ON_TIME] / (double)judged + 0.5) / 10;
 	snprintf(pct, sizeof(pct), "%.1f", p);
 	table_set(t, r, U_PCT, pct);
 	table_class(t, r, U_PCT, p >= 80 ? "good" : p >= 50 ? "warn" : "bad");
@@ -294,24 +299,26 @@ static const struct column item_cols[] = {
 	{ "title", "Nội dung", COL_TEXT, NULL },
 	{ "due", "Thời hạn", COL_DATE, NULL },
 	{ "done", "Ngày hoàn thành", COL_DATE, NULL },
-	{ "bucket", "Mã kết quả", COL_TEXT, NULL },
 	{ "result", "Kết quả", COL_TEXT, NULL },
 };
+enum { I_RESULT = 5 };
 
 int
 report_items(sqlite3 *db, const struct report_scope *s, struct table *t)
 {
-	const char *b;
+	static const char *labels[NBUCKETS] = { "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
+		"Chưa hoàn thành, trong hạn", "Chưa hoàn thành, quá hạn" };
+	const char *label;
 	size_t r;
-	int i;
+	int b;
 
 	if (listing(db, s, t, item_cols, NCOLS(item_cols), sql_items) < 0)
 		return -1;
 	for (r = 0; r < t->nrows; r++) {
-		b = t->cells[r * t->ncols + 5].text;
-		for (i = 0; i < NBUCKETS; i++)
-			if (b && !strcmp(b, bucket_names[i]))
-				table_class(t, r, 6, bucket_class[i]);
+		label = t->cells[r * t->ncols + I_RESULT].text;
+		for (b = 0; b < NBUCKETS; b++)
+			if (label && !strcmp(label, labels[b]))
+				table_class(t, r, I_RESULT, bucket_class[b]);
 	}
 	return 0;
 }

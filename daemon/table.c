@@ -218,7 +218,7 @@ table_csv(const struct table *t, struct buf *out)
 	for (i = 0; i < t->ncols; i++) {
 		if (i)
 			buf_puts(out, ",");
-		csv_field(out, t->cols[i].header, COL_INT);
+		csv_field(out, t->cols[i].header, COL_TEXT);
 	}
 	buf_puts(out, "\r\n");
 	for (r = 0; r < t->nrows; r++) {
@@ -470,7 +470,7 @@ html_cell(const struct table *t, struct buf *out, size_t r, size_t i)
 {
 	const struct cell *c = cell(t, r, i);
 	const char *class = c->class ? c->class : t->cols[i].class;
-	char vn[11];
+	char vn[11], *comma, *dot;
 	ntm_date day;
 
 	char *attr = class_attr(t->cols[i].type, class);
@@ -482,6 +482,12 @@ html_cell(const struct table *t, struct buf *out, size_t r, size_t i)
 	if (c->text && t->cols[i].type == COL_DATE && date_parse_iso(c->text, &day) == 0) {
 		date_vn(day, vn);
 		html_printf(out, "%s", vn);
+	} else if (c->text && t->cols[i].type == COL_DECIMAL) {
+		comma = xstrdup(c->text);	/* Vietnamese writes 66,7 */
+		if ((dot = strchr(comma, '.')) != NULL)
+			*dot = ',';
+		html_printf(out, "%s", comma);
+		free(comma);
 	} else	/* no text is nothing; no number or day, a dash */
 		html_printf(out, "%s", c->text ? c->text : t->cols[i].type == COL_TEXT ? "" : "–");
 	buf_puts(out, c->href ? "</a></td>" : "</td>");

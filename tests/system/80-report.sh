@@ -60,6 +60,24 @@ assert_eq "$code" "303 $BASE/overdue?done=$MT2" "marking MT.2 done on the desk"
 assert_eq "$(sql "SELECT status || ' ' || done_by FROM occurrence WHERE id = $MT2")" "done dieu.phoi" "MT.2 done by the account"
 assert_eq "$(sql "SELECT actor || ' ' || unit_id || ' ' || note FROM audit WHERE occurrence_id = $MT2")" \
     "dieu.phoi $(sql "SELECT id FROM unit WHERE code = 'vpdp'") Đã thẩm định tiêu chí 5, 6" "the audit row"
+say "a department's account may mark done only what its unit is given, and waive nothing"
+printf 'mật-khẩu-phòng-nn\n' | ctl user add phong.nn --unit phong-nnptnt >/dev/null || fail "user add"
+djar="$T/dept-cookies"
+curl -s -c "$djar" -b "$djar" "$BASE/signin" -o "$T/signin2.html" || fail "GET /signin"
+code=$(curl -s -c "$djar" -b "$djar" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "csrf=$(token "$T/signin2.html")" --data-urlencode "login=phong.nn" \
+    --data-urlencode "password=mật-khẩu-phòng-nn" "$BASE/signin")
+assert_eq "$code" 303 "the department signing in"
+curl -s -b "$djar" "$BASE/item?id=$IV3" -o "$T/item2.html" || fail "GET /item"
+grep -q "chỉ xem" "$T/item2.html" || fail "a department's view of another unit's item offers forms"
+sqlite3 "$T/ntmd.db" .dump >"$T/before.sql"
+for action in done waive; do
+	code=$(curl -s -b "$djar" -o "$T/refused.html" -w '%{http_code}' \
+	    --data-urlencode "csrf=$(token "$T/item2.html")" --data-urlencode "id=$IV3" \
+	    --data-urlencode "action=$action" --data-urlencode "note=không cần" "$BASE/item")
+	assert_eq "$code" 403 "a department's $action of IV.3 (the VPĐP's)"
+done
+sqlite3 "$T/ntmd.db" .dump | cmp -s - "$T/before.sql" || fail "a refused action changed the database"
 stop_ntmd
 
 say "Q2 in its middle (15/05): what is due is judged now, IV.3 (31/05) still in time"

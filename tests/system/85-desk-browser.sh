@@ -124,7 +124,8 @@ assert head == headers, f"headers {t['head']}"
 def shown(k, v):
     if v is None:	# no text is shown as nothing, no number as a dash
         return "" if k in ("unit", "name") else "–"
-    return f"{v:.1f}" if k == "on_time_pct" else str(v)
+    # the page writes the share as Vietnamese does: 66,7
+    return f"{v:.1f}".replace(".", ",") if k == "on_time_pct" else str(v)
 want = [[shown(k, r[k]) for k in keys] for r in report if r["unit"] is not None]
 total = [[shown(k, r[k]) for k in keys] for r in report if r["unit"] is None]
 assert len(want) >= 2, f"ntmctl report has {len(want)} units"
@@ -146,7 +147,7 @@ for row, links, classes, bg in zip(t["body"], t["links"], t["classes"], t["backg
         [(2, "good"), (3, "warn"), (4, None), (5, "bad")]}
     # the share on time: green from 80 %, orange from 50 %, red below
     if row[7] != "–":
-        p = float(row[7])
+        p = float(row[7].replace(",", "."))
         want_class[7] = "good" if p >= 80 else "warn" if p >= 50 else "bad"
     for col, c in want_class.items():
         has = [x for x in classes[col].split() if x in colours]
@@ -180,7 +181,7 @@ assert_eq "$(got 'j["h1"]')" "Theo dõi, đôn đốc thực hiện kế hoạch
 assert_eq "$(got 'j["who"]')" None "a menu before signing in"
 assert_eq "$(got 'j["tables"]')" "[]" "tables before signing in"
 step open desk "$BASE/progress?plan=van-quan-2018"
-page 200 "/signin?next=/progress" "/progress not signed in"
+page 200 "/signin?next=/progress%3Fplan%3Dvan-quan-2018" "/progress not signed in: the query kept for after signing in"
 
 say "a wrong password is refused"
 step signin desk "$LOGIN" "Lạng Sơn-2018 sai rồi"
@@ -243,16 +244,17 @@ check "the unit's items" "$T/answer.json" "$T/items.txt" "$T/before.json" <<'PY'
 import json, sys
 page = json.load(open(sys.argv[1]))
 t = page["tables"][0]
-assert t["head"] == ["Kế hoạch", "Mục", "Nội dung", "Thời hạn", "Ngày hoàn thành", "Mã kết quả",
+assert t["head"] == ["Kế hoạch", "Mục", "Nội dung", "Thời hạn", "Ngày hoàn thành",
     "Kết quả"], t["head"]
 want = [l.split("|") for l in open(sys.argv[2], encoding="utf-8").read().splitlines()]
-got = [[r[0], r[1], r[2], r[3], r[6]] for r in t["body"]]
+got = [[r[0], r[1], r[2], r[3], r[5]] for r in t["body"]]
 assert got == want, f"the page has {got}, the database {want}"
 assert all(r[4] == "–" for r in t["body"]), "a done day for an open item"
 vpdp = [r for r in json.load(open(sys.argv[3])) if r["unit"] == "vpdp"][0]
-buckets = [r[5] for r in t["body"]]
-for b in ["done_on_time", "done_late", "open_in_time", "open_overdue"]:
-    assert buckets.count(b) == vpdp[b], f"{b}: {buckets.count(b)} items, ntmctl report {vpdp[b]}"
+results = [r[5] for r in t["body"]]
+for b, label in [("done_on_time", "Hoàn thành đúng hạn"), ("done_late", "Hoàn thành quá hạn"),
+        ("open_in_time", "Chưa hoàn thành, trong hạn"), ("open_overdue", "Chưa hoàn thành, quá hạn")]:
+    assert results.count(label) == vpdp[b], f"{b}: {results.count(label)} items, ntmctl report {vpdp[b]}"
 PY
 
 say "Quá hạn: the overdue items, as ntmctl overdue has them"
@@ -331,8 +333,8 @@ assert (a["done_on_time"], a["open_in_time"], a["total"]) == \
 PY
 step open desk "$BASE/unit?$Q2&code=vpdp"
 desk 200 "/unit?$Q2&code=vpdp" "the VPĐP's items after II.1 done"
-assert_eq "$(got "[(r[4], r[5], r[6]) for r in j['tables'][0]['body'] if r[1] == 'II.1']")" \
-    "[('15/05/2018', 'done_late', 'Hoàn thành quá hạn')]" "II.1 on the unit's page"
+assert_eq "$(got "[(r[4], r[5]) for r in j['tables'][0]['body'] if r[1] == 'II.1']")" \
+    "[('15/05/2018', 'Hoàn thành quá hạn')]" "II.1 on the unit's page"
 
 say "Tiến độ xã: a chart and a table, as ntmctl progress has them"
 step click desk nav "Tiến độ xã"

@@ -320,28 +320,30 @@ START_TEST(throttle_elapses)
 }
 END_TEST
 
-/* The login and the address are counted apart; the longer wait wins. */
+/* The login and the address are counted apart, the address with 20 failures free (an
+ * office behind one proxy shares it); the longer wait wins. */
 START_TEST(throttle_keys)
 {
 	fail_n("an", "10.0.0.1", 6, NOW);
-	ck_assert_int_eq(signin_wait(db, "binh", "10.0.0.1", NOW), 2);
+	ck_assert_int_eq(signin_wait(db, "binh", "10.0.0.1", NOW), 0);
 	ck_assert_int_eq(signin_wait(db, "an", "10.0.0.2", NOW), 2);
-	ck_assert_int_eq(signin_wait(db, "binh", "10.0.0.2", NOW), 0);
+	fail_n("binh", "10.0.0.1", 14, NOW);	/* the address's 20th */
+	ck_assert_int_eq(signin_wait(db, "chi", "10.0.0.1", NOW), 0);
 	fail_n("binh", "10.0.0.1", 1, NOW);
-	ck_assert_int_eq(signin_wait(db, "binh", "10.0.0.2", NOW), 0);
-	ck_assert_int_eq(signin_wait(db, "an", "10.0.0.2", NOW), 2);
-	ck_assert_int_eq(signin_wait(db, "an", "10.0.0.1", NOW), 4);
-	fail_n("an", "10.0.0.3", 2, NOW);
-	ck_assert_int_eq(signin_wait(db, "an", "10.0.0.1", NOW), 8);
+	ck_assert_int_eq(signin_wait(db, "chi", "10.0.0.1", NOW), 2);
+	ck_assert_int_eq(signin_wait(db, "chi", "10.0.0.2", NOW), 0);
+	ck_assert_int_eq(signin_wait(db, "binh", "10.0.0.2", NOW), 900);
+	fail_n("chi", "10.0.0.3", 2, NOW);
+	ck_assert_int_eq(signin_wait(db, "an", "10.0.0.1", NOW), 2);
 	ck_assert_int_eq(query_int("SELECT failures FROM signin_failure "
-	    "WHERE key = 'login:an'"), 8);
+	    "WHERE key = 'login:binh'"), 15);
 	ck_assert_int_eq(query_int("SELECT failures FROM signin_failure "
-	    "WHERE key = 'addr:10.0.0.1'"), 7);
+	    "WHERE key = 'addr:10.0.0.1'"), 21);
 
 	/* a success clears the login's count, not the address's */
-	ck_assert_int_eq(signin_succeeded(db, "an"), 0);
-	ck_assert_int_eq(signin_wait(db, "an", "10.0.0.2", NOW), 0);
-	ck_assert_int_eq(signin_wait(db, "an", "10.0.0.1", NOW), 4);
+	ck_assert_int_eq(signin_succeeded(db, "binh"), 0);
+	ck_assert_int_eq(signin_wait(db, "binh", "10.0.0.2", NOW), 0);
+	ck_assert_int_eq(signin_wait(db, "binh", "10.0.0.1", NOW), 2);
 	ck_assert_int_eq(signin_succeeded(db, "nobody"), 0);
 }
 END_TEST

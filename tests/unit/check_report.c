@@ -247,6 +247,27 @@ START_TEST(one_unit_and_one_plan)
 }
 END_TEST
 
+/* 1 on time of 16 is 6.25 %: shown 6.3, a half rounded up as officials do. */
+START_TEST(share_rounds_half_up)
+{
+	struct report_scope s = q2(at(2018, 7, 10, 9, 0, 0));
+	struct table t;
+
+	ck_assert_int_eq(store_exec(db, "DELETE FROM task_unit WHERE unit_id = 2;"
+	    "INSERT INTO task(id, plan_id, ref, title, kind, when_text, when_kind) VALUES"
+	    " (9, 1, '9', 'Sixteen', 'deadline', '', 'dated');"
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 16) "
+	    "INSERT INTO occurrence(id, task_id, period, start, due, latest, uid, fingerprint, "
+	    "changed_at) SELECT 100 + i, 9, 'p' || i, '2018-04-01', '2018-04-10', "
+	    "'2018-04-10', 'v' || i, '', 0 FROM n;"
+	    "INSERT INTO task_unit VALUES (9, 2, 'lead');"), 0);
+	done_at(101, at(2018, 4, 9, 10, 0, 0));
+	ck_assert_int_eq(report_units(db, &s, &t), 0);
+	check_row(&t, "pb", "1 0 0 15 16 6.3");
+	table_free(&t);
+}
+END_TEST
+
 START_TEST(items_of_a_unit)
 {
 	struct report_scope s = q2(at(2018, 7, 10, 9, 0, 0));
@@ -258,8 +279,13 @@ START_TEST(items_of_a_unit)
 	ck_assert_int_eq(t.nrows, 1);	/* the meeting is not an item counted */
 	ck_assert_str_eq(t.cells[2].text, "Two leads");
 	ck_assert_str_eq(t.cells[4].text, "2018-04-03");
-	ck_assert_str_eq(t.cells[5].text, "done_late");
-	ck_assert_str_eq(t.cells[6].text, "Hoàn thành quá hạn");
+	ck_assert_str_eq(t.cells[5].text, "Hoàn thành quá hạn");
+	ck_assert_str_eq(t.cells[5].class, "warn");
+	table_free(&t);
+	s.now = at(2018, 4, 2, 12, 0, 0);	/* done after this instant: open then */
+	ck_assert_int_eq(report_items(db, &s, &t), 0);
+	ck_assert_ptr_null(t.cells[4].text);
+	ck_assert_str_eq(t.cells[5].text, "Chưa hoàn thành, trong hạn");
 	table_free(&t);
 }
 END_TEST
@@ -341,6 +367,7 @@ report_suite(void)
 	tcase_add_test(units, report_between_due_and_latest);
 	tcase_add_test(units, one_unit_and_one_plan);
 	tcase_add_test(units, items_of_a_unit);
+	tcase_add_test(units, share_rounds_half_up);
 	suite_add_tcase(s, units);
 	tcase_add_test(tables, table_forms);
 	tcase_add_test(tables, table_xlsx_is_a_zip);
