@@ -244,7 +244,9 @@ signin_end(struct desk_page *pg, const char *login, int found)
 
 	if (!found || rq->verified != 1) {
 		account_free(&pg->who);	/* the refusal is the same for any login */
-		log_info("desk: sign-in refused for \"%s\" from %s", login, rq->remote);
+		/* an unknown "login" may be a password typed in the wrong field: not logged */
+		log_info("desk: sign-in refused for %s%s%s from %s", found ? "\"" : "an unknown login",
+		    found ? login : "", found ? "\"" : "", rq->remote);
 		if (signin_failed(pg->db, login, rq->remote, rq->now) < 0)
 			return desk_message(pg, 503, "Hệ thống đang bận", "Xin thử lại sau.");
 		return signin_page(pg, 403, "Tên đăng nhập hoặc mật khẩu không đúng.");
