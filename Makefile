@@ -28,12 +28,14 @@ UNIT_SRC  = $(wildcard tests/unit/*.c)
 
 # What each target needs, in groups for tests/install-debs: -t, a shell check for the very
 # thing needed (a library, a Python module, a command), then the Debian packages that
-# provide it, installed with apt when the check fails.
+# provide it, installed with apt when the check fails. The libraries must link, not only
+# be found: libxlsxwriter's pkg-config names -lz, whose zlib1g-dev it does not depend on.
 LINKS       = echo "int main(void) { return 0; }" | $(CC) -x c - -o /dev/null
 BUILD_NEEDS = -t '$(LINKS)' build-essential \
-              -t 'pkg-config --exists $(PKGS)' pkg-config libcurl4-openssl-dev libical-dev \
-                 libsqlite3-dev libconfig-dev libmicrohttpd-dev libsystemd-dev libutf8proc-dev \
-                 libssl-dev libxlsxwriter-dev libargon2-dev \
+              -t 'pkg-config --exists $(PKGS) && $(LINKS) $$(pkg-config --libs $(PKGS))' \
+                 pkg-config libcurl4-openssl-dev libical-dev libsqlite3-dev libconfig-dev \
+                 libmicrohttpd-dev libsystemd-dev libutf8proc-dev libssl-dev \
+                 libxlsxwriter-dev zlib1g-dev libargon2-dev \
               -t 'test -f /usr/share/zoneinfo/Asia/Ho_Chi_Minh' tzdata
 TEST_NEEDS  = -t 'pkg-config --exists check' check \
               -t '/usr/bin/python3 -c "import aiosmtpd.controller, icalendar, ephem, lunardate, openpyxl"' \
