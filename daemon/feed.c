@@ -58,22 +58,24 @@ ical_date(ntm_date day)
 	return t;
 }
 
-/* The project writes its own VTIMEZONE: libical's built-in zones carry a
- * "/freeassociation.sourceforge.net/" TZID prefix that some clients reject. */
+/* The zone's VTIMEZONE from libical's zone data (the system's zoneinfo), every
+ * transition of its history included, with the zone's name as TZID: libical 3.0.16
+ * puts its "/freeassociation.sourceforge.net/" prefix there, which some clients reject,
+ * and takes an empty icaltimezone_set_tzid_prefix() for its default. NULL if libical
+ * has no such zone. */
 static icalcomponent *
-vtimezone(time_t now)
+vtimezone(void)
 {
-	long off = zone_offset(now);
-	char *text = xasprintf("BEGIN:VTIMEZONE\r\nTZID:%s\r\nBEGIN:STANDARD\r\n"
-	    "DTSTART:19700101T000000\r\nTZOFFSETFROM:%c%02ld%02ld\r\nTZOFFSETTO:%c%02ld%02ld\r\n"
-	    "TZNAME:%c%02ld\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n", zone_name(),
-	    off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
-	    off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
-	    off < 0 ? '-' : '+', labs(off) / 3600);
-	icalcomponent *tz = icalcomponent_new_from_string(text);
+	icaltimezone *zone = icaltimezone_get_builtin_timezone(zone_name());
+	icalcomponent *c = zone ? icaltimezone_get_component(zone) : NULL;
+	icalproperty *tzid;
 
-	free(text);
-	return tz;
+	if (c == NULL)
+		return NULL;
+	c = icalcomponent_new_clone(c);
+	if ((tzid = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY)) != NULL)
+		icalproperty_set_tzid(tzid, zone_name());
+	return c;
 }
 
 static const char *
@@ -245,6 +247,7 @@ static icalcomponent *
 vcalendar(sqlite3 *db, const struct feed_query *q)
 {
 	icalcomponent *cal = icalcomponent_new_vcalendar();
+	icalcomponent *tz;
 	icalproperty *refresh;
 	char *owned, *name, *flat;
 
@@ -268,7 +271,11 @@ vcalendar(sqlite3 *db, const struct feed_query *q)
 		free(name);
 		free(flat);
 	}
-	icalcomponent_add_component(cal, vtimezone(q->now));
+	if ((tz = vtimezone()) != NULL)
+		icalcomponent_add_component(cal, tz);
+	else
+		log_warnx("feed: libical has no zone %s: the feed goes without its VTIMEZONE",
+		    zone_name());
 	return cal;
 }
 
