@@ -3,7 +3,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
 PKGS      = libcurl libical sqlite3 libconfig libmicrohttpd libsystemd libutf8proc libcrypto \
-            xlsxwriter libargon2
+            xlsxwriter libargon2 zlib
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "account.h"
 #include "date.h"
@@ -42,10 +43,13 @@ struct feed_entry {
 	char			 key[65];	/* SHA-256 of "<token>/<unit>.ics", checked
 						 * when rendered: the token is never compared
 						 * itself, so timing tells nothing of it */
-	struct MHD_Response	*full, *not_modified;
-	char			 etag[40];
+	struct feed_variant {
+		struct MHD_Response	*full, *not_modified;
+		char			 etag[48];
+	}			 plain, gzip;	/* each with its own ETag (RFC 9110
+						 * §8.8.3: one a representation) */
 	time_t			 last_modified;
-	size_t			 size;
+	size_t			 size;		/* of both bodies */
 	struct feed_entry	*prev, *next;	/* most recently used first */
 };
 
@@ -85,6 +89,7 @@ add_validators(struct MHD_Response *r, const char *etag, time_t last_modified)
 	}
 	/* a feed's address is a secret: no shared caches */
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 }
 
 /* A response of body, which it takes over. */
@@ -145,8 +150,10 @@ drop_entry(struct http *h, struct feed_entry *e)
 {
 	unlink_entry(h, e);
 	h->cached -= e->size;
-	MHD_destroy_response(e->full);
-	MHD_destroy_response(e->not_modified);
+	MHD_destroy_response(e->plain.full);
+	MHD_destroy_response(e->plain.not_modified);
+	MHD_destroy_response(e->gzip.full);
+	MHD_destroy_response(e->gzip.not_modified);
 	free(e);
 }
 
@@ -173,30 +180,66 @@ cached_feed(struct http *h, const char *key)
 	return e;
 }
 
-/* Render the unit's feed into the cache, evicting the least recently used beyond the
- * limit; NULL (logged) on a database error. */
+/* body (size bytes) gzip-compressed: allocated, with *out_size. */
+static char *
+gzip(const char *body, size_t size, size_t *out_size)
+{
+	z_stream z = { .next_in = (Bytef *)body, .avail_in = (uInt)size };
+	size_t cap = deflateBound(&z, (uLong)size) + 32;
+	char *out = xmalloc(cap);
+
+	/* windowBits 15 + 16: the gzip wrapper; memory level 8: zlib's default */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		fatalx("zlib: deflateInit2 failed");
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		fatalx("zlib: deflate did not finish within deflateBound");
+	*out_size = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* One representation of a feed: body (taken over), its ETag from the feed's hash. */
+static void
+variant(struct feed_variant *v, char *body, size_t size, const char *hash,
+    const char *encoding, time_t lm)
+{
+	snprintf(v->etag, sizeof(v->etag), "\"%.32s%s%s\"", hash, encoding ? "-" : "",
+	    encoding ? encoding : "");
+	v->full = MHD_create_response_from_buffer(size, body, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(v->full, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/calendar; charset=utf-8");
+	if (encoding)
+		MHD_add_response_header(v->full, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
+	add_validators(v->full, v->etag, lm);
+	v->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	add_validators(v->not_modified, v->etag, lm);
+}
+
+/* Render the unit's feed into the cache, plain and gzip-compressed, evicting the least
+ * recently used beyond the limit; NULL (logged) on a database error. */
 static struct feed_entry *
 render_feed(struct http *h, const char *key, sqlite3_int64 unit_id)
 {
 	struct feed_query q = { .unit_id = unit_id, .now = clock_now() };
 	struct feed_entry *e;
-	char hash[65], *body;
+	char hash[65], *body, *packed;
+	size_t size, packed_size;
 	time_t lm;
 
 	if ((body = feed_render(h->db, &q, &lm)) == NULL)
 		return NULL;
 	e = xcalloc(1, sizeof(*e));
 	memcpy(e->key, key, sizeof(e->key));
-	e->size = strlen(body);
+	size = strlen(body);
 	e->last_modified = lm;
-	token_sha256_hex(body, e->size, hash);
-	snprintf(e->etag, sizeof(e->etag), "\"%.32s\"", hash);
-	e->full = MHD_create_response_from_buffer(e->size, body, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(e->full, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/calendar; charset=utf-8");
-	add_validators(e->full, e->etag, lm);
-	e->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	add_validators(e->not_modified, e->etag, lm);
+	token_sha256_hex(body, size, hash);
+	packed = gzip(body, size, &packed_size);
+	e->size = size + packed_size;
+	variant(&e->plain, body, size, hash, NULL, lm);
+	variant(&e->gzip, packed, packed_size, hash, "gzip", lm);
 	push_front(h, e);
 	h->cached += e->size;
 	while (h->cached > h->cache_max && h->lru != e)
@@ -235,10 +278,39 @@ unit_is(sqlite3 *db, sqlite3_int64 id, const char *code)
 	return yes;
 }
 
+/* Whether Accept-Encoding takes gzip (RFC 9110 §12.5.3): named, or "*", without q=0. */
+static int
+wants_gzip(struct MHD_Connection *conn)
+{
+	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	char coding[32], *q;
+	size_t n;
+
+	while (ae && *ae) {
+		ae += strspn(ae, " \t,");
+		n = strcspn(ae, ",");
+		snprintf(coding, sizeof(coding), "%.*s", (int)n, ae);
+		ae += n;
+		q = strchr(coding, ';');
+		if (q)
+			*q++ = '\0';
+		coding[strcspn(coding, " \t")] = '\0';
+		if (strcasecmp(coding, "gzip") && strcasecmp(coding, "x-gzip") &&
+		    strcmp(coding, "*"))
+			continue;
+		/* "q=0", "q=0.0", "q=0.000": refused */
+		if (q == NULL || (q = strstr(q, "q=")) == NULL || strtod(q + 2, NULL) > 0)
+			return 1;
+	}
+	return 0;
+}
+
 static enum MHD_Result
 serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
 {
 	char token[64], unit_code[128], key[65];
+	struct feed_variant *v;
 	struct feed_entry *e;
 	sqlite3_int64 unit_id;
 	int n = 0;
@@ -253,9 +325,10 @@ serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
 			return text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    "Lỗi máy chủ: chưa đọc được lịch, xin thử lại sau.\n");
 	}
-	if (not_modified(conn, e->etag, e->last_modified))
-		return MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, e->not_modified);
-	return MHD_queue_response(conn, MHD_HTTP_OK, e->full);
+	v = wants_gzip(conn) ? &e->gzip : &e->plain;
+	if (not_modified(conn, v->etag, e->last_modified))
+		return MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, v->not_modified);
+	return MHD_queue_response(conn, MHD_HTTP_OK, v->full);
 }
 
 /*
