@@ -39,6 +39,8 @@ usage(void)
 	    "  units [--json]            list units and their addresses\n"
 	    "  feed-url UNIT             print the subscription URL of a unit's feed\n"
 	    "  feed UNIT                 print a unit's feed (iCalendar)\n"
+	    "  token rotate UNIT         a new feed URL for the unit; the old one opens nothing\n"
+	    "  token list [--json|--csv] the feed tokens: unit, generation, made when\n"
 	    "  overdue [--plan CODE] [--unit UNIT] [--json|--csv]\n"
 	    "                            open items past their deadline, oldest first\n"
 	    "  report --from DATE --to DATE [--plan CODE] [--unit UNIT] [--json|--csv]\n"
@@ -679,6 +681,77 @@ cmd_when(const struct config *c, int argc, char **argv)
 	return rc;
 }
 
+static const struct column token_cols[] = {
+	{ "unit", "unit", COL_TEXT, NULL },
+	{ "name", "name", COL_TEXT, NULL },
+	{ "generation", "generation", COL_INT, NULL },
+	{ "created", "created", COL_DATE, NULL },
+};
+
+/* Which feed tokens exist, of which generation, made when; never a token itself. */
+static int
+token_list(struct cmd_ctx *x)
+{
+	enum format f = take_format(x);
+	sqlite3_stmt *st;
+	struct table t;
+	size_t r, i;
+	int rc;
+
+	if ((rc = no_more_args(x, "token list")) != 0)
+		return rc;
+	st = store_prepare(x->db, "SELECT o.code || '/' || u.code, u.name, f.generation, "
+	    "date(f.created_at, 'unixepoch', 'localtime') FROM feed_token f "
+	    "JOIN unit u ON u.id = f.unit_id JOIN org o ON o.id = u.org_id ORDER BY o.code, u.code");
+	table_init(&t, token_cols, sizeof(token_cols) / sizeof(*token_cols), NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (r = table_row(&t), i = 0; i < t.ncols; i++)
+			table_set(&t, r, i, (const char *)sqlite3_column_text(st, (int)i));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		table_free(&t);
+		return setup_db_failed(x->db, "cannot read the feed tokens");
+	}
+	return print_table(&t, f);
+}
+
+/* A new token for the unit's feed: the new URL printed, the old one dead. */
+static int
+token_rotate_cmd(struct cmd_ctx *x)
+{
+	sqlite3_int64 unit;
+	char *token, *code;
+	int rc;
+
+	if (x->argc != 1)
+		usage();
+	if ((rc = find_unit(x->db, x->argv[0], &unit, &code)) != 0)
+		return rc;
+	if ((token = token_rotate(x->db, unit, clock_now())) == NULL) {
+		free(code);
+		return setup_db_failed(x->db, "cannot make a new token");
+	}
+	printf("%s/feeds/%s/%s.ics\n", x->config->base_url, token, code);
+	fprintf(stderr, "ntmctl: the feed's previous URL opens nothing from now on\n");
+	free(token);
+	free(code);
+	return 0;
+}
+
+static int
+cmd_token(struct cmd_ctx *x)
+{
+	const char *verb = x->argc > 0 ? x->argv[0] : "";
+
+	x->argc--, x->argv++;
+	if (!strcmp(verb, "list"))
+		return token_list(x);
+	if (!strcmp(verb, "rotate"))
+		return token_rotate_cmd(x);
+	usage();
+	return EX_USAGE;
+}
+
 static int
 cmd_user(struct cmd_ctx *x)
 {
@@ -717,6 +790,7 @@ static const struct {
 	{ "progress", cmd_progress },
 	{ "assignments", cmd_assignments },
 	{ "user", cmd_user },
+	{ "token", cmd_token },
 	{ "done", cmd_done },
 	{ "done-url", cmd_done_url },
 	{ "audit", cmd_audit },

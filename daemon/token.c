@@ -1,4 +1,5 @@
-/* Feed tokens: HMAC-SHA256 of the installation secret, stored hashed. */
+/* Feed tokens: HMAC-SHA256 of the installation secret, a generation a unit, stored hashed. */
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdlib.h>
@@ -31,33 +32,64 @@ generation(sqlite3 *db, sqlite3_int64 unit_id)
 	return g;
 }
 
-char *
-token_for_unit(sqlite3 *db, sqlite3_int64 unit_id, time_t now)
+/* The unit's token of a generation into token[33]: 128 bits of HMAC-SHA256 under the
+ * installation secret. -1 if the secret cannot be read. */
+static int
+derive(sqlite3 *db, sqlite3_int64 unit_id, int gen, char token[33])
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
-	char *secret = store_secret(db), *msg, token[33], hash[65];
-	int gen = generation(db, unit_id);
-	sqlite3_stmt *st;
+	char *secret = store_secret(db), *msg;
 
 	if (secret == NULL)
-		return NULL;
-	msg = xasprintf("feed:%lld:%d", (long long)unit_id, gen ? gen : 1);
+		return -1;
+	msg = xasprintf("feed:%lld:%d", (long long)unit_id, gen);
 	HMAC(EVP_sha256(), secret, (int)strlen(secret), (unsigned char *)msg, strlen(msg), mac,
 	    &len);
+	OPENSSL_cleanse(secret, strlen(secret));
 	free(msg);
 	free(secret);
 	hex_encode(mac, 16, token);
-	if (gen == 0) {
-		token_sha256_hex(token, strlen(token), hash);
-		st = store_stmt(db, "INSERT INTO feed_token(unit_id, generation, token_hash, "
-		    "created_at) VALUES(?, 1, ?, ?)");
-		sqlite3_bind_int64(st, 1, unit_id);
-		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-		if (store_step_done(db, st) < 0)
-			return NULL;
-	}
+	return 0;
+}
+
+/* Record the unit's token of generation gen, replacing any other: 0 or -1. */
+static int
+record(sqlite3 *db, sqlite3_int64 unit_id, int gen, const char *token, time_t now)
+{
+	sqlite3_stmt *st = store_stmt(db, "INSERT INTO feed_token(unit_id, generation, "
+	    "token_hash, created_at) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(unit_id) DO UPDATE SET "
+	    "generation = ?2, token_hash = ?3, created_at = ?4");
+	char hash[65];
+
+	token_sha256_hex(token, strlen(token), hash);
+	sqlite3_bind_int64(st, 1, unit_id);
+	sqlite3_bind_int(st, 2, gen);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	return store_step_done(db, st);
+}
+
+char *
+token_for_unit(sqlite3 *db, sqlite3_int64 unit_id, time_t now)
+{
+	int gen = generation(db, unit_id);
+	char token[33];
+
+	if (derive(db, unit_id, gen ? gen : 1, token) < 0 ||
+	    (gen == 0 && record(db, unit_id, 1, token, now) < 0))
+		return NULL;
+	return xstrdup(token);
+}
+
+char *
+token_rotate(sqlite3 *db, sqlite3_int64 unit_id, time_t now)
+{
+	int gen = generation(db, unit_id) + 1;
+	char token[33];
+
+	if (derive(db, unit_id, gen, token) < 0 || record(db, unit_id, gen, token, now) < 0)
+		return NULL;
 	return xstrdup(token);
 }
 

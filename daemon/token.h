@@ -8,6 +8,9 @@
  * derived from the installation secret, so it can be shown again; the database keeps
  * only its SHA-256. Allocated; NULL on a database error. */
 char *token_for_unit(sqlite3 *db, sqlite3_int64 unit_id, time_t now);
+/* A new token for the unit's feed (its generation raised), which replaces the one
+ * before at once: the old URL opens nothing. Allocated; NULL on a database error. */
+char *token_rotate(sqlite3 *db, sqlite3_int64 unit_id, time_t now);
 /* The unit whose feed token is `token`, or -1. */
 sqlite3_int64 token_lookup(sqlite3 *db, const char *token);
 /* Lower-case hex SHA-256 of n bytes into out[65]. */
