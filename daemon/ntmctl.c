@@ -233,8 +233,9 @@ find_unit(sqlite3 *db, const char *name, sqlite3_int64 *id, char **code)
 	return rc;
 }
 
+/* The URL of the unit named by the one argument, with the token make gives. */
 static int
-cmd_feed_url(struct cmd_ctx *x)
+feed_url(struct cmd_ctx *x, char *(*make)(sqlite3 *, sqlite3_int64, time_t))
 {
 	sqlite3_int64 unit;
 	char *token, *code;
@@ -244,12 +245,18 @@ cmd_feed_url(struct cmd_ctx *x)
 		usage();
 	if ((rc = find_unit(x->db, x->argv[0], &unit, &code)) != 0)
 		return rc;
-	if ((token = token_for_unit(x->db, unit, clock_now())) != NULL)
+	if ((token = make(x->db, unit, clock_now())) != NULL)
 		printf("%s/feeds/%s/%s.ics\n", x->config->base_url, token, code);
-	rc = token ? 0 : EX_SOFTWARE;
+	rc = token ? 0 : setup_db_failed(x->db, "cannot read or make the feed's token");
 	free(token);
 	free(code);
 	return rc;
+}
+
+static int
+cmd_feed_url(struct cmd_ctx *x)
+{
+	return feed_url(x, token_for_unit);
 }
 
 static int
@@ -719,23 +726,11 @@ token_list(struct cmd_ctx *x)
 static int
 token_rotate_cmd(struct cmd_ctx *x)
 {
-	sqlite3_int64 unit;
-	char *token, *code;
-	int rc;
+	int rc = feed_url(x, token_rotate);
 
-	if (x->argc != 1)
-		usage();
-	if ((rc = find_unit(x->db, x->argv[0], &unit, &code)) != 0)
-		return rc;
-	if ((token = token_rotate(x->db, unit, clock_now())) == NULL) {
-		free(code);
-		return setup_db_failed(x->db, "cannot make a new token");
-	}
-	printf("%s/feeds/%s/%s.ics\n", x->config->base_url, token, code);
-	fprintf(stderr, "ntmctl: the feed's previous URL opens nothing from now on\n");
-	free(token);
-	free(code);
-	return 0;
+	if (rc == 0)
+		fprintf(stderr, "ntmctl: the feed's previous URL opens nothing from now on\n");
+	return rc;
 }
 
 static int
