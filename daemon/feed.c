@@ -33,6 +33,8 @@ enum col {
 
 static const char by_unit[] = SELECT_ITEMS "o.task_id IN (" STORE_UNIT_TASKS("?1") ") AND "
 	"(o.status != 'cancelled' OR o.changed_at > ?2) ORDER BY o.due, o.id";
+static const char by_plan[] = SELECT_ITEMS "t.plan_id = ?1 AND "
+	"(o.status != 'cancelled' OR o.changed_at > ?2) ORDER BY o.due, o.id";
 static const char by_message[] = SELECT_ITEMS "o.id IN (SELECT occurrence_id FROM reminder "
 	"WHERE message_id = ?1 AND kind NOT LIKE 'escalate-%' AND kind NOT LIKE 'dead-%') "
 	"ORDER BY o.due, o.id";
@@ -231,12 +233,15 @@ x_property(const char *name, const char *value)
 	return p;
 }
 
+/* The calendar's name: the unit's, or the plan's ("Kế hoạch 15/KH-UBND — …"). */
 static const char *
-unit_name(sqlite3 *db, sqlite3_int64 unit_id, char **owned)
+calendar_name(sqlite3 *db, const struct feed_query *q, char **owned)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT name FROM unit WHERE id = ?");
+	sqlite3_stmt *st = store_stmt(db, q->plan_id > 0 ? "SELECT coalesce('Kế hoạch ' || "
+	    "number || ' — ', '') || title FROM plan WHERE id = ?" :
+	    "SELECT name FROM unit WHERE id = ?");
 
-	sqlite3_bind_int64(st, 1, unit_id);
+	sqlite3_bind_int64(st, 1, q->plan_id > 0 ? q->plan_id : q->unit_id);
 	*owned = xstrdup(sqlite3_step(st) == SQLITE_ROW ?
 	    (const char *)sqlite3_column_text(st, 0) : "");
 	sqlite3_reset(st);
@@ -257,7 +262,7 @@ vcalendar(sqlite3 *db, const struct feed_query *q)
 	if (q->organizer)
 		icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	else {
-		name = xasprintf("Nông thôn mới - %s", unit_name(db, q->unit_id, &owned));
+		name = xasprintf("Nông thôn mới - %s", calendar_name(db, q, &owned));
 		/* libical 3.0.16 does not escape X- values: no ',' or ';' in them. */
 		flat = text_no_separators(name);
 		icalcomponent_add_property(cal, icalproperty_new_name(name));
@@ -282,15 +287,16 @@ vcalendar(sqlite3 *db, const struct feed_query *q)
 char *
 feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified)
 {
-	sqlite3_stmt *st = store_stmt(db, q->unit_id > 0 ? by_unit : by_message);
+	sqlite3_stmt *st = store_stmt(db, q->plan_id > 0 ? by_plan : q->unit_id > 0 ? by_unit :
+	    by_message);
 	icalcomponent *cal;
 	char *text;
 	int rc;
 
 	icalerror_set_errors_are_fatal(0);
 	cal = vcalendar(db, q);
-	if (q->unit_id > 0) {
-		sqlite3_bind_int64(st, 1, q->unit_id);
+	if (q->plan_id > 0 || q->unit_id > 0) {
+		sqlite3_bind_int64(st, 1, q->plan_id > 0 ? q->plan_id : q->unit_id);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->now - FEED_KEEP_CANCELLED));
 	} else
 		sqlite3_bind_text(st, 1, q->message_id, -1, SQLITE_STATIC);

@@ -6,6 +6,7 @@
 
 /* Which occurrences a rendering holds. */
 struct feed_query {
+	sqlite3_int64	 plan_id;	/* > 0: everything in this plan */
 	sqlite3_int64	 unit_id;	/* > 0: what this unit directs, leads or supports */
 	const char	*message_id;	/* else: the items of the reminder mail with this id */
 	const char	*organizer;	/* mail attachments: ORGANIZER mailto address */

@@ -221,9 +221,8 @@ variant(struct feed_variant *v, char *body, size_t size, const char *hash,
 /* Render the unit's feed into the cache, plain and gzip-compressed, evicting the least
  * recently used beyond the limit; NULL (logged) on a database error. */
 static struct feed_entry *
-render_feed(struct http *h, const char *key, sqlite3_int64 unit_id)
+render_feed(struct http *h, const char *key, struct feed_query q)
 {
-	struct feed_query q = { .unit_id = unit_id, .now = clock_now() };
 	struct feed_entry *e;
 	char hash[65], *body, *packed;
 	size_t size, packed_size;
@@ -264,11 +263,11 @@ not_modified(struct MHD_Connection *conn, const char *etag, time_t last_modified
 	return 0;
 }
 
-/* Whether the unit with this id has this code: a token opens one unit's feed only. */
+/* Whether the unit or plan with this id has this code: a token opens one feed only. */
 static int
-unit_is(sqlite3 *db, sqlite3_int64 id, const char *code)
+code_is(sqlite3 *db, const char *sql, sqlite3_int64 id, const char *code)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT 1 FROM unit WHERE id = ? AND code = ?");
+	sqlite3_stmt *st = store_stmt(db, sql);
 	int yes;
 
 	sqlite3_bind_int64(st, 1, id);
@@ -276,6 +275,27 @@ unit_is(sqlite3 *db, sqlite3_int64 id, const char *code)
 	yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return yes;
+}
+
+static const char sql_unit_is[] = "SELECT 1 FROM unit WHERE id = ? AND code = ?";
+static const char sql_plan_is[] = "SELECT 1 FROM plan WHERE id = ? AND code = ?";
+
+/* What "<token>/<code>.ics" opens: a unit's feed, or a plan's. 0, or -1 for nothing. */
+static int
+feed_of(sqlite3 *db, const char *path, struct feed_query *q)
+{
+	char token[64], code[128];
+	int n = 0;
+
+	if (sscanf(path, "%63[0-9a-f]/%127[a-z0-9-].ics%n", token, code, &n) != 2 ||
+	    path[n] != '\0')
+		return -1;
+	if ((q->unit_id = token_lookup(db, token)) > 0)
+		return code_is(db, sql_unit_is, q->unit_id, code) ? 0 : -1;
+	q->unit_id = 0;
+	if ((q->plan_id = token_lookup_plan(db, token)) > 0)
+		return code_is(db, sql_plan_is, q->plan_id, code) ? 0 : -1;
+	return -1;
 }
 
 /* Whether Accept-Encoding takes gzip (RFC 9110 §12.5.3): named, or "*", without q=0. */
@@ -309,19 +329,16 @@ wants_gzip(struct MHD_Connection *conn)
 static enum MHD_Result
 serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
 {
-	char token[64], unit_code[128], key[65];
+	struct feed_query q = { .now = clock_now() };
 	struct feed_variant *v;
 	struct feed_entry *e;
-	sqlite3_int64 unit_id;
-	int n = 0;
+	char key[65];
 
 	token_sha256_hex(path, strlen(path), key);
 	if ((e = cached_feed(h, key)) == NULL) {
-		if (sscanf(path, "%63[0-9a-f]/%127[a-z0-9-].ics%n", token, unit_code, &n) != 2 ||
-		    path[n] != '\0' || (unit_id = token_lookup(h->db, token)) < 0 ||
-		    !unit_is(h->db, unit_id, unit_code))
+		if (feed_of(h->db, path, &q) < 0)
 			return text(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy lịch này.\n");
-		if ((e = render_feed(h, key, unit_id)) == NULL)
+		if ((e = render_feed(h, key, q)) == NULL)
 			return text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    "Lỗi máy chủ: chưa đọc được lịch, xin thử lại sau.\n");
 	}

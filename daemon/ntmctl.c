@@ -37,9 +37,9 @@ usage(void)
 	    "commands:\n"
 	    "  sync                      load the calendars into the database\n"
 	    "  units [--json]            list units and their addresses\n"
-	    "  feed-url UNIT             print the subscription URL of a unit's feed\n"
-	    "  feed UNIT                 print a unit's feed (iCalendar)\n"
-	    "  token rotate UNIT         a new feed URL for the unit; the old one opens nothing\n"
+	    "  feed-url UNIT | --plan CODE  print the subscription URL of a unit's or a plan's feed\n"
+	    "  feed UNIT | --plan CODE   print a unit's or a plan's feed (iCalendar)\n"
+	    "  token rotate UNIT | --plan CODE  a new feed URL; the old one opens nothing\n"
 	    "  token list [--json|--csv] the feed tokens: unit, generation, made when\n"
 	    "  overdue [--plan CODE] [--unit UNIT] [--json|--csv]\n"
 	    "                            open items past their deadline, oldest first\n"
@@ -233,19 +233,29 @@ find_unit(sqlite3 *db, const char *name, sqlite3_int64 *id, char **code)
 	return rc;
 }
 
-/* The URL of the unit named by the one argument, with the token make gives. */
+static int find_plan(sqlite3 *, const char *, sqlite3_int64 *);
+
+/* The feed URL of the unit named by the one argument, or of the plan of --plan: its
+ * current token, or with rotate a new one. */
 static int
-feed_url(struct cmd_ctx *x, char *(*make)(sqlite3 *, sqlite3_int64, time_t))
+feed_url(struct cmd_ctx *x, int rotate)
 {
-	sqlite3_int64 unit;
-	char *token, *code;
+	const char *plan = take_option(x, "--plan");
+	char *(*make)(sqlite3 *, sqlite3_int64, time_t) = plan ?
+	    (rotate ? token_rotate_plan : token_for_plan) : (rotate ? token_rotate : token_for_unit);
+	sqlite3_int64 id;
+	char *token, *code = NULL;
 	int rc;
 
-	if (x->argc != 1)
+	if (x->argc != (plan ? 0 : 1))
 		usage();
-	if ((rc = find_unit(x->db, x->argv[0], &unit, &code)) != 0)
+	if (plan && (rc = find_plan(x->db, plan, &id)) == 0)
+		code = xstrdup(plan);
+	else if (!plan)
+		rc = find_unit(x->db, x->argv[0], &id, &code);
+	if (rc != 0)
 		return rc;
-	if ((token = make(x->db, unit, clock_now())) != NULL)
+	if ((token = make(x->db, id, clock_now())) != NULL)
 		printf("%s/feeds/%s/%s.ics\n", x->config->base_url, token, code);
 	rc = token ? 0 : setup_db_failed(x->db, "cannot read or make the feed's token");
 	free(token);
@@ -256,7 +266,7 @@ feed_url(struct cmd_ctx *x, char *(*make)(sqlite3 *, sqlite3_int64, time_t))
 static int
 cmd_feed_url(struct cmd_ctx *x)
 {
-	return feed_url(x, token_for_unit);
+	return feed_url(x, 0);
 }
 
 static int
@@ -267,12 +277,15 @@ cmd_feed(struct cmd_ctx *x)
 	char *text;
 	int rc;
 
-	if (x->argc != 1)
+	const char *plan = take_option(x, "--plan");
+
+	if (x->argc != (plan ? 0 : 1))
 		usage();
-	if ((rc = find_unit(x->db, x->argv[0], &q.unit_id, NULL)) != 0)
+	if ((rc = plan ? find_plan(x->db, plan, &q.plan_id) :
+	    find_unit(x->db, x->argv[0], &q.unit_id, NULL)) != 0)
 		return rc;
 	q.now = clock_now();
-	if (state_refresh_unit(x->db, q.now, q.unit_id) < 0 ||
+	if ((plan ? state_refresh(x->db, q.now) : state_refresh_unit(x->db, q.now, q.unit_id)) < 0 ||
 	    (text = feed_render(x->db, &q, &lm)) == NULL) {
 		fprintf(stderr, "ntmctl: cannot render the feed: %s\n", sqlite3_errmsg(x->db));
 		return EX_SOFTWARE;
@@ -689,7 +702,8 @@ cmd_when(const struct config *c, int argc, char **argv)
 }
 
 static const struct column token_cols[] = {
-	{ "unit", "unit", COL_TEXT, NULL },
+	{ "kind", "kind", COL_TEXT, NULL },
+	{ "feed", "feed", COL_TEXT, NULL },
 	{ "name", "name", COL_TEXT, NULL },
 	{ "generation", "generation", COL_INT, NULL },
 	{ "created", "created", COL_DATE, NULL },
@@ -707,9 +721,11 @@ token_list(struct cmd_ctx *x)
 
 	if ((rc = no_more_args(x, "token list")) != 0)
 		return rc;
-	st = store_prepare(x->db, "SELECT o.code || '/' || u.code, u.name, f.generation, "
+	st = store_prepare(x->db, "SELECT 'unit', o.code || '/' || u.code, u.name, f.generation, "
 	    "date(f.created_at, 'unixepoch', 'localtime') FROM feed_token f "
-	    "JOIN unit u ON u.id = f.unit_id JOIN org o ON o.id = u.org_id ORDER BY o.code, u.code");
+	    "JOIN unit u ON u.id = f.unit_id JOIN org o ON o.id = u.org_id UNION ALL "
+	    "SELECT 'plan', p.code, p.title, t.generation, date(t.created_at, 'unixepoch', "
+	    "'localtime') FROM plan_token t JOIN plan p ON p.id = t.plan_id ORDER BY 1 DESC, 2");
 	table_init(&t, token_cols, sizeof(token_cols) / sizeof(*token_cols), NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (r = table_row(&t), i = 0; i < t.ncols; i++)
@@ -726,7 +742,7 @@ token_list(struct cmd_ctx *x)
 static int
 token_rotate_cmd(struct cmd_ctx *x)
 {
-	int rc = feed_url(x, token_rotate);
+	int rc = feed_url(x, 1);
 
 	if (rc == 0)
 		fprintf(stderr, "ntmctl: the feed's previous URL opens nothing from now on\n");

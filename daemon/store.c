@@ -156,6 +156,10 @@ static const char *migrations[] = {
 	"CREATE INDEX session_by_account ON session(account_id);"
 	"CREATE TABLE signin_failure(key TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
 	"  last_at INTEGER NOT NULL);",
+	/* 8: a plan's own feed, everything in it, with its own token as a unit's */
+	"CREATE TABLE plan_token(plan_id INTEGER PRIMARY KEY REFERENCES plan(id),"
+	"  generation INTEGER NOT NULL DEFAULT 1, token_hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL);",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */

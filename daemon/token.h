@@ -13,6 +13,10 @@ char *token_for_unit(sqlite3 *db, sqlite3_int64 unit_id, time_t now);
 char *token_rotate(sqlite3 *db, sqlite3_int64 unit_id, time_t now);
 /* The unit whose feed token is `token`, or -1. */
 sqlite3_int64 token_lookup(sqlite3 *db, const char *token);
+/* The same for a plan's own feed, everything in the plan. */
+char *token_for_plan(sqlite3 *db, sqlite3_int64 plan_id, time_t now);
+char *token_rotate_plan(sqlite3 *db, sqlite3_int64 plan_id, time_t now);
+sqlite3_int64 token_lookup_plan(sqlite3 *db, const char *token);
 /* Lower-case hex SHA-256 of n bytes into out[65]. */
 void token_sha256_hex(const void *data, size_t n, char out[65]);
 
