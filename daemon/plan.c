@@ -250,6 +250,7 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 	u->parent = get_string(x, g, "parent", 0);
 	u->aliases = get_strings(x, g, "aliases", &u->naliases);
 	u->emails = get_strings(x, g, "emails", &u->nemails);
+	u->groups = get_strings(x, g, "groups", &u->ngroups);
 	read_contact(x, g, u);
 	if (u->name && !valid_line(u->name))	/* it goes into mail headers */
 		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "name")),
@@ -295,6 +296,25 @@ find_unit(const struct ctx *x, const char *key)
 	return key ? text_map_get(&x->units, key) : -1;
 }
 
+/* A unit's groups are units of kind "group" of the plan, by code. */
+static void
+resolve_groups(struct ctx *x, struct plan_unit *u)
+{
+	long g;
+	size_t i;
+
+	u->group_units = xcalloc(u->ngroups + 1, sizeof(*u->group_units));
+	for (i = 0; i < u->ngroups; i++) {
+		g = find_unit(x, u->groups[i]);
+		if (g < 0 || x->p->units[g].kind == NULL || strcmp(x->p->units[g].kind, "group") ||
+		    strcmp(x->p->units[g].code, u->groups[i]))
+			diag_error(x->d, x->file, u->line, "group \"%s\" of unit \"%s\" is not "
+			    "the code of a unit of kind \"group\" of this plan", u->groups[i],
+			    u->code ? u->code : "?");
+		u->group_units[i] = g;
+	}
+}
+
 static void
 check_unit_names(struct ctx *x)
 {
@@ -320,6 +340,7 @@ check_unit_names(struct ctx *x)
 		if (u->parent && u->parent_unit < 0)
 			diag_error(x->d, x->file, u->line, "parent \"%s\" of unit \"%s\" is not a "
 			    "unit of this plan", u->parent, u->code);
+		resolve_groups(x, u);
 	}
 }
 
@@ -884,6 +905,8 @@ plan_free(struct plan *p)
 		struct plan_unit *u = &p->units[i];
 
 		free(u->code), free(u->name), free(u->kind), free(u->parent);
+		free_strings(u->groups, u->ngroups);
+		free(u->group_units);
 		free(u->phone), free(u->address);
 		free_strings(u->aliases, u->naliases);
 		free_strings(u->emails, u->nemails);

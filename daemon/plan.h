@@ -18,6 +18,9 @@ struct plan_unit {
 	size_t	  naliases, nemails;
 	int	  coordinator;
 	long	  parent_unit;	/* index of parent in plan->units; -1 for none */
+	char	**groups;	/* the groups it belongs to ("ubnd-xa"): their codes, */
+	long	 *group_units;	/* and their indices in plan->units */
+	size_t	  ngroups;
 	int	  line;
 };
 

@@ -4,10 +4,12 @@
 #include <sqlite3.h>
 
 /* SQL for the names of task t's units in a role ('direct', 'lead', 'support'), "; "-joined. */
-/* The tasks unit u (an SQL expression) directs, leads or supports, and, for a
- * coordination unit, those of its organisation's plans no lead of which has an
- * address: what the unit's feed shows. */
+/* The tasks unit u (an SQL expression) directs, leads or supports, itself or through
+ * a group it belongs to, and, for a coordination unit, those of its organisation's
+ * plans no lead of which has an address: what the unit's feed shows. */
 #define STORE_UNIT_TASKS(u) "SELECT task_id FROM task_unit WHERE unit_id = " u " UNION " \
+	"SELECT tu.task_id FROM unit_group g JOIN task_unit tu ON tu.unit_id = g.group_id " \
+	"WHERE g.member_id = " u " UNION " \
 	"SELECT t.id FROM unit c JOIN plan p ON p.org_id = c.org_id " \
 	"JOIN task t ON t.plan_id = p.id WHERE c.id = " u " AND c.coordinator AND NOT EXISTS " \
 	"(SELECT 1 FROM task_unit l JOIN unit_email e ON e.unit_id = l.unit_id " \

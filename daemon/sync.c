@@ -17,6 +17,7 @@
 /* The statements a load runs, prepared on first use and kept for the whole run. */
 enum stmt {
 	S_ORG, S_UNIT, S_UNIT_PARENT, S_ALIAS_DEL, S_ALIAS_ADD, S_EMAIL_DEL, S_EMAIL_ADD,
+	S_GROUPS_DEL, S_GROUP_ADD,
 	S_PLAN, S_TASK, S_TASK_UNIT_DEL, S_TASK_UNIT_ADD, S_OCC_FIND, S_OCC_INSERT,
 	S_OCC_UPDATE,
 	S_SEEN_TASK, S_SEEN_OCC, S_CANCEL_OCC, S_RETIRE_TASKS, S_CATALOG, S_CRITERION,
@@ -40,6 +41,8 @@ static const char *const sql[NSTMTS] = {
 	[S_ALIAS_ADD] = "INSERT OR IGNORE INTO unit_alias(unit_id, alias) VALUES(?, ?)",
 	[S_EMAIL_DEL] = "DELETE FROM unit_email WHERE unit_id = ?",
 	[S_EMAIL_ADD] = "INSERT OR IGNORE INTO unit_email(unit_id, address) VALUES(?, ?)",
+	[S_GROUPS_DEL] = "DELETE FROM unit_group WHERE member_id = ?",
+	[S_GROUP_ADD] = "INSERT OR IGNORE INTO unit_group(member_id, group_id) VALUES(?, ?)",
 	[S_PLAN] = "INSERT INTO plan(org_id, code, title, number, "
 	    "issuer, issued, catalog, source, file, year) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	    "ON CONFLICT(code) DO UPDATE SET org_id = excluded.org_id, title = excluded.title, "
@@ -199,6 +202,24 @@ write_list(struct writer *w, enum stmt del, sqlite3_int64 owner, char **items, s
 	}
 }
 
+/* The groups unit u belongs to, as its plan says (the last plan read wins). */
+static void
+write_groups(struct writer *w, const struct plan_unit *u, sqlite3_int64 member,
+    const sqlite3_int64 *ids)
+{
+	sqlite3_stmt *st = stmt(w, S_GROUPS_DEL);
+	size_t i;
+
+	sqlite3_bind_int64(st, 1, member);
+	step_id(w, st);
+	for (i = 0; i < u->ngroups; i++) {
+		st = stmt(w, S_GROUP_ADD);
+		sqlite3_bind_int64(st, 1, member);
+		sqlite3_bind_int64(st, 2, ids[u->group_units[i]]);
+		step_id(w, st);
+	}
+}
+
 /* Units of the plan's organisation; ids[i] is the row of p->units[i]. */
 static void
 write_units(struct writer *w, const struct plan *p, sqlite3_int64 org, sqlite3_int64 *ids)
@@ -227,6 +248,7 @@ write_units(struct writer *w, const struct plan *p, sqlite3_int64 org, sqlite3_i
 			sqlite3_bind_int64(st, 1, ids[parent]);
 		sqlite3_bind_int64(st, 2, ids[i]);
 		step_id(w, st);
+		write_groups(w, &p->units[i], ids[i], ids);
 	}
 	w->st->units += p->nunits;
 }

@@ -80,7 +80,7 @@ say "17/04: the plan puts II.1's latest day off to Friday 20/04, and Xã Văn An
 # Overdue again from Monday 23/04: the overdue mail and its repeats come back. Văn An
 # (MT.2, whose reminders VPĐP had in its stead) is now told itself.
 sed -e 's|        when    = "Tháng 3";|&\n        latest  = "chậm nhất 20/04/2018";|' \
-    -e 's|    aliases = \[ "Văn An", "xã Văn An" \]; },|    aliases = [ "Văn An", "xã Văn An" ]; emails = [ "vanan@vanquan.example" ]; },|' \
+    -e 's|    aliases = \[ "Văn An", "xã Văn An" \];$|&  emails = [ "vanan@vanquan.example" ];|' \
     "$T/van-quan-2018.conf" >"$T/put-off.conf"
 [ "$(diff "$T/van-quan-2018.conf" "$T/put-off.conf" | grep -c '^>')" = 2 ] || fail "the plan was not changed as meant"
 cp "$T/put-off.conf" "$T/van-quan-2018.conf"
