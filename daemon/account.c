@@ -88,19 +88,9 @@ has_control(const char *s)
 	return 0;
 }
 
-/* Free a copy of a password, overwritten first. */
-static void
-forget(char *s)
-{
-	if (s == NULL)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
 /* The password as it is hashed: RFC 8265 §4.2 compares passwords in NFC, and
  * Vietnamese comes typed both precomposed and with combining marks. Bytes that are not
- * UTF-8 as they are. Allocated; free with forget(). */
+ * UTF-8 as they are. Allocated; free with free_secret(). */
 static char *
 password_nfc(const char *password)
 {
@@ -123,7 +113,7 @@ account_password_problem(const char *password)
 		return "a password may not hold control characters";
 	nfc = password_nfc(password);
 	n = text_chars(nfc);
-	forget(nfc);
+	free_secret(nfc);
 	if (n < ACCOUNT_PASSWORD_MIN)
 		return "a password needs at least " STR(ACCOUNT_PASSWORD_MIN) " characters";
 	return NULL;
@@ -146,7 +136,7 @@ account_hash(const char *password)
 	encoded = xmalloc(len);
 	rc = argon2id_hash_encoded(HASH_PASSES, HASH_KIB, HASH_LANES, pw, strlen(pw), salt,
 	    sizeof(salt), HASH_LEN, encoded, len);
-	forget(pw);
+	free_secret(pw);
 	if (rc != ARGON2_OK) {
 		log_warnx("password hash: %s", argon2_error_message(rc));
 		free(encoded);
@@ -161,7 +151,7 @@ account_verify(const char *encoded, const char *password)
 	char *pw = password_nfc(password);
 	int rc = argon2id_verify(encoded, pw, strlen(pw));
 
-	forget(pw);
+	free_secret(pw);
 	return rc == ARGON2_OK ? 1 : rc == ARGON2_VERIFY_MISMATCH ? 0 : -1;
 }
 

@@ -1,5 +1,4 @@
 /* ntmctl user: the desk's accounts, added, deleted and listed. */
-#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,16 +43,6 @@ static void
 catch_signal(int sig)
 {
 	caught = sig;
-}
-
-/* Free a copy of a password, overwritten first. */
-static void
-forget(char *s)
-{
-	if (s == NULL)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
 }
 
 /* The exit code for an account_*() call that failed (and logged why). */
@@ -120,15 +109,15 @@ read_hidden(const char *prompt)
 	for (i = 0; i < NQUIT; i++)
 		sigaction(quit_signals[i], &old[i], NULL);
 	if (caught) {
-		forget(line);
+		free_secret(line);
 		raise(caught);
 		return NULL;
 	}
 	return line;
 }
 
-/* The new account's password, acceptable: 0 with *out (allocated, for forget()), else
- * the exit code, having said why. */
+/* The new account's password, acceptable: 0 with *out (allocated, for free_secret()),
+ * else the exit code, having said why. */
 static int
 read_password(char **out)
 {
@@ -143,16 +132,16 @@ read_password(char **out)
 	}
 	if ((why = account_password_problem(pw)) != NULL) {
 		fprintf(stderr, "ntmctl: %s\n", why);
-		forget(pw);
+		free_secret(pw);
 		return EX_DATAERR;
 	}
 	if (tty) {
 		again = read_hidden("Again: ");
 		differ = again == NULL || strcmp(pw, again) != 0;
-		forget(again);
+		free_secret(again);
 		if (differ) {
 			fprintf(stderr, "ntmctl: the two passwords differ; nothing added\n");
-			forget(pw);
+			free_secret(pw);
 			return EX_DATAERR;
 		}
 	}
@@ -191,7 +180,7 @@ ctl_user_add(sqlite3 *db, const char *login, sqlite3_int64 unit, time_t now)
 	if ((rc = login_free(db, login)) != 0 || (rc = read_password(&password)) != 0)
 		return rc;
 	hash = account_hash(password);
-	forget(password);
+	free_secret(password);
 	if (hash == NULL)
 		return EX_SOFTWARE;
 	rc = account_add(db, login, unit, hash, now);

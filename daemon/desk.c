@@ -56,9 +56,7 @@ desk_response_free(struct desk_response *rs)
 	free(rs->cookies[1]);
 	free(rs->filename);
 	free(rs->verify_hash);
-	if (rs->verify_password)
-		OPENSSL_cleanse(rs->verify_password, strlen(rs->verify_password));
-	free(rs->verify_password);
+	free_secret(rs->verify_password);
 	*rs = (struct desk_response){ 0 };
 }
 

@@ -508,9 +508,7 @@ post_free(struct form *p)
 		buf_free(&p->field[i].value);
 	}
 	free(p->hash);
-	if (p->password)
-		OPENSSL_cleanse(p->password, strlen(p->password));
-	free(p->password);
+	free_secret(p->password);
 	free(p);
 }
 

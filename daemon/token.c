@@ -1,5 +1,4 @@
 /* Feed tokens: HMAC-SHA256 of the installation secret, a generation a unit, stored hashed. */
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdlib.h>
@@ -67,9 +66,8 @@ derive(sqlite3 *db, const struct owner *o, sqlite3_int64 id, int gen, char token
 	msg = xasprintf("%s:%lld:%d", o->prefix, (long long)id, gen);
 	HMAC(EVP_sha256(), secret, (int)strlen(secret), (unsigned char *)msg, strlen(msg), mac,
 	    &len);
-	OPENSSL_cleanse(secret, strlen(secret));
 	free(msg);
-	free(secret);
+	free_secret(secret);
 	hex_encode(mac, 16, token);
 	return 0;
 }

@@ -1,3 +1,4 @@
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,4 +122,13 @@ hex_encode(const unsigned char *raw, size_t n, char *out)
 		out[2 * i + 1] = digits[raw[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+void
+free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
 }

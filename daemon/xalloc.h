@@ -9,6 +9,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Free a string that held a secret (a password, a key), overwritten first; NULL is
+ * nothing. */
+void free_secret(char *s);
 /* n bytes as lower-case hex into out[2n + 1] (keys, hashes, tokens). */
 void hex_encode(const unsigned char *raw, size_t n, char *out);
 
