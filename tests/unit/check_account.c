@@ -32,19 +32,13 @@ static sqlite3 *db;
 static void
 db_setup(void)
 {
-	char *path, *err = NULL;
-
 	dir = tmpdir_new();
-	path = xasprintf("%s/ntmd.db", dir);
-	db = store_open(path, &err);
-	ck_assert_msg(db != NULL, "store_open: %s", err);
-	free(path);
-	ck_assert_int_eq(store_exec(db,
+	db = db_new(dir,
 	    "INSERT INTO org VALUES(1, 'huyen-a', 'Huyện A'), (2, 'huyen-b', 'Huyện B');"
 	    "INSERT INTO unit(id, org_id, code, name, kind, coordinator) VALUES"
 	    "  (1, 1, 'vpdp', 'Văn phòng Điều phối', 'office', 1),"
 	    "  (2, 1, 'phong-tckh', 'Phòng Tài chính - Kế hoạch', 'department', 0),"
-	    "  (3, 2, 'vpdp', 'VPĐP huyện B', 'office', 1);"), 0);
+	    "  (3, 2, 'vpdp', 'VPĐP huyện B', 'office', 1);");
 }
 
 static void

@@ -225,14 +225,8 @@ static sqlite3 *db;
 static void
 db_setup(void)
 {
-	char *path, *err = NULL;
-
 	dir = tmpdir_new();
-	path = xasprintf("%s/ntmd.db", dir);
-	db = store_open(path, &err);
-	ck_assert_msg(db != NULL, "store_open: %s", err);
-	free(path);
-	ck_assert_int_eq(store_exec(db,
+	db = db_new(dir,
 	    "INSERT INTO org VALUES(1, 'a', 'A'), (2, 'b', 'B');"
 	    "INSERT INTO unit(id, org_id, code, name, kind, coordinator) VALUES"
 	    "  (1, 1, 'lead', 'Phòng A', 'department', 0), (2, 1, 'support', 'Phòng B', 'department', 0),"
@@ -251,7 +245,7 @@ db_setup(void)
 	    "  (4, 1, '2018-06', '2018-06-01', '2018-06-30', 'cancelled', 'u4', 'f', 1, 1);"
 	    "INSERT INTO reminder(occurrence_id, unit_id, kind, fire_at, state) VALUES"
 	    "  (1, 1, 'lead-7', 1, 'sent'), (1, 1, 'due', 2, 'pending'),"
-	    "  (1, 3, 'due', 2, 'pending'), (2, 1, 'due', 2, 'pending');"), 0);
+	    "  (1, 3, 'due', 2, 'pending'), (2, 1, 'due', 2, 'pending');");
 }
 
 static void

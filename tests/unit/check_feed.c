@@ -56,7 +56,7 @@ setup(void)
 {
 	struct diag d = { 0 };
 	struct sync_stats st;
-	char cwd[4096], *text, *path, *err = NULL;
+	char cwd[4096], *text, *path;
 
 	ck_assert_int_eq(zone_set("Asia/Ho_Chi_Minh"), 0);
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
@@ -73,8 +73,7 @@ setup(void)
 	diag_free(&d);
 	free(path);
 	free(text);
-	db = store_open(conf->database, &err);
-	ck_assert_msg(db != NULL, "store_open: %s", err);
+	db = db_open(conf->database);
 	sync_at(T_LOAD, &st);
 	ck_assert_int_eq(st.plans, 1);
 	ck_assert_int_eq(st.tasks, 33);		/* 27 rows and 6 dated commune targets */

@@ -375,10 +375,9 @@ stored_contact(sqlite3 *db, const char *code)
 START_TEST(test_sync_contact)
 {
 	struct config *c = test_config();
-	char *err = NULL, *path, *got, *logged;
-	sqlite3 *db = store_open(c->database, &err);
+	char *path, *got, *logged;
+	sqlite3 *db = db_open(c->database);
 
-	ck_assert_msg(db != NULL, "store_open: %s", err);
 	path = write_contact(GOOD_PHONE, GOOD_ADDRESS);
 	free(sync_logged(db, c));
 	got = stored_contact(db, "vpdp");

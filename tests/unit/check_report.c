@@ -95,14 +95,8 @@ static char *dir;
 static void
 db_setup(void)
 {
-	char *path, *err = NULL;
-
 	dir = tmpdir_new();
-	path = xasprintf("%s/ntmd.db", dir);
-	db = store_open(path, &err);
-	ck_assert_msg(db != NULL, "store_open: %s", err);
-	free(path);
-	ck_assert_int_eq(store_exec(db,
+	db = db_new(dir,
 	    "INSERT INTO org VALUES(1, 'a', 'A'), (2, 'b', 'B');"
 	    "INSERT INTO unit(id, org_id, code, name, kind) VALUES (1, 1, 'pa', 'Phòng A', "
 	    "'department'), (2, 1, 'pb', 'Phòng B', 'department'), (3, 2, 'pc', 'Phòng C', "
@@ -131,7 +125,7 @@ db_setup(void)
 	    " (15, 6, 'x', '2018-03-01', '2018-03-20', '2018-03-20', NULL, 'u15', '', 0),"
 	    " (16, 7, 'x', '2018-06-01', '2018-07-02', '2018-07-02', NULL, 'u16', '', 0),"
 	    " (20, 8, 'x', '2018-03-01', '2018-04-02', '2018-04-02', NULL, 'u20', '', 0);"
-	    "UPDATE occurrence SET status = 'waived' WHERE id = 13;"), 0);
+	    "UPDATE occurrence SET status = 'waived' WHERE id = 13;");
 }
 
 static void

@@ -8,8 +8,30 @@
 
 #include <check.h>
 
+#include "store.h"
 #include "util.h"
 #include "xalloc.h"
+
+sqlite3 *
+db_open(const char *path)
+{
+	char *err = NULL;
+	sqlite3 *db = store_open(path, &err);
+
+	ck_assert_msg(db != NULL, "store_open %s: %s", path, err);
+	return db;
+}
+
+sqlite3 *
+db_new(const char *dir, const char *sql)
+{
+	char *path = xasprintf("%s/ntmd.db", dir);
+	sqlite3 *db = db_open(path);
+
+	free(path);
+	ck_assert_int_eq(store_exec(db, sql), 0);
+	return db;
+}
 
 char *
 tmpdir_new(void)

@@ -1,12 +1,17 @@
 #ifndef NTM_TEST_UTIL_H
 #define NTM_TEST_UTIL_H
 
+#include <sqlite3.h>
 #include <sys/types.h>
 
 #include "diag.h"
 
 /* A new private directory under $TMPDIR (or /tmp); allocated. */
 char *tmpdir_new(void);
+/* The database at path, migrated (store_open()); the test fails if it cannot be. */
+sqlite3 *db_open(const char *path);
+/* A new database dir/ntmd.db holding the fixture sql. */
+sqlite3 *db_new(const char *dir, const char *sql);
 /* Remove dir and the plain files in it. */
 void tmpdir_remove(char *dir);
 /* dir/name holding text, with the given mode; the path, allocated. */
