@@ -10,6 +10,9 @@
 
 static const char *bucket_names[] = { "done_on_time", "done_late", "open_in_time",
 	"open_overdue" };
+/* As the quarterly reports name them (QĐ 42/2014/QĐ-TTg). */
+static const char *bucket_labels[] = { "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
+	"Chưa hoàn thành, trong hạn", "Chưa hoàn thành, quá hạn" };
 
 enum bucket
 report_bucket(const char *status, time_t due_end, time_t done_at, time_t at)
@@ -94,9 +97,6 @@ report_period(const char *name, ntm_date today, ntm_date *from, ntm_date *to)
 	"WHERE t.kind != 'meeting' AND o.tentative = 0 AND o.due <= ?5 " \
 	"AND (o.status = 'open' OR (o.status = 'done' AND coalesce(o.done_at >= ?6, 1))) " \
 	"AND " IN_SCOPE ")"
-#define BUCKET_LABEL(b) "CASE " b " WHEN 'done_on_time' THEN 'Hoàn thành đúng hạn' " \
-	"WHEN 'done_late' THEN 'Hoàn thành quá hạn' WHEN 'open_in_time' THEN " \
-	"'Chưa hoàn thành, trong hạn' ELSE 'Chưa hoàn thành, quá hạn' END"
 #define DAY_OF(t) "date(" t ", 'unixepoch', 'localtime')"	/* TZ is the config's zone */
 
 static const char sql_units[] = "SELECT " UNIT_NAME ", u.name, "
@@ -109,7 +109,7 @@ static const char sql_units[] = "SELECT " UNIT_NAME ", u.name, "
 /* The day done is left out where the item counts as open: done after the period. */
 static const char sql_items[] = "SELECT p.code, t.ref, t.title, c.due, "
 	"CASE WHEN c.b LIKE 'done%' THEN " DAY_OF("c.done_at") " END, "
-	BUCKET_LABEL("c.b") " FROM " COUNTED " c "
+	"c.b FROM " COUNTED " c "
 	"JOIN task t ON t.id = c.task_id JOIN plan p ON p.id = t.plan_id "
 	"JOIN task_unit tu ON tu.task_id = c.task_id AND tu.role = 'lead' AND tu.unit_id = ?3 "
 	"WHERE c.b IS NOT NULL ORDER BY c.due, c.id";
@@ -306,19 +306,20 @@ enum { I_RESULT = 5 };
 int
 report_items(sqlite3 *db, const struct report_scope *s, struct table *t)
 {
-	static const char *labels[NBUCKETS] = { "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-		"Chưa hoàn thành, trong hạn", "Chưa hoàn thành, quá hạn" };
-	const char *label;
+	const char *name;
 	size_t r;
 	int b;
 
 	if (listing(db, s, t, item_cols, NCOLS(item_cols), sql_items) < 0)
 		return -1;
-	for (r = 0; r < t->nrows; r++) {
-		label = t->cells[r * t->ncols + I_RESULT].text;
+	for (r = 0; r < t->nrows; r++) {	/* the query gives the bucket's name */
+		name = t->cells[r * t->ncols + I_RESULT].text;
 		for (b = 0; b < NBUCKETS; b++)
-			if (label && !strcmp(label, labels[b]))
+			if (name && !strcmp(name, bucket_names[b])) {
 				table_class(t, r, I_RESULT, bucket_class[b]);
+				table_set(t, r, I_RESULT, bucket_labels[b]);	/* frees name */
+				break;
+			}
 	}
 	return 0;
 }
