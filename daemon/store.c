@@ -162,8 +162,8 @@ static const char *migrations[] = {
 	"  created_at INTEGER NOT NULL);",
 	/* 9: the groups a unit belongs to ("UBND các xã" holds each commune): a unit's feed
 	 * shows what its groups are given */
-	"CREATE TABLE unit_group(member_id INTEGER NOT NULL REFERENCES unit(id),"
-	"  group_id INTEGER NOT NULL REFERENCES unit(id), PRIMARY KEY(member_id, group_id));",
+	("CREATE TABLE unit_group(member_id INTEGER NOT NULL REFERENCES unit(id),"
+	"  group_id INTEGER NOT NULL REFERENCES unit(id), PRIMARY KEY(member_id, group_id));"),
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
