@@ -199,16 +199,6 @@ account_read(sqlite3 *db, sqlite3_stmt *st, struct account *a, char **more)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Step a statement that returns no rows and reset it, which keeps its error in db. */
-static int
-step(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* Log what failed and why, and end the transaction if SQLite has not: -1. */
 static int
 failed(sqlite3 *db, const char *what)
@@ -242,7 +232,7 @@ account_add(sqlite3 *db, const char *login, sqlite3_int64 unit, const char *hash
 	sqlite3_bind_int64(st, 2, unit);
 	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	if (step(st) == 0)
+	if (store_step(st) == 0)
 		return 0;
 	if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
 		return 1;
@@ -259,11 +249,11 @@ account_del(sqlite3 *db, const char *login)
 		return failed(db, "account not deleted");
 	st = store_stmt(db, sql_end_all);
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (step(st) < 0)
+	if (store_step(st) < 0)
 		return failed(db, "account not deleted");
 	st = store_stmt(db, sql_del);
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if (step(st) < 0)
+	if (store_step(st) < 0)
 		return failed(db, "account not deleted");
 	gone = sqlite3_changes(db);
 	if (commit(db) < 0)
@@ -288,7 +278,7 @@ session_insert(sqlite3 *db, const char *hash, sqlite3_int64 account, time_t now,
 	sqlite3_stmt *st = store_stmt(db, sql_expired);
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	if (step(st) < 0)
+	if (store_step(st) < 0)
 		return -1;
 	st = store_stmt(db, sql_start);
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -296,7 +286,7 @@ session_insert(sqlite3 *db, const char *hash, sqlite3_int64 account, time_t now,
 	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)now + SESSION_SECONDS);
-	return step(st);
+	return store_step(st);
 }
 
 int
@@ -349,7 +339,7 @@ session_end(sqlite3 *db, const char *cookie)
 
 	token_sha256_hex(cookie, strlen(cookie), hash);
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	return step(st) == 0 ? 0 : failed(db, "session not ended");
+	return store_step(st) == 0 ? 0 : failed(db, "session not ended");
 }
 
 /* The wait after failures in a row, the last one elapsed seconds ago. */
@@ -408,7 +398,7 @@ key_failed(sqlite3 *db, const char *key, time_t now)
 
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return step(st);
+	return store_step(st);
 }
 
 /* Failures forgotten first: a row starts again from one a day after its last failure,
@@ -423,7 +413,7 @@ signin_failed(sqlite3 *db, const char *login, const char *remote, time_t now)
 	if (begin(db) == 0) {
 		st = store_stmt(db, sql_forget);
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)now - SIGNIN_FORGET);
-		if (step(st) == 0 && key_failed(db, by_login, now) == 0 &&
+		if (store_step(st) == 0 && key_failed(db, by_login, now) == 0 &&
 		    key_failed(db, by_addr, now) == 0)
 			rc = commit(db);
 	}
@@ -440,7 +430,7 @@ signin_succeeded(sqlite3 *db, const char *login)
 	int rc;
 
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = step(st);
+	rc = store_step(st);
 	free(key);
 	return rc == 0 ? 0 : failed(db, "failed sign-ins not cleared");
 }

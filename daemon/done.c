@@ -43,16 +43,6 @@ status_of(sqlite3 *db, sqlite3_int64 item, enum done_result *closed)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Step a statement that returns no rows and reset it, which keeps its error in db. */
-static int
-step(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* Inside the transaction, the item open: the changes. 0, or -1 on an error. */
 static int
 mark(sqlite3 *db, const struct done_report *r)
@@ -67,11 +57,11 @@ mark(sqlite3 *db, const struct done_report *r)
 	sqlite3_bind_text(st, 4, r->note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, r->link, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, r->waive);
-	if (step(st) < 0 || sqlite3_changes(db) != 1)
+	if (store_step(st) < 0 || sqlite3_changes(db) != 1)
 		return -1;
 	st = store_stmt(db, sql_cancel);
 	sqlite3_bind_int64(st, 1, r->item);
-	if (step(st) < 0)
+	if (store_step(st) < 0)
 		return -1;
 	detail = xasprintf("occurrence %lld%s%s", (long long)r->item, r->note ? ": " : "",
 	    r->note ? r->note : "");
@@ -86,7 +76,7 @@ mark(sqlite3 *db, const struct done_report *r)
 	sqlite3_bind_text(st, 7, r->note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, r->link, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 9, r->waive);
-	rc = step(st);
+	rc = store_step(st);
 	free(detail);
 	return rc;
 }

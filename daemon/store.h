@@ -31,6 +31,9 @@ sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql);
  * address), prepared once per connection and kept until store_close(); reset, bindings
  * cleared. NULL (logged) if it cannot be prepared. Do not finalize it. */
 sqlite3_stmt *store_stmt(sqlite3 *db, const char *sql);
+/* Step a statement that returns no rows and reset it: 0, or -1 with its error left in
+ * db, not logged (the caller says what failed, and rolls back). */
+int store_step(sqlite3_stmt *st);
 /* Step a statement that returns no rows wanted and reset it: 0, or -1 logged. */
 int store_step_done(sqlite3 *db, sqlite3_stmt *st);
 /* Whether another connection changed the database since the last call (PRAGMA data_version). */
