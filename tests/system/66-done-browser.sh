@@ -21,39 +21,10 @@ start_smtpd
 # due 02/04. The browser starts while ntmd waits for 07:30.
 start_ntmd 2018-03-26T07:29:50+07:00
 
-# The browser answers one step a line (tests/tools/browser_done.mjs) through two FIFOs,
-# so the database can be looked at between its steps.
-BROWSER_PID=
-stop_browser() {
-	exec 3>&- 4<&-
-	[ -n "$BROWSER_PID" ] || return 0
-	i=0
-	while kill -0 "$BROWSER_PID" 2>/dev/null && [ $i -lt 50 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	kill "$BROWSER_PID" 2>/dev/null || true
-	BROWSER_PID=
-}
-trap 'stop_browser; cleanup' EXIT
-mkfifo "$T/steps" "$T/answers"
-node "$TOOLS/browser_done.mjs" <"$T/steps" >"$T/answers" 2>"$T/browser.err" &
-BROWSER_PID=$!
-exec 3>"$T/steps" 4<"$T/answers"
-
-# step NAME ARGS... — one step in the browser; its answer in $T/answer.json. Fails when
-# the step did, or when a page said anything on the console (CSP violations included).
+start_browser browser_done.mjs
+# step NAME ARGS... — one step in the browser (test.common's browser_step).
 step() {
-	(IFS=$(printf '\t') && printf '%s\n' "$*") >&3 ||
-	    fail "the browser is gone: $(cat "$T/browser.err")"
-	read -r answer <&4 || fail "the browser is gone: $(cat "$T/browser.err")"
-	printf '%s\n' "$answer" >"$T/answer.json"
-	[ "$(got 'j.get("error")')" = None ] || fail "browser, $1: $(got 'j["error"]')"
-	assert_eq "$(got 'j["problems"]')" "[]" "what the browser's console said ($1)"
-}
-# got EXPR — EXPR over the last answer, j.
-got() {
-	json "$T/answer.json" "$1"
+	browser_step "$@"
 }
 # page STATUS WHAT — the page the browser shows has STATUS, is in Vietnamese, laid out at
 # the phone's width with nothing wider, with its own stylesheet applied.

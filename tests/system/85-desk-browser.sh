@@ -49,43 +49,15 @@ nctl() {
 printf '%s\n' "$PASSWORD" | ctl user add "$LOGIN" --unit van-quan/vpdp >/dev/null 2>"$T/user.err" ||
     fail "ntmctl user add: $(cat "$T/user.err")"
 
-# The browser answers one step a line (tests/tools/browser_desk.mjs) through two FIFOs,
-# so the database and ntmctl can be asked between its steps.
-BROWSER_PID=
-stop_browser() {
-	exec 3>&- 4<&-
-	[ -n "$BROWSER_PID" ] || return 0
-	i=0
-	while kill -0 "$BROWSER_PID" 2>/dev/null && [ $i -lt 50 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	kill "$BROWSER_PID" 2>/dev/null || true
-	BROWSER_PID=
-}
-trap 'stop_browser; cleanup' EXIT
-mkfifo "$T/steps" "$T/answers"
-node "$TOOLS/browser_desk.mjs" <"$T/steps" >"$T/answers" 2>"$T/browser.err" &
-BROWSER_PID=$!
-exec 3>"$T/steps" 4<"$T/answers"
+start_browser browser_desk.mjs
 
-# step NAME ARGS... — one step in the browser; its answer in $T/answer.json. Fails when
-# the step did, when a page said anything on the console (CSP violations included), or
+# step NAME ARGS... — one step in the browser (test.common's browser_step); fails also
 # when a page's screenshot is missing.
 step() {
-	(IFS=$(printf '\t') && printf '%s\n' "$*") >&3 ||
-	    fail "the browser is gone: $(cat "$T/browser.err")"
-	read -r answer <&4 || fail "the browser is gone: $(cat "$T/browser.err")"
-	printf '%s\n' "$answer" >"$T/answer.json"
-	[ "$(got 'j.get("error")')" = None ] || fail "browser, $1: $(got 'j["error"]')"
-	assert_eq "$(got 'j["problems"]')" "[]" "what the browser's console said ($1 $3)"
+	browser_step "$@"
 	shot=$(got 'j.get("screenshot")')
 	[ "$shot" = None ] || [ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
 	    fail "no screenshot of the page ($1 $3): $shot"
-}
-# got EXPR — EXPR over the last answer, j.
-got() {
-	json "$T/answer.json" "$1"
 }
 # page STATUS PATH WHAT — the page shown has STATUS and PATH (with its query), is in
 # Vietnamese, with its own stylesheet applied.
