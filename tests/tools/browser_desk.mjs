@@ -50,7 +50,7 @@
  * not Chromium's line on the shown page's own status (a 403 is the answer's status).
  * EOF on stdin closes the browser and exits 0.
  */
-import readline from 'node:readline';
+import { answerSteps } from './browser_steps.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -255,19 +255,9 @@ const steps = {
   },
 };
 
-const lines = readline.createInterface({ input: process.stdin });
-for await (const line of lines) {
-  const [name, ...args] = line.split('\t');
-  let answer;
-  try {
-    if (!Object.hasOwn(steps, name))
-      throw new Error(`no step "${name}"`);
-    answer = await steps[name](...args);
-  } catch (e) {
-    answer = { error: e.message };
-  }
-  answer.problems = problems.map((p) => p.text);
+await answerSteps(steps, () => {
+  const said = problems.map((p) => p.text);
   problems = [];
-  process.stdout.write(JSON.stringify(answer) + '\n');
-}
+  return said;
+});
 await browser.close();
