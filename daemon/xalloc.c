@@ -1,4 +1,3 @@
-#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +128,6 @@ free_secret(char *s)
 {
 	if (s == NULL)
 		return;
-	OPENSSL_cleanse(s, strlen(s));
+	explicit_bzero(s, strlen(s));	/* not optimised away, as OPENSSL_cleanse() */
 	free(s);
 }
