@@ -295,3 +295,50 @@ ctl_done_url(const struct config *c, sqlite3 *db, long long id, sqlite3_int64 un
 	donelink_key_free(key);
 	return 0;
 }
+
+int
+ctl_schedule(sqlite3 *db, struct workcal *cal, long long id, const struct meeting_set *m)
+{
+	struct meeting_outcome out;
+	char day[11], from[11], to[11];
+
+	date_iso(m->day, day);
+	switch (meeting_set(db, cal, id, m, &out)) {
+	case MEETING_SET:
+		printf("item %lld: meeting on %s at %02d:%02d%s%s; sequence %d; invitations to %d "
+		    "unit%s\n", id, day, m->start / 60, m->start % 60, m->place ? ", " : "",
+		    m->place ? m->place : "", out.sequence, out.invited, out.invited == 1 ? "" : "s");
+		return 0;
+	case MEETING_CANCELLED:
+		printf("item %lld: meeting cancelled; sequence %d; %d unit%s told\n", id,
+		    out.sequence, out.invited, out.invited == 1 ? "" : "s");
+		return 0;
+	case MEETING_NO_ITEM:
+		fprintf(stderr, "ntmctl: no item %lld (see ntmctl occurrences --plan CODE)\n", id);
+		return EX_DATAERR;
+	case MEETING_NOT_MEETING:
+		fprintf(stderr, "ntmctl: item %lld is not a meeting: only meetings are scheduled\n",
+		    id);
+		return EX_DATAERR;
+	case MEETING_CLOSED:
+		fprintf(stderr, "ntmctl: item %lld is %s%s: nothing changed\n", id, out.status,
+		    strcmp(out.status, "cancelled") ? "" : " (cancelled, or no longer in its plan)");
+		return EX_DATAERR;
+	case MEETING_BAD_HOURS:
+		fprintf(stderr, "ntmctl: the meeting must end after it starts, the same day\n");
+		return EX_DATAERR;
+	case MEETING_DAY_OFF:
+		fprintf(stderr, "ntmctl: %s is a day off (%s): --force to hold the meeting then\n",
+		    day, out.day_off);
+		return EX_DATAERR;
+	case MEETING_OUTSIDE:
+		date_iso(out.from, from);
+		date_iso(out.to, to);
+		fprintf(stderr, "ntmctl: %s is outside item %lld's period, %s to %s: --force to "
+		    "hold the meeting then\n", day, id, from, to);
+		return EX_DATAERR;
+	case MEETING_FAILED:
+		break;
+	}
+	return done_failed(db);
+}

@@ -47,12 +47,6 @@ struct list {
 	size_t		 n;
 };
 
-/* Whom to ask: the plan's coordination unit. */
-struct contact {
-	long long	 id;
-	char		*name, *phone, *address, *email;
-};
-
 static char *
 column(sqlite3_stmt *st, int i)
 {
@@ -226,9 +220,8 @@ load_others(sqlite3 *db, const char *sql, const char *msgid, struct list *l)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The coordination unit of the unit's organisation (one with an address first). */
-static int
-load_contact(sqlite3 *db, sqlite3_int64 unit, struct contact *k)
+int
+digest_contact_load(sqlite3 *db, sqlite3_int64 unit, struct digest_contact *k)
 {
 	sqlite3_stmt *st = store_stmt(db, "SELECT c.id, c.name, c.phone, c.address, "
 	    "(SELECT min(address) FROM unit_email WHERE unit_id = c.id) AS email "
@@ -249,8 +242,8 @@ load_contact(sqlite3 *db, sqlite3_int64 unit, struct contact *k)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void
-free_contact(struct contact *k)
+void
+digest_contact_free(struct digest_contact *k)
 {
 	free(k->name), free(k->phone), free(k->address), free(k->email);
 }
@@ -338,9 +331,8 @@ subject(const struct list *own, const struct list *late, const struct list *dead
 	return buf_steal(&b);
 }
 
-/* A labelled line of an item, left out when the plan leaves the field empty. */
-static void
-field(struct buf *text, struct buf *html, const char *label, const char *value)
+void
+digest_field(struct buf *text, struct buf *html, const char *label, const char *value)
 {
 	if (value == NULL || *value == '\0')
 		return;
@@ -375,7 +367,7 @@ render_own(struct buf *text, struct buf *html, const struct item *it, size_t k,
 		buf_printf(html, "Chậm nhất: <b>%s, %s</b><br>\n", date_weekday_vn(it->latest),
 		    latest);
 	}
-	field(text, html, "Thời gian theo kế hoạch", it->when);
+	digest_field(text, html, "Thời gian theo kế hoạch", it->when);
 	buf_printf(text, "   %s\n", it->code);
 	html_printf(html, "%s", it->code);
 	buf_puts(html, "<br>\n");
@@ -383,14 +375,14 @@ render_own(struct buf *text, struct buf *html, const struct item *it, size_t k,
 		char *why = *it->leads ? xasprintf("đơn vị chủ trì (%s) chưa có địa chỉ thư điện "
 		    "tử", it->leads) : xstrdup("kế hoạch chưa giao đơn vị chủ trì");
 
-		field(text, html, "Chưa có người nhận", why);
+		digest_field(text, html, "Chưa có người nhận", why);
 		free(why);
 	} else
-		field(text, html, "Cùng chủ trì", it->co_leads);
-	field(text, html, "Chỉ đạo", it->direct);
-	field(text, html, "Phối hợp", it->support);
-	field(text, html, "Sản phẩm", it->product);
-	field(text, html, "Gửi báo cáo cho", it->report_to);
+		digest_field(text, html, "Cùng chủ trì", it->co_leads);
+	digest_field(text, html, "Chỉ đạo", it->direct);
+	digest_field(text, html, "Phối hợp", it->support);
+	digest_field(text, html, "Sản phẩm", it->product);
+	digest_field(text, html, "Gửi báo cáo cho", it->report_to);
 	if (it->link) {
 		buf_printf(text, "   Báo cáo hoàn thành: %s\n", it->link);
 		html_printf(html, "<a href=\"%u\">Báo cáo hoàn thành việc này</a>", it->link);
@@ -462,8 +454,8 @@ render_others(struct buf *text, struct buf *html, const struct list *l, const ch
 	buf_puts(html, "</ul></li>\n</ul>\n");
 }
 
-static void
-render_contact(struct buf *text, struct buf *html, const struct contact *k)
+void
+digest_contact_render(struct buf *text, struct buf *html, const struct digest_contact *k)
 {
 	struct buf line = { 0 };
 
@@ -486,7 +478,7 @@ render_contact(struct buf *text, struct buf *html, const struct contact *k)
 static void
 render_bodies(struct buf *text, struct buf *html, const char *unit_name,
     const struct list *own, const struct list *late, const struct list *dead,
-    const struct contact *k, int self, ntm_date today, const char *feed_url)
+    const struct digest_contact *k, int self, ntm_date today, const char *feed_url)
 {
 	static const char intro[] = "Hệ thống nhắc việc Chương trình MTQG xây dựng nông thôn "
 	    "mới xin gửi đơn vị những việc cần theo dõi hôm nay.";
@@ -518,7 +510,7 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	render_others(text, html, late, late_heading, today, 0);
 	render_others(text, html, dead, dead_heading, today, 1);
 	if (!self && k->name)
-		render_contact(text, html, k);
+		digest_contact_render(text, html, k);
 	buf_printf(text, "Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
 	    "hoặc điện thoại):\n%s\n\n-- \nThư gửi tự động từ hệ thống nhắc việc nông thôn "
 	    "mới.\n", feed_url);
@@ -528,9 +520,8 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	    "</body></html>\n", feed_url, feed_url);
 }
 
-/* The unit's code, name and addresses; -1 if it has none or the database fails. */
-static int
-load_unit(sqlite3 *db, sqlite3_int64 unit, struct digest *dg, char **name)
+int
+digest_recipient(sqlite3 *db, sqlite3_int64 unit, struct digest *dg, char **name)
 {
 	sqlite3_stmt *st = store_stmt(db, "SELECT code, name FROM unit WHERE id = ?");
 	struct buf list = { 0 };
@@ -578,7 +569,7 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	struct digest *dg = xcalloc(1, sizeof(*dg));
 	struct buf text = { 0 }, html = { 0 };
 	struct list own = { 0 }, late = { 0 }, dead = { 0 };
-	struct contact k = { 0 };
+	struct digest_contact k = { 0 };
 	struct feed_query q = { .message_id = msgid, .now = now, .organizer = from };
 	char *unit_name = NULL, *token = NULL, *feed_url, *subj, *ics = NULL;
 	ntm_date today = date_of(now);
@@ -586,9 +577,9 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	int self;
 	time_t lm;
 
-	if (load_unit(db, unit, dg, &unit_name) < 0)
+	if (digest_recipient(db, unit, dg, &unit_name) < 0)
 		why = "no addresses";
-	else if (load_contact(db, unit, &k) < 0 || load_own(db, msgid, unit, today, &own) < 0 ||
+	else if (digest_contact_load(db, unit, &k) < 0 || load_own(db, msgid, unit, today, &own) < 0 ||
 	    load_others(db, escalated_sql, msgid, &late) < 0 ||
 	    load_others(db, dead_sql, msgid, &dead) < 0)
 		why = "cannot read its items";
@@ -602,7 +593,7 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 		if (!*nothing)
 				log_warnx("mail <%s> to unit %lld: %s (database: %s)", msgid,
 			    (long long)unit, why, sqlite3_errmsg(db));
-		free_contact(&k);
+		digest_contact_free(&k);
 		free_list(&own), free_list(&late), free_list(&dead);
 		free(unit_name), free(token), free(from);
 		digest_free(dg);
@@ -619,7 +610,7 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	    .date = now, .reply_to_name = self ? NULL : k.name,
 	    .reply_to = self || k.email == NULL || *k.email == '\0' ? NULL : k.email });
 	free_list(&own), free_list(&late), free_list(&dead);
-	free_contact(&k);
+	digest_contact_free(&k);
 	free(unit_name), free(token), free(feed_url), free(subj), free(ics), free(from);
 	buf_free(&text);
 	buf_free(&html);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "donelink.h"
+#include "xalloc.h"
 
 /* One unit's reminder mail, composed and ready to send. */
 struct digest {
@@ -26,5 +27,28 @@ struct digest {
 struct digest *digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
     sqlite3_int64 unit, const char *msgid, time_t now, int *nothing);
 void digest_free(struct digest *dg);
+
+/* What every mail to a unit has, for the other mails (invitations). */
+/* The unit's code and addresses into dg, its name into *name (allocated); -1 if it has
+ * no address or the database fails. */
+int digest_recipient(sqlite3 *db, sqlite3_int64 unit, struct digest *dg, char **name);
+
+/* Whom to ask: the coordination unit of the unit's organisation (one with an address
+ * first); empty strings for what the plan leaves out, every member NULL if there is
+ * none. */
+struct digest_contact {
+	long long	 id;
+	char		*name, *phone, *address, *email;
+};
+
+/* 0, or -1 on a database error. */
+int digest_contact_load(sqlite3 *db, sqlite3_int64 unit, struct digest_contact *k);
+/* "Cần trao đổi, xin liên hệ …" in both bodies. */
+void digest_contact_render(struct buf *text, struct buf *html,
+    const struct digest_contact *k);
+void digest_contact_free(struct digest_contact *k);
+/* An item's labelled line in both bodies ("   Chỉ đạo: …"), left out when value is
+ * empty or NULL. */
+void digest_field(struct buf *text, struct buf *html, const char *label, const char *value);
 
 #endif

@@ -12,6 +12,7 @@
 #include "date.h"
 #include "feed.h"
 #include "log.h"
+#include "meeting.h"
 #include "state.h"
 #include "store.h"
 #include "text.h"
@@ -20,7 +21,8 @@
 enum col {
 	C_ID, C_UID, C_START, C_DUE, C_TENTATIVE, C_STATUS, C_DONE_AT, C_NOTE, C_SEQUENCE,
 	C_CHANGED, C_REF, C_SECTION, C_TITLE, C_KIND, C_WHEN, C_PLAN_NUMBER, C_PLAN_TITLE,
-	C_DIRECT, C_LEAD, C_SUPPORT, C_DAY, C_LATEST, C_DUE_ORIGINAL, C_DAY_OFF, C_SHOWN_STATE
+	C_DIRECT, C_LEAD, C_SUPPORT, C_DAY, C_LATEST, C_DUE_ORIGINAL, C_DAY_OFF, C_SHOWN_STATE,
+	C_MEETING_START, C_MEETING_END, C_PLACE, C_MEETING_NOTE, C_MEETING_CANCELLED
 };
 
 #define SELECT_ITEMS \
@@ -28,8 +30,9 @@ enum col {
 	"o.sequence, o.changed_at, t.ref, t.section, t.title, t.kind, t.when_text, " \
 	"p.number, p.title, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("lead") ", " \
 	STORE_ROLE_NAMES("support") ", o.day, o.latest, o.due_original, o.day_off, " \
-	"o.shown_state FROM occurrence o JOIN task t ON t.id = o.task_id " \
-	"JOIN plan p ON p.id = t.plan_id WHERE "
+	"o.shown_state, m.start_time, m.end_time, m.place, m.note, m.cancelled " \
+	"FROM occurrence o JOIN task t ON t.id = o.task_id " \
+	"JOIN plan p ON p.id = t.plan_id LEFT JOIN meeting m ON m.occurrence_id = o.id WHERE "
 
 static const char by_unit[] = SELECT_ITEMS "o.task_id IN (" STORE_UNIT_TASKS("?1") ") AND "
 	"(o.status != 'cancelled' OR o.changed_at > ?2) ORDER BY o.due, o.id";
@@ -58,6 +61,29 @@ ical_date(ntm_date day)
 	t.month = m;
 	t.day = d;
 	return t;
+}
+
+/* A time of day on day, in the zone of the feed's VTIMEZONE. */
+static struct icaltimetype
+ical_local(ntm_date day, int minutes)
+{
+	struct icaltimetype t = ical_date(day);
+
+	t.is_date = 0;
+	t.hour = minutes / 60;
+	t.minute = minutes % 60;
+	t.second = 0;
+	t.zone = icaltimezone_get_builtin_timezone(zone_name());
+	return t;
+}
+
+/* p's time named by its zone (TZID, the VTIMEZONE's). */
+static icalproperty *
+zoned(icalproperty *p)
+{
+	if (icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER) == NULL)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(zone_name()));
+	return p;
 }
 
 /* The zone's VTIMEZONE from libical's zone data (the system's zoneinfo), every
@@ -136,28 +162,47 @@ describe_deadline(struct buf *b, sqlite3_stmt *st, ntm_date start, ntm_date due)
 	}
 }
 
-static char *
-description(sqlite3_stmt *st, ntm_date start, ntm_date due)
+/* A set meeting's hours, place and note. */
+static void
+describe_meeting(struct buf *b, sqlite3_stmt *st, ntm_date day, int from, int to)
 {
+	char *when = meeting_when_vn(day, from), end[16];
+
+	meeting_hour_vn(to, end);
+	buf_printf(b, "Thời gian: %s, đến %s\n", when, end);
+	free(when);
+	if (*col_text(st, C_PLACE))
+		buf_printf(b, "Địa điểm: %s\n", col_text(st, C_PLACE));
+	if (*col_text(st, C_MEETING_NOTE))
+		buf_printf(b, "Ghi chú: %s\n", col_text(st, C_MEETING_NOTE));
+}
+
+static char *
+description(sqlite3_stmt *st, ntm_date start, ntm_date due, ntm_date day)
+{
+	int from = meeting_parse_time(col_text(st, C_MEETING_START));
 	struct buf b = { 0 };
-	char s[11], d[11];
+	char s[11], d[11], on[11];
 	const char *status = col_text(st, C_STATUS), *shown = col_text(st, C_SHOWN_STATE);
 
 	date_vn(start, s);
 	date_vn(due, d);
+	date_vn(day, on);
 	buf_printf(&b, "Kế hoạch %s: %s\n", col_text(st, C_PLAN_NUMBER), col_text(st, C_PLAN_TITLE));
 	buf_printf(&b, "Mục %s - %s\n", col_text(st, C_REF), col_text(st, C_SECTION));
 	buf_printf(&b, "Thời gian theo kế hoạch: %s\n", col_text(st, C_WHEN));
 	if (sqlite3_column_int(st, C_TENTATIVE))
 		buf_printf(&b, "Trong khoảng %s - %s; ngày họp chưa được ấn định, lịch sẽ được "
 		    "cập nhật khi có ngày chính thức.\n", s, d);
-	else if (!strcmp(col_text(st, C_KIND), "meeting")) {
-		buf_printf(&b, "Ngày họp: %s, %s\n", date_weekday_vn(start), s);
-		if (*col_text(st, C_DAY_OFF))
-			buf_printf(&b, "Lưu ý: ngày %s là ngày nghỉ (%s).\n", s,
-			    col_text(st, C_DAY_OFF));
-	} else
+	else if (from >= 0)
+		describe_meeting(&b, st, day, from, meeting_parse_time(col_text(st,
+		    C_MEETING_END)));
+	else if (!strcmp(col_text(st, C_KIND), "meeting"))
+		buf_printf(&b, "Ngày họp: %s, %s\n", date_weekday_vn(day), on);
+	else
 		describe_deadline(&b, st, start, due);
+	if (!strcmp(col_text(st, C_KIND), "meeting") && *col_text(st, C_DAY_OFF))
+		buf_printf(&b, "Lưu ý: ngày %s là ngày nghỉ (%s).\n", on, col_text(st, C_DAY_OFF));
 	buf_printf(&b, "Chỉ đạo: %s\n", col_text(st, C_DIRECT));
 	buf_printf(&b, "Thực hiện: %s\n", col_text(st, C_LEAD));
 	if (*col_text(st, C_SUPPORT))
@@ -169,13 +214,16 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due)
 			buf_printf(&b, " (%s)", col_text(st, C_NOTE));
 		buf_puts(&b, "\n");
 	} else if (!strcmp(status, "cancelled"))
-		buf_puts(&b, "Trạng thái: đã hủy (không còn trong kế hoạch)\n");
+		buf_puts(&b, sqlite3_column_int(st, C_MEETING_CANCELLED) ? "Trạng thái: cuộc họp "
+		    "đã hủy\n" : "Trạng thái: đã hủy (không còn trong kế hoạch)\n");
 	else if (!strcmp(status, "waived"))
 		buf_puts(&b, "Trạng thái: miễn thực hiện\n");
 	else if (!strcmp(shown, "late"))
 		buf_puts(&b, "Trạng thái: chậm - đã quá hạn, chưa quá thời hạn chậm nhất\n");
 	else if (!strcmp(shown, "overdue"))
 		buf_puts(&b, "Trạng thái: quá hạn, chưa hoàn thành\n");
+	else if (from >= 0)
+		buf_puts(&b, "Trạng thái: đã xếp lịch\n");
 	else
 		buf_puts(&b, "Trạng thái: chưa hoàn thành\n");
 	buf_printf(&b, "Mã công việc: %lld", (long long)sqlite3_column_int64(st, C_ID));
@@ -191,13 +239,14 @@ vevent(sqlite3_stmt *st, const char *organizer)
 	const char *status = col_text(st, C_STATUS);
 	ntm_date start, due, day;
 	char *sum, *desc;
+	int from;
 
 	date_parse_iso(col_text(st, C_START), &start);
 	date_parse_iso(col_text(st, C_DUE), &due);
 	if (date_parse_iso(col_text(st, C_DAY), &day) < 0)
 		day = due;
 	sum = summary(st, start);
-	desc = description(st, start, due);
+	desc = description(st, start, due, day);
 	icalcomponent_add_property(ev, icalproperty_new_uid(col_text(st, C_UID)));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(
 	    icaltime_from_timet_with_zone(changed, 0, utc)));
@@ -205,14 +254,25 @@ vevent(sqlite3_stmt *st, const char *organizer)
 	    icaltime_from_timet_with_zone(changed, 0, utc)));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(
 	    sqlite3_column_int(st, C_SEQUENCE)));
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(day)));
-	icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(day + 1)));
+	if ((from = meeting_parse_time(col_text(st, C_MEETING_START))) >= 0) {
+		icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(ical_local(day,
+		    from))));
+		icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(ical_local(day,
+		    meeting_parse_time(col_text(st, C_MEETING_END))))));
+	} else {
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(day)));
+		icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(day + 1)));
+	}
+	if (*col_text(st, C_PLACE))
+		icalcomponent_add_property(ev, icalproperty_new_location(col_text(st, C_PLACE)));
 	icalcomponent_add_property(ev, icalproperty_new_summary(sum));
 	icalcomponent_add_property(ev, icalproperty_new_description(desc));
 	icalcomponent_add_property(ev, icalproperty_new_status(
 	    !strcmp(status, "cancelled") ? ICAL_STATUS_CANCELLED :
 	    sqlite3_column_int(st, C_TENTATIVE) ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED));
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	/* a deadline is no appointment; a meeting with hours is */
+	icalcomponent_add_property(ev, icalproperty_new_transp(from >= 0 ? ICAL_TRANSP_OPAQUE :
+	    ICAL_TRANSP_TRANSPARENT));
 	if (organizer) {
 		char *mailto = xasprintf("mailto:%s", organizer);
 

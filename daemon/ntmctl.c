@@ -13,6 +13,7 @@
 #include "date.h"
 #include "feed.h"
 #include "log.h"
+#include "meeting.h"
 #include "report.h"
 #include "setup.h"
 #include "state.h"
@@ -50,6 +51,9 @@ usage(void)
 	    "  assignments [--plan CODE] [--json|--csv]  which unit answers for which criterion\n"
 	    "  done ID [--note TEXT] [--link URL]  mark an item done (URL: its product)\n"
 	    "  done-url ID --unit UNIT   print the link by which the unit reports the item done\n"
+	    "  schedule ID --date YYYY-MM-DD --time HH:MM [--end HH:MM] [--place TEXT]\n"
+	    "           [--note TEXT] [--force]  set or move a meeting; its units are invited\n"
+	    "  schedule ID --cancel [--note TEXT]  cancel a meeting; its units are told\n"
 	    "  audit [--plan CODE] [--json]      who changed what, oldest first\n"
 	    "  outbox [--failed] [--json]        every reminder (--failed: the dead ones)\n"
 	    "  check [--catalogs PATTERN] [FILE...]  validate plans; what \"6 rõ\" finds missing\n"
@@ -489,6 +493,73 @@ cmd_done(struct cmd_ctx *x)
 	return ctl_done(x->db, item_arg(x), note, link);
 }
 
+/* ntmctl schedule: the options into m; 0, or EX_USAGE having said why. */
+static int
+schedule_options(struct cmd_ctx *x, struct meeting_set *m)
+{
+	const char *date = take_option(x, "--date"), *start = take_option(x, "--time");
+	const char *end = take_option(x, "--end");
+	int rc;
+
+	m->place = take_option(x, "--place");
+	m->note = take_option(x, "--note");
+	m->cancel = take_flag(x, "--cancel");
+	m->force = take_flag(x, "--force");
+	m->end = -1;
+	if (x->argc > 1 && (rc = no_more_args(&(struct cmd_ctx){ .argc = x->argc - 1,
+	    .argv = x->argv + 1 }, "schedule")) != 0)
+		return rc;
+	if (m->cancel && (date || start || end || m->place || m->force)) {
+		fprintf(stderr, "ntmctl schedule: --cancel takes only --note\n");
+		return EX_USAGE;
+	}
+	if (!m->cancel && (date == NULL || start == NULL)) {
+		fprintf(stderr, "ntmctl schedule: --date and --time are needed (or --cancel)\n");
+		return EX_USAGE;
+	}
+	if (!m->cancel && date_parse_iso(date, &m->day) < 0) {
+		fprintf(stderr, "ntmctl schedule: --date \"%s\" is not a day YYYY-MM-DD\n", date);
+		return EX_USAGE;
+	}
+	if (!m->cancel && ((m->start = meeting_parse_time(start)) < 0 ||
+	    (end && (m->end = meeting_parse_time(end)) < 0))) {
+		fprintf(stderr, "ntmctl schedule: --time and --end are times of day HH:MM\n");
+		return EX_USAGE;
+	}
+	if ((m->place && !meeting_text_ok(m->place, MEETING_PLACE_MAX, 0)) ||
+	    (m->note && !meeting_text_ok(m->note, MEETING_NOTE_MAX, 1))) {
+		fprintf(stderr, "ntmctl schedule: --place (at most %d characters, one line) and "
+		    "--note (at most %d) must be UTF-8 text\n", MEETING_PLACE_MAX,
+		    MEETING_NOTE_MAX);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+static int
+cmd_schedule(struct cmd_ctx *x)
+{
+	const char *user = getenv("USER");
+	struct meeting_set m = { .actor = user && *user ? user : "ntmctl",
+	    .now = clock_now() };
+	struct workcal *cal;
+	struct diag d = { 0 };
+	long long id;
+	int rc;
+
+	if ((rc = schedule_options(x, &m)) != 0)
+		return rc;
+	id = item_arg(x);
+	cal = sync_load_workcal(x->config, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (cal == NULL)
+		return EX_DATAERR;
+	rc = ctl_schedule(x->db, cal, id, &m);
+	workcal_free(cal);
+	return rc;
+}
+
 static int
 cmd_done_url(struct cmd_ctx *x)
 {
@@ -804,6 +875,7 @@ static const struct {
 	{ "token", cmd_token },
 	{ "done", cmd_done },
 	{ "done-url", cmd_done_url },
+	{ "schedule", cmd_schedule },
 	{ "audit", cmd_audit },
 	{ "outbox", cmd_outbox },
 	{ "tasks", cmd_tasks },

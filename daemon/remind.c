@@ -9,6 +9,7 @@
 
 #include "date.h"
 #include "digest.h"
+#include "invite.h"
 #include "log.h"
 #include "remind.h"
 #include "store.h"
@@ -22,9 +23,15 @@
 #define HOLD_MS 1000		/* after a failed claim, the next try */
 
 /* When a pending reminder is due; the reminder_wake index orders them by it (named in
- * the queries: without statistics SQLite would pick reminder_by_state and sort). */
+ * the queries: without statistics SQLite would pick reminder_by_state and sort). A
+ * meeting's invitation goes out at once in a message of its own, not in a unit's daily
+ * mail: that index and the daily mail's queries leave invitations out (DAILY), which
+ * have their index. */
 #define WAKE "max(fire_at, next_try)"
+#define DAILY "kind NOT LIKE 'invite-%'"
+#define INVITATION "kind LIKE 'invite-%'"
 #define BY_WAKE "reminder INDEXED BY reminder_wake"
+#define BY_INVITE_WAKE "reminder INDEXED BY reminder_invite_wake"
 
 void
 remind_recover(sqlite3 *db)
@@ -35,7 +42,7 @@ remind_recover(sqlite3 *db)
 /* Pending reminders of the noted items that are done, waived, cancelled or not yet dated
  * go nowhere. "+state" and CROSS JOIN: look up the noted items, not every reminder. */
 #define CANCEL_CLOSED "UPDATE reminder SET state = 'cancelled' WHERE +state = 'pending' " \
-	"AND occurrence_id IN (SELECT o.id FROM "
+	"AND " DAILY " AND occurrence_id IN (SELECT o.id FROM "
 #define CLOSED " WHERE o.status != 'open' OR o.tentative)"
 
 static int
@@ -117,7 +124,7 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
 /* The pending reminders of the items (but dead letters), for retire(): ?1, ?2 as below.
  * "+state": found by item, not among every pending reminder. */
 #define PENDING "SELECT id, occurrence_id, unit_id, kind LIKE 'escalate-%' FROM reminder " \
-	"WHERE +state = 'pending' AND kind NOT LIKE 'dead-%' AND "
+	"WHERE +state = 'pending' AND kind NOT LIKE 'dead-%' AND " DAILY " AND "
 
 /* Which items a plan takes: their closed ones' reminders cancelled, the open ones'
  * selected, their pending reminders (to cancel those of units no longer selected), and
@@ -274,6 +281,7 @@ struct outgoing {
 	sqlite3_int64	 unit;
 	char		*msgid;
 	int		 items;
+	int		 invitation;	/* a meeting's invitation, not the daily mail */
 	char		*to_list, *unit_code;	/* for the log line */
 };
 
@@ -336,10 +344,11 @@ tidy_due(sqlite3 *db, time_t upto)
 	    "AND r.fire_at > reminder.fire_at AND r.kind NOT LIKE 'dead-%' "
 	    "AND (r.kind LIKE 'escalate-%') = (reminder.kind LIKE 'escalate-%'))";
 	static const char *closed = "UPDATE " BY_WAKE " SET state = 'cancelled' "
-	    "WHERE state = 'pending' AND " WAKE " <= ?1 AND EXISTS (SELECT 1 FROM occurrence o "
-	    "WHERE o.id = reminder.occurrence_id AND (o.status != 'open' OR o.tentative))";
+	    "WHERE state = 'pending' AND " DAILY " AND " WAKE " <= ?1 AND EXISTS (SELECT 1 "
+	    "FROM occurrence o WHERE o.id = reminder.occurrence_id AND (o.status != 'open' OR "
+	    "o.tentative))";
 	static const char *in_time = "UPDATE " BY_WAKE " SET state = 'skipped' "
-	    "WHERE state = 'pending' AND " WAKE " <= ?1 AND (kind LIKE 'repeat-%' OR "
+	    "WHERE state = 'pending' AND " DAILY " AND " WAKE " <= ?1 AND (kind LIKE 'repeat-%' OR "
 	    "kind LIKE 'escalate-%') AND EXISTS (SELECT 1 FROM occurrence o "
 	    "WHERE o.id = reminder.occurrence_id AND coalesce(o.latest, o.due) >= ?2)";
 	char today[11];
@@ -360,13 +369,18 @@ tidy_due(sqlite3 *db, time_t upto)
 	return store_step_done(db, st);
 }
 
-/* The deterministic Message-ID of a unit's digest: the same reminders, the same id. */
+/* A unit's pending reminders due by ?1 of a message: its daily mail or its invitation. */
+#define UNIT_DUE(which) "unit_id = ?2 AND state = 'pending' AND " which " AND " WAKE " <= ?1"
+
+/* The deterministic Message-ID of a unit's daily mail or invitation: the same reminders,
+ * the same id. */
 static char *
-message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain)
+message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain, int invitation)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT group_concat(id, ',') FROM (SELECT id "
-	    "FROM reminder WHERE unit_id = ?2 AND state = 'pending' AND " WAKE " <= ?1 "
-	    "ORDER BY id)");
+	sqlite3_stmt *st = store_stmt(db, invitation ? "SELECT group_concat(id, ',') FROM "
+	    "(SELECT id FROM reminder WHERE " UNIT_DUE(INVITATION) " ORDER BY id)" :
+	    "SELECT group_concat(id, ',') FROM (SELECT id FROM reminder WHERE "
+	    UNIT_DUE(DAILY) " ORDER BY id)");
 	char hash[65], *key, *secret, *ids;
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
@@ -384,7 +398,8 @@ message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain)
 		free(ids);
 		return NULL;
 	}
-	key = xasprintf("%s:%lld:%s", secret, (long long)unit, ids);
+	key = xasprintf("%s:%s%lld:%s", secret, invitation ? "invite:" : "", (long long)unit,
+	    ids);
 	free(secret);
 	free(ids);
 	token_sha256_hex(key, strlen(key), hash);
@@ -395,11 +410,12 @@ message_id(sqlite3 *db, sqlite3_int64 unit, time_t now, const char *domain)
 /* Mark the unit's reminders due by upto as being sent in this message; how many, or
  * -1. */
 static int
-claim_unit(sqlite3 *db, sqlite3_int64 unit, time_t upto, const char *msgid)
+claim_unit(sqlite3 *db, sqlite3_int64 unit, time_t upto, const char *msgid, int invitation)
 {
-	sqlite3_stmt *st = store_stmt(db, "UPDATE reminder SET state = 'sending', "
-	    "message_id = ?3, attempts = attempts + 1 WHERE unit_id = ?2 AND state = 'pending' "
-	    "AND " WAKE " <= ?1");
+	sqlite3_stmt *st = store_stmt(db, invitation ? "UPDATE reminder SET state = 'sending', "
+	    "message_id = ?3, attempts = attempts + 1 WHERE " UNIT_DUE(INVITATION) :
+	    "UPDATE reminder SET state = 'sending', message_id = ?3, attempts = attempts + 1 "
+	    "WHERE " UNIT_DUE(DAILY));
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
 	sqlite3_bind_int64(st, 2, unit);
@@ -464,7 +480,7 @@ mailed_today(sqlite3 *db, sqlite3_int64 unit, const char *today)
 {
 	sqlite3_stmt *st = store_stmt(db, "SELECT 1 FROM mailed WHERE unit_id = ?1 AND day = ?2 "
 	    "UNION ALL SELECT 1 FROM reminder INDEXED BY reminder_by_state "
-	    "WHERE state = 'sending' AND unit_id = ?1");
+	    "WHERE state = 'sending' AND unit_id = ?1 AND " DAILY);
 	int yes;
 
 	sqlite3_bind_int64(st, 1, unit);
@@ -478,8 +494,8 @@ mailed_today(sqlite3 *db, sqlite3_int64 unit, const char *today)
 static int
 defer_unit(sqlite3 *db, sqlite3_int64 unit, time_t upto, time_t next_round)
 {
-	sqlite3_stmt *st = store_stmt(db, "UPDATE reminder SET next_try = ?3 WHERE unit_id = ?2 "
-	    "AND state = 'pending' AND " WAKE " <= ?1");
+	sqlite3_stmt *st = store_stmt(db, "UPDATE reminder SET next_try = ?3 WHERE "
+	    UNIT_DUE(DAILY));
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
 	sqlite3_bind_int64(st, 2, unit);
@@ -487,12 +503,15 @@ defer_unit(sqlite3 *db, sqlite3_int64 unit, time_t upto, time_t next_round)
 	return store_step_done(db, st);
 }
 
-/* The units with reminders due, up to max, into units; how many, or -1. */
+/* The units with reminders due (invitations, or the daily mail's), up to max, into
+ * units; how many, or -1. */
 static int
-due_units(sqlite3 *db, time_t now, sqlite3_int64 *units, int max)
+due_units(sqlite3 *db, time_t now, sqlite3_int64 *units, int max, int invitation)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT DISTINCT unit_id FROM " BY_WAKE
-	    " WHERE state = 'pending' AND " WAKE " <= ?1 ORDER BY unit_id LIMIT ?2");
+	sqlite3_stmt *st = store_stmt(db, invitation ? "SELECT DISTINCT unit_id FROM "
+	    BY_INVITE_WAKE " WHERE state = 'pending' AND " INVITATION " AND " WAKE " <= ?1 "
+	    "ORDER BY unit_id LIMIT ?2" : "SELECT DISTINCT unit_id FROM " BY_WAKE " WHERE "
+	    "state = 'pending' AND " DAILY " AND " WAKE " <= ?1 ORDER BY unit_id LIMIT ?2");
 	int n = 0, rc;
 
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
@@ -503,19 +522,51 @@ due_units(sqlite3 *db, time_t now, sqlite3_int64 *units, int max)
 	return rc == SQLITE_DONE ? n : -1;
 }
 
+static struct outgoing *
+outgoing_new(struct sender *s, sqlite3_int64 unit, int invitation)
+{
+	struct outgoing *o = xcalloc(1, sizeof(*o));
+
+	o->s = s;
+	o->unit = unit;
+	o->invitation = invitation;
+	return o;
+}
+
+/* Claim the invitations due, a message a unit, into batch (from *nb on); 0 or -1. */
+static int
+claim_invitations(struct sender *s, time_t now, const char *domain,
+    struct outgoing **batch, int *nb)
+{
+	sqlite3_int64 units[CLAIM_UNITS];
+	struct outgoing *o;
+	int n, i;
+
+	if ((n = due_units(s->db, now, units, CLAIM_UNITS, 1)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		batch[(*nb)++] = o = outgoing_new(s, units[i], 1);
+		if ((o->msgid = message_id(s->db, units[i], now, domain, 1)) == NULL ||
+		    (o->items = claim_unit(s->db, units[i], now, o->msgid, 1)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Claim the next messages of the round in one transaction; -1 leaves the outbox as it
- * was (the next pass tries again). A unit's message takes everything it is owed today:
- * started at 07:29:50, ntmd sends the catch-up and the 07:30 reminders in one mail. */
+ * was (the next pass tries again). Invitations first. A unit's daily message takes
+ * everything it is owed today: started at 07:29:50, ntmd sends the catch-up and the
+ * 07:30 reminders in one mail. */
 static int
 claim_batch(struct sender *s, const struct config *c, struct workcal *cal, time_t now)
 {
 	sqlite3_int64 units[CLAIM_UNITS];
-	struct outgoing *batch[CLAIM_UNITS];
+	struct outgoing *batch[2 * CLAIM_UNITS];
 	char *from = config_from_address(c), today[11];
 	const char *domain = strchr(from, '@') + 1;
 	ntm_date day = date_of(now);
 	time_t upto = date_at(day, c->send_at), next_round;
-	int n, i, k, nb = 0;
+	int n = 0, i, k, nb = 0, daily = now >= upto;
 
 	if (upto < now)
 		upto = now;
@@ -525,10 +576,11 @@ claim_batch(struct sender *s, const struct config *c, struct workcal *cal, time_
 		free(from);
 		return -1;
 	}
-	if (s->nqueue == 0 && s->flying == 0 && tidy_due(s->db, upto) < 0)
+	if ((s->nqueue == 0 && s->flying == 0 && tidy_due(s->db, upto) < 0) ||
+	    claim_invitations(s, now, domain, batch, &nb) < 0)
 		goto fail;
-	do {	/* until a message is claimed or nothing more is due */
-		if ((n = due_units(s->db, now, units, CLAIM_UNITS)) < 0)
+	while (daily) {	/* until a message is claimed or nothing more is due */
+		if ((n = due_units(s->db, now, units, CLAIM_UNITS, 0)) < 0)
 			goto fail;
 		for (i = 0; i < n; i++) {
 			struct outgoing *o;
@@ -538,17 +590,16 @@ claim_batch(struct sender *s, const struct config *c, struct workcal *cal, time_
 					goto fail;
 				continue;
 			}
-			o = xcalloc(1, sizeof(*o));
-			o->s = s;
-			o->unit = units[i];
-			batch[nb++] = o;
-			if ((o->msgid = message_id(s->db, units[i], upto, domain)) == NULL ||
-			    (k = claim_unit(s->db, units[i], upto, o->msgid)) < 0 ||
+			batch[nb++] = o = outgoing_new(s, units[i], 0);
+			if ((o->msgid = message_id(s->db, units[i], upto, domain, 0)) == NULL ||
+			    (k = claim_unit(s->db, units[i], upto, o->msgid, 0)) < 0 ||
 			    plan_repeats(s->db, c, cal, o->msgid, day) < 0)
 				goto fail;
 			o->items = k;
 		}
-	} while (nb == 0 && n == CLAIM_UNITS);
+		if (nb > 0 || n < CLAIM_UNITS)
+			break;
+	}
 	if (store_exec(s->db, "COMMIT") < 0)
 		goto fail;
 	s->queue = xrealloc(s->queue, (s->nqueue + (size_t)nb) * sizeof(*s->queue));
@@ -580,8 +631,9 @@ ended(struct outgoing *o, int r, const char *detail)
 		[MAIL_REJECTED] = "rejected", [MAIL_NOT_SENT] = "not-sent",
 		[NOTHING_TO_SEND] = "nothing-open" };
 
-	log_info("mail to=%s unit=%s items=%d smtp=%s result=%s msgid=<%s>", o->to_list,
-	    o->unit_code, o->items, detail, result[r], o->msgid);
+	log_info("mail to=%s unit=%s %s=%d smtp=%s result=%s msgid=<%s>", o->to_list,
+	    o->unit_code, o->invitation ? "invitations" : "items", o->items, detail, result[r],
+	    o->msgid);
 	record_outcome(o->s, o->msgid, r, detail);
 	o->s->flying--;
 	outgoing_free(o);
@@ -612,7 +664,7 @@ static const char *settle_sql[] = {
  * whose mail died), for their next mail: the next working day's round (?4). */
 static const char *after_sql[] = {
 	[MAIL_SENT] = "INSERT OR REPLACE INTO mailed(unit_id, day) SELECT unit_id, ?3 "
-	    "FROM reminder WHERE message_id = ?2 LIMIT 1",
+	    "FROM reminder WHERE message_id = ?2 AND " DAILY " LIMIT 1",
 	[MAIL_REJECTED] = "INSERT OR IGNORE INTO reminder(occurrence_id, unit_id, kind, "
 	    "fire_at, about) SELECT r.occurrence_id, u.id, 'dead-' || r.id, ?4, r.id "
 	    "FROM reminder r JOIN occurrence o ON o.id = r.occurrence_id "
@@ -685,7 +737,8 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 
 	/* one read transaction: SQLite takes its locks once, not at every statement */
 	in_txn = store_exec(s->db, "BEGIN") == 0;
-	dg = digest_build(s->db, c, s->key, o->unit, o->msgid, s->now, &nothing);
+	dg = o->invitation ? invite_build(s->db, c, o->unit, o->msgid, s->now) :
+	    digest_build(s->db, c, s->key, o->unit, o->msgid, s->now, &nothing);
 	if (in_txn && store_exec(s->db, "COMMIT") < 0)
 		store_exec(s->db, "ROLLBACK");
 
@@ -794,18 +847,30 @@ remind_sender_free(struct sender *s)
 	free(s);
 }
 
-time_t
-remind_next(sqlite3 *db, const struct config *c, time_t now)
+/* The first wake of the pending reminders of sql (ordered by WAKE), or 0. */
+static time_t
+first_wake(sqlite3 *db, const char *sql)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT " WAKE " FROM " BY_WAKE
-	    " WHERE state = 'pending' ORDER BY " WAKE " LIMIT 1");
-	time_t t = 0, round = date_at(date_of(now), c->send_at);
+	sqlite3_stmt *st = store_stmt(db, sql);
+	time_t t = 0;
 
 	if (sqlite3_step(st) == SQLITE_ROW)
 		t = (time_t)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	/* no mail between midnight and send_at: what is owed waits for the round */
+	return t;
+}
+
+time_t
+remind_next(sqlite3 *db, const struct config *c, time_t now)
+{
+	time_t t = first_wake(db, "SELECT " WAKE " FROM " BY_WAKE " WHERE state = 'pending' "
+	    "AND " DAILY " ORDER BY " WAKE " LIMIT 1"), round = date_at(date_of(now),
+	    c->send_at), invitation = first_wake(db, "SELECT " WAKE " FROM " BY_INVITE_WAKE
+	    " WHERE state = 'pending' AND " INVITATION " ORDER BY " WAKE " LIMIT 1");
+
+	/* no daily mail between midnight and send_at: what is owed waits for the round;
+	 * an invitation goes when it is made */
 	if (t != 0 && now < round && t < round)
 		t = round;
-	return t;
+	return invitation != 0 && (t == 0 || invitation < t) ? invitation : t;
 }

@@ -164,6 +164,21 @@ static const char *migrations[] = {
 	 * shows what its groups are given */
 	("CREATE TABLE unit_group(member_id INTEGER NOT NULL REFERENCES unit(id),"
 	"  group_id INTEGER NOT NULL REFERENCES unit(id), PRIMARY KEY(member_id, group_id));"),
+	/* 10: meetings set by a coordinator (ntmctl schedule, the desk): the day, hours and
+	 * place of a meeting the plan dates only by a month, apart from the plan so that a
+	 * reload keeps them; day_off names the day off a forced one is on; start_time is NULL
+	 * for a meeting cancelled before it was set. Invitations ("invite-N", N the item's
+	 * SEQUENCE) go out at once, not with a unit's daily mail, so the daily mail's index
+	 * leaves them out and they have their own */
+	"CREATE TABLE meeting(occurrence_id INTEGER PRIMARY KEY REFERENCES occurrence(id),"
+	"  day TEXT NOT NULL, start_time TEXT, end_time TEXT, place TEXT, note TEXT,"
+	"  day_off TEXT, forced INTEGER NOT NULL DEFAULT 0,"
+	"  cancelled INTEGER NOT NULL DEFAULT 0, set_at INTEGER NOT NULL, set_by TEXT NOT NULL);"
+	"DROP INDEX reminder_wake;"
+	"CREATE INDEX reminder_wake ON reminder(max(fire_at, next_try))"
+	"  WHERE state = 'pending' AND kind NOT LIKE 'invite-%';"
+	"CREATE INDEX reminder_invite_wake ON reminder(max(fire_at, next_try))"
+	"  WHERE state = 'pending' AND kind LIKE 'invite-%';",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */

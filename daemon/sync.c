@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "meeting.h"
 #include "plancheck.h"
 #include "schedule.h"
 #include "store.h"
@@ -60,8 +61,11 @@ static const char *const sql[NSTMTS] = {
 	[S_TASK_UNIT_DEL] = "DELETE FROM task_unit WHERE task_id = ?",
 	[S_TASK_UNIT_ADD] = "INSERT OR IGNORE INTO task_unit(task_id, unit_id, role) "
 	    "VALUES(?, ?, ?)",
-	[S_OCC_FIND] = "SELECT id, fingerprint = ?3 AND status != 'cancelled' FROM occurrence "
-	    "WHERE task_id = ?1 AND period = ?2",
+	/* a meeting a coordinator cancelled is not an item the plan brings back */
+	[S_OCC_FIND] = "SELECT id, fingerprint = ?3 AND (status != 'cancelled' OR EXISTS "
+	    "(SELECT 1 FROM meeting m WHERE m.occurrence_id = occurrence.id AND m.cancelled)), "
+	    "EXISTS (SELECT 1 FROM meeting m WHERE m.occurrence_id = occurrence.id) "
+	    "FROM occurrence WHERE task_id = ?1 AND period = ?2",
 	/* S_OCC_INSERT and S_OCC_UPDATE take the same parameters (occurrence_bind). */
 	[S_OCC_INSERT] = "INSERT INTO occurrence(task_id, period, start, due, tentative, "
 	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off) "
@@ -390,7 +394,7 @@ write_occurrence(struct writer *w, const struct plan *p, const struct plan_task 
 	sqlite3_int64 id = -1;
 	struct days d;
 	char *fp;
-	int same = 0;
+	int same = 0, scheduled = 0;
 
 	days_iso(o, &d);
 	fp = fingerprint(p, t, o, &d, unit_ids);
@@ -401,6 +405,7 @@ write_occurrence(struct writer *w, const struct plan *p, const struct plan_task 
 	if (step(w, st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		same = sqlite3_column_int(st, 1);
+		scheduled = sqlite3_column_int(st, 2);
 	}
 	sqlite3_reset(st);
 	if (!same) {
@@ -412,6 +417,11 @@ write_occurrence(struct writer *w, const struct plan *p, const struct plan_task 
 		} else if (id >= 0)
 			w->st->occ_changed++;
 		sqlite3_reset(st);
+		/* the plan's values replaced the schedule's: the schedule stands */
+		if (scheduled && meeting_reapply(w->db, id) < 0) {
+			log_warnx("database: %s", sqlite3_errmsg(w->db));
+			w->failed = 1;
+		}
 	}
 	free(fp);
 	return id;
@@ -427,6 +437,10 @@ cancel_missing(struct writer *w, sqlite3_int64 plan)
 	sqlite3_bind_int64(st, 2, plan);
 	step_id(w, st);
 	w->st->occ_cancelled += (size_t)sqlite3_changes(w->db);
+	if (!w->failed && meeting_drop_left(w->db, plan, w->now) < 0) {
+		log_warnx("database: %s", sqlite3_errmsg(w->db));
+		w->failed = 1;
+	}
 	st = stmt(w, S_RETIRE_TASKS);
 	sqlite3_bind_int64(st, 1, plan);
 	step_id(w, st);
