@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "ctl_plans.h"
 #include "import.h"
+#include "meeting.h"
 #include "plancheck.h"
 #include "setup.h"
 #include "store.h"
@@ -47,6 +48,21 @@ print_summary(const struct plan *p, const struct six_clear *s)
 	    s->unreached);
 }
 
+/* The config's database, read-only, if it exists and knows of meetings; else NULL. */
+static sqlite3 *
+schedules_db(const struct config *c)
+{
+	sqlite3 *db = NULL;
+
+	if (c == NULL || sqlite3_open_v2(c->database, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || store_version(db) < 10) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 2000);
+	return db;
+}
+
 int
 ctl_check(const struct config *c, int argc, char **argv)
 {
@@ -56,6 +72,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 	size_t npatterns = 0, nfiles = 0, nplans = 0, errors, warnings = 0, i;
 	struct diag d = { 0 };
 	struct catalogs cats;
+	sqlite3 *db;
 	int ch;
 
 	optind = 1;
@@ -85,6 +102,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 	}
 	diag_print(&d, stderr);
 	errors = diag_errors(&d);
+	db = schedules_db(c);
 	for (i = 0; i < nfiles; i++) {
 		struct six_clear s = { 0 };
 		struct diag mine = { 0 };
@@ -93,6 +111,8 @@ ctl_check(const struct config *c, int argc, char **argv)
 		if (p != NULL) {
 			plan_check_catalogs(p, &cats, &mine);
 			plancheck_six_clear(p, &s, &mine);
+			if (db)
+				meeting_check_plan(db, p, clock_now(), &mine);
 		}
 		diag_print(&mine, stderr);
 		if (p != NULL) {
@@ -109,6 +129,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 	config_free_files(files, nfiles);
 	catalogs_free(&cats);
 	diag_free(&d);
+	sqlite3_close(db);
 	return errors ? EX_DATAERR : 0;
 }
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "workday.h"
 
 /*
  * The coordinator's desk: signed-in pages of the four buckets, the overdue items, the
@@ -29,6 +30,7 @@ struct desk_request {
 	const char	*form_cookie;	/* the sign-in form's cookie, or NULL */
 	const char	*remote;	/* the client's address */
 	time_t		 now;
+	struct workcal	*cal;		/* the days off a meeting is checked against */
 	int		 verified;	/* after DESK_VERIFY: 1 the password matched, 0 not */
 };
 

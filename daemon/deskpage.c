@@ -572,6 +572,8 @@ item_page(struct desk_page *pg, sqlite3_int64 id, unsigned int status, const cha
 		html_printf(&b, "<div class=\"notice alert\" role=\"alert\"><p>%s</p></div>\n",
 		    alert);
 	donepage_describe(&b, &it, &v);
+	if (!strcmp(it.kind, "meeting"))
+		deskmeeting_section(pg, &b, id, &it, m.waive);
 	if (!strcmp(it.status, "open"))
 		item_forms(pg, &b, id, note, link, &m);
 	desk_html(pg, status, html_end(&b));
@@ -588,6 +590,35 @@ text_field(struct desk_page *pg, const char *name)
 	return s && s[strspn(s, " \t\r\n")] ? s : NULL;
 }
 
+/* A meeting set, moved or cancelled: by the coordination unit only. */
+static void
+meeting_post(struct desk_page *pg, sqlite3_int64 id)
+{
+	char *alert, *path;
+	unsigned int status;
+	int may = coordinates(pg);
+
+	if (may < 0)
+		return busy(pg);
+	if (!may) {
+		log_info("desk: \"%s\" (unit %s) may not schedule meeting %lld", pg->who.login,
+		    pg->who.unit_code, (long long)id);
+		return item_page(pg, id, 403, "Chỉ đơn vị điều phối được xếp lịch hoặc hủy cuộc "
+		    "họp.", NULL, NULL);
+	}
+	status = deskmeeting_post(pg, id, &alert, &path);
+	if (status == 303)
+		desk_redirect(pg, path);
+	else if (status == 404)
+		desk_message(pg, 404, "Không tìm thấy", "Không có nhiệm vụ này.");
+	else if (status == 0)
+		busy(pg);
+	else
+		item_page(pg, id, status, alert, NULL, NULL);
+	free(alert);
+	free(path);
+}
+
 static void
 item_post(struct desk_page *pg, sqlite3_int64 id)
 {
@@ -599,6 +630,8 @@ item_post(struct desk_page *pg, sqlite3_int64 id)
 	char *path;
 
 	r.waive = action && !strcmp(action, "waive");
+	if (action && (!strcmp(action, "schedule") || !strcmp(action, "cancel-meeting")))
+		return meeting_post(pg, id);
 	if (action == NULL || (!r.waive && strcmp(action, "done")))
 		return item_page(pg, id, 400, "Không rõ thao tác.", note, link);
 	if (may_of(pg, id, &m) < 0)
@@ -804,13 +837,20 @@ deskpage_calendar(struct desk_page *pg)
 {
 	struct buf b = { 0 };
 	struct table t = { 0 };
-	char *name;
+	char *name, *href;
+	size_t r;
 
 	if (plan_filter(pg) != 1)
 		return;
 	if (report_calendar(pg->db, &pg->scope, &t) < 0) {
 		table_free(&t);
 		return busy(pg);
+	}
+	for (r = 0; r < t.nrows; r++) {
+		href = xasprintf("%s/item?id=%s", pg->prefix, t.cells[r * t.ncols].text);
+		table_link(&t, r, 0, href);
+		table_link(&t, r, 6, href);
+		free(href);
 	}
 	name = scope_name(pg);
 	t.title = xasprintf("Lịch họp và thời hạn 30 ngày tới\n%s", name);

@@ -3,6 +3,7 @@
 
 #include "account.h"
 #include "desk.h"
+#include "donepage.h"
 #include "report.h"
 #include "xalloc.h"
 
@@ -43,5 +44,14 @@ void deskpage_item(struct desk_page *pg);
 void deskpage_progress(struct desk_page *pg);
 void deskpage_assignments(struct desk_page *pg);
 void deskpage_calendar(struct desk_page *pg);
+
+/* A meeting on the item's page (deskmeeting.c): its schedule, and the forms that set,
+ * move or cancel it when may_schedule. */
+void deskmeeting_section(struct desk_page *pg, struct buf *b, sqlite3_int64 id,
+    const struct done_item *it, int may_schedule);
+/* The schedule or cancel form sent: 303 with *path (a desk path) when done, else the
+ * status with *alert (both allocated or NULL; 404: no item), 0 if the database failed. */
+unsigned int deskmeeting_post(struct desk_page *pg, sqlite3_int64 id, char **alert,
+    char **path);
 
 #endif

@@ -62,6 +62,7 @@ struct http {
 	struct feed_entry	*mru, *lru;
 	size_t			 cached, cache_max;	/* bytes */
 	struct desk		*desk;
+	struct workcal		*cal;		/* the daemon's, for the desk's meetings */
 	/* What the loop polls: libmicrohttpd's epoll set and wake, which a password check
 	 * signals when it resumes its connection (libmicrohttpd signals nothing itself when
 	 * the loop is the application's) */
@@ -879,7 +880,7 @@ serve_desk(struct http *h, struct MHD_Connection *conn, const char *url,
 	struct desk_ctx x = { conn, p };
 	char addr[NI_MAXHOST];
 	struct desk_request rq = { .method = method, .path = url, .arg = desk_query,
-		.field = desk_form, .ctx = &x, .remote = addr, .now = clock_now(),
+		.field = desk_form, .ctx = &x, .remote = addr, .now = clock_now(), .cal = h->cal,
 		.verified = p ? p->verified : -1 };
 	struct desk_response rs;
 	struct buf query = { 0 };
@@ -1081,4 +1082,10 @@ http_set_cache_mb(struct http *h, int mb)
 	h->cache_max = (size_t)mb << 20;
 	while (h->cached > h->cache_max && h->lru)
 		drop_entry(h, h->lru);
+}
+
+void
+http_set_workcal(struct http *h, struct workcal *cal)
+{
+	h->cal = cal;
 }

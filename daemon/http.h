@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "donelink.h"
+#include "workday.h"
 
 struct http;
 
@@ -24,5 +25,8 @@ void http_run(struct http *h);
 void http_forget_feeds(struct http *h);
 /* The size of the feed cache from now on (http.feed_cache_mb of a reloaded config). */
 void http_set_cache_mb(struct http *h, int mb);
+/* The working days a meeting set on the desk is checked against: the daemon's, which a
+ * reload replaces (NULL: none yet). */
+void http_set_workcal(struct http *h, struct workcal *cal);
 
 #endif

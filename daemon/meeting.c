@@ -92,8 +92,8 @@ meeting_when_vn(ntm_date day, int minutes)
 	return xasprintf("%s, %s, %s", hour, date_weekday_vn(day), d);
 }
 
-static void
-time_hhmm(int minutes, char out[8])
+void
+meeting_hhmm(int minutes, char out[8])
 {
 	unsigned int m = (unsigned int)minutes % (24 * 60);
 
@@ -169,8 +169,8 @@ write_schedule(sqlite3 *db, struct workcal *cal, sqlite3_int64 id,
 		return store_step(st);
 	}
 	date_iso(m->day, day);
-	time_hhmm(m->start, from);
-	time_hhmm(end, to);
+	meeting_hhmm(m->start, from);
+	meeting_hhmm(end, to);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, to, -1, SQLITE_STATIC);
@@ -234,8 +234,8 @@ change(sqlite3 *db, struct workcal *cal, sqlite3_int64 id, const struct meeting_
 	if ((out->invited = invite(db, id, out->sequence, m->now)) < 0)
 		return -1;
 	date_iso(m->day, day);
-	time_hhmm(m->start, from);
-	time_hhmm(end, to);
+	meeting_hhmm(m->start, from);
+	meeting_hhmm(end, to);
 	detail = m->cancel ? xasprintf("occurrence %lld: meeting cancelled", (long long)id) :
 	    xasprintf("occurrence %lld: meeting %s %s-%s%s%s%s", (long long)id, day, from, to,
 	    m->place ? " at " : "", m->place ? m->place : "", m->force ? " (forced)" : "");
@@ -275,6 +275,37 @@ meeting_set(sqlite3 *db, struct workcal *cal, sqlite3_int64 id, const struct mee
 	    SQLITE_OK)
 		return failed(db, id);
 	return r == MEETING_SET && m->cancel ? MEETING_CANCELLED : r;
+}
+
+int
+meeting_load(sqlite3 *db, sqlite3_int64 id, struct meeting_row *r)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT day, coalesce(start_time, ''), "
+	    "coalesce(end_time, ''), cancelled, coalesce(place, ''), coalesce(note, '') "
+	    "FROM meeting WHERE occurrence_id = ?");
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		date_parse_iso((const char *)sqlite3_column_text(st, 0), &r->day);
+		r->start = meeting_parse_time((const char *)sqlite3_column_text(st, 1));
+		r->end = meeting_parse_time((const char *)sqlite3_column_text(st, 2));
+		r->cancelled = sqlite3_column_int(st, 3);
+		r->place = xstrdup((const char *)sqlite3_column_text(st, 4));
+		r->note = xstrdup((const char *)sqlite3_column_text(st, 5));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+meeting_row_free(struct meeting_row *r)
+{
+	free(r->place);
+	free(r->note);
 }
 
 int

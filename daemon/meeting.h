@@ -50,6 +50,19 @@ struct meeting_outcome {
 enum meeting_result meeting_set(sqlite3 *db, struct workcal *cal, sqlite3_int64 item,
     const struct meeting_set *m, struct meeting_outcome *out);
 
+/* A meeting item's schedule as kept. */
+struct meeting_row {
+	ntm_date	 day;
+	int		 start, end;	/* minutes after midnight; -1 when never set */
+	int		 cancelled;
+	char		*place, *note;	/* "" when none */
+};
+
+/* 1 with *r (free with meeting_row_free()), 0 if the item has no schedule, -1 on an
+ * error. */
+int meeting_load(sqlite3 *db, sqlite3_int64 item, struct meeting_row *r);
+void meeting_row_free(struct meeting_row *r);
+
 /* The longest place and note, in characters (a form's maxlength). */
 #define MEETING_PLACE_MAX	200
 #define MEETING_NOTE_MAX	2000
@@ -59,6 +72,8 @@ enum meeting_result meeting_set(sqlite3 *db, struct workcal *cal, sqlite3_int64 
 int meeting_text_ok(const char *s, size_t max, int multiline);
 /* "08:00" or "8:00" into minutes after midnight; -1 if it is not a time of day. */
 int meeting_parse_time(const char *s);
+/* "08:00". */
+void meeting_hhmm(int minutes, char out[8]);
 /* "8 giờ 00" (out: at least 16 bytes). */
 void meeting_hour_vn(int minutes, char *out);
 /* "8 giờ 00, thứ Năm, 15/03/2018" (allocated). */

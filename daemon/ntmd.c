@@ -110,6 +110,8 @@ load_calendars(struct daemon *dm, const struct config *c)
 		    s.occ_changed, s.occ_cancelled);
 		workcal_free(dm->cal);
 		dm->cal = cal;
+		if (dm->http)
+			http_set_workcal(dm->http, cal);
 	}
 	diag_free(&d);
 	return rc;
@@ -464,6 +466,7 @@ main(int argc, char **argv)
 	dm.sender = remind_sender_new(dm.db, dm.linkkey);
 	if ((dm.http = http_start(dm.config, dm.db, dm.linkkey, &err)) == NULL)
 		fatalx("%s", err);
+	http_set_workcal(dm.http, dm.cal);
 	serve(&dm);
 	http_stop(dm.http);
 	mailer_free(dm.mailer, 1);	/* what is still in flight ends as deferred… */

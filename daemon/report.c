@@ -405,17 +405,21 @@ report_assignments(sqlite3 *db, const struct report_scope *s, struct table *t)
 	return listing(db, s, t, assignment_cols, NCOLS(assignment_cols), sql_assignments);
 }
 
-static const char sql_calendar[] = "SELECT o.day, CASE t.kind WHEN 'meeting' THEN "
+static const char sql_calendar[] = "SELECT o.id, o.day, CASE t.kind WHEN 'meeting' THEN "
 	"CASE WHEN o.tentative THEN 'Họp (chưa định ngày)' ELSE 'Họp' END "
-	"WHEN 'report' THEN 'Hạn báo cáo' ELSE 'Hạn hoàn thành' END, p.code, t.ref, t.title, "
+	"WHEN 'report' THEN 'Hạn báo cáo' ELSE 'Hạn hoàn thành' END, "
+	"coalesce(m.start_time || coalesce(', ' || m.place, ''), ''), p.code, t.ref, t.title, "
 	ROLE_NAMES("lead") ", CASE o.status WHEN 'done' THEN 'Đã hoàn thành' WHEN 'waived' "
 	"THEN 'Đã miễn' ELSE '' END FROM occurrence o JOIN task t ON t.id = o.task_id "
-	"JOIN plan p ON p.id = t.plan_id WHERE o.day BETWEEN ?8 AND date(?8, '+30 days') "
+	"JOIN plan p ON p.id = t.plan_id LEFT JOIN meeting m ON m.occurrence_id = o.id "
+	"WHERE o.day BETWEEN ?8 AND date(?8, '+30 days') "
 	"AND o.status != 'cancelled' AND " IN_SCOPE " ORDER BY o.day, t.kind != 'meeting', o.id";
 
 static const struct column calendar_cols[] = {
+	{ "id", "Mã", COL_INT, NULL },
 	{ "day", "Ngày", COL_DATE, NULL },
 	{ "kind", "Loại", COL_TEXT, NULL },
+	{ "time", "Giờ, địa điểm", COL_TEXT, NULL },
 	{ "plan", "Kế hoạch", COL_TEXT, NULL },
 	{ "task", "Mục", COL_TEXT, NULL },
 	{ "title", "Nội dung", COL_TEXT, NULL },

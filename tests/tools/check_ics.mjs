@@ -14,11 +14,14 @@
  * On success prints (exit 0):
  *   {"calname": X-WR-CALNAME or NAME or null, "timezones": [VTIMEZONE TZIDs],
  *    "events": [{"uid", "summary", "description", "status", "sequence",
- *                "start", "end", "allday", "tzid"}]}      sorted by start, uid
+ *                "start", "end", "allday", "tzid", "utc", "location"}]}
+ *                                                          sorted by start, uid
  * start/end: "YYYY-MM-DD" for DATE values, else "YYYY-MM-DDTHH:MM:SS" as
  * written (wall clock), with "Z" appended for UTC; "tzid" is DTSTART's TZID
  * parameter (or null). end is DTEND as written, null when absent.
- * description/status/sequence are null when absent. Exit 2 on usage/IO errors.
+ * utc: a timed DTSTART as the UTC instant "YYYY-MM-DDTHH:MM:SSZ", its zone read
+ * from the file's VTIMEZONE; null for DATE values.
+ * description/status/sequence/location are null when absent. Exit 2 on usage/IO errors.
  * tests/tools/check_ics.py prints the same JSON from python3-icalendar.
  */
 import fs from 'node:fs';
@@ -65,6 +68,7 @@ try {
   }
   calname = cal.getFirstPropertyValue('x-wr-calname') ?? cal.getFirstPropertyValue('name') ?? null;
   timezones = cal.getAllSubcomponents('vtimezone').map((tz) => tz.getFirstPropertyValue('tzid'));
+  for (const tz of cal.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
   const seen = new Set();
   for (const ev of cal.getAllSubcomponents('vevent')) {
     const uid = ev.getFirstPropertyValue('uid');
@@ -86,6 +90,9 @@ try {
       end: when('dtend'),
       allday: dtstart?.getFirstValue()?.isDate ?? false,
       tzid: dtstart?.getParameter('tzid') ?? null,
+      utc: dtstart && !dtstart.getFirstValue().isDate ?
+        dtstart.getFirstValue().toJSDate().toISOString().replace(/\.000Z$/, 'Z') : null,
+      location: ev.getFirstPropertyValue('location') ?? null,
     });
   }
 } catch (e) {

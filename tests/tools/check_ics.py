@@ -13,10 +13,12 @@ DTSTAMP, DTSTART or SUMMARY, duplicate UIDs (a UID may repeat only with a
 different RECURRENCE-ID). On success prints (exit 0):
   {"calname": X-WR-CALNAME or NAME or null, "timezones": [VTIMEZONE TZIDs],
    "events": [{"uid", "summary", "description", "status", "sequence",
-               "start", "end", "allday", "tzid"}]}   sorted by start, uid
+               "start", "end", "allday", "tzid", "utc", "location"}]}
+                                                     sorted by start, uid
 start/end: "YYYY-MM-DD" for DATE values, else "YYYY-MM-DDTHH:MM:SS" wall
 clock as written, "Z" appended for UTC; tzid is DTSTART's TZID or null; end
-is DTEND or null. Exit 2 on usage/IO errors.
+is DTEND or null; utc is a timed DTSTART as the UTC instant
+"YYYY-MM-DDTHH:MM:SSZ" (null for DATE values). Exit 2 on usage/IO errors.
 """
 import datetime
 import json
@@ -45,6 +47,12 @@ def when(comp, name):
         return dt.isoformat()
     utc = dt.tzinfo is not None and "TZID" not in prop.params and dt.utcoffset() == datetime.timedelta(0)
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + ("Z" if utc else "")
+
+
+def utc_instant(prop):
+    if prop is None or not isinstance(prop.dt, datetime.datetime) or prop.dt.tzinfo is None:
+        return None
+    return prop.dt.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def check(raw):
@@ -94,6 +102,8 @@ def check(raw):
             "start": when(ev, "DTSTART"), "end": when(ev, "DTEND"),
             "allday": start is not None and not isinstance(start.dt, datetime.datetime),
             "tzid": start.params.get("TZID") if start is not None else None,
+            "utc": utc_instant(start),
+            "location": text(ev, "LOCATION"),
         })
     events.sort(key=lambda e: (e["start"] or "", e["uid"] or ""))
     calname = text(cal, "X-WR-CALNAME")
