@@ -38,9 +38,9 @@ BUILD_NEEDS = -t '$(LINKS)' build-essential \
                  libxlsxwriter-dev zlib1g-dev libargon2-dev \
               -t 'test -f /usr/share/zoneinfo/Asia/Ho_Chi_Minh' tzdata
 TEST_NEEDS  = -t 'pkg-config --exists check' check \
-              -t '/usr/bin/python3 -c "import aiosmtpd.controller, icalendar, ephem, lunardate, openpyxl"' \
+              -t '/usr/bin/python3 -c "import aiosmtpd.controller, icalendar, ephem, lunardate, openpyxl, recurring_ical_events"' \
                  python3 python3-aiosmtpd python3-icalendar python3-ephem python3-lunardate \
-                 python3-openpyxl \
+                 python3-openpyxl python3-recurring-ical-events \
               -t 'command -v sqlite3' sqlite3 \
               -t 'command -v curl' curl \
               -t 'command -v node' nodejs \
