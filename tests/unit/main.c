@@ -19,6 +19,7 @@ main(void)
 	srunner_add_suite(sr, workday_suite());
 	srunner_add_suite(sr, done_suite());
 	srunner_add_suite(sr, report_suite());
+	srunner_add_suite(sr, meeting_suite());
 	srunner_add_suite(sr, account_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

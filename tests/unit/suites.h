@@ -12,5 +12,6 @@ Suite *workday_suite(void);
 Suite *done_suite(void);
 Suite *report_suite(void);
 Suite *account_suite(void);
+Suite *meeting_suite(void);
 
 #endif
