@@ -10,6 +10,16 @@
 #include "date.h"
 #include "xalloc.h"
 
+/* The settings each group may hold: anything else is a mistake, said at its line. */
+static const char *const root_keys[] = { "database", "calendars", "catalogs", "holidays",
+	"timezone", "http", "smtp", "reminders", NULL };
+static const char *const http_keys[] = { "listen", "base_url", "feed_cache_mb",
+	"link_key_file", NULL };
+static const char *const smtp_keys[] = { "url", "from", "connections", "user", "password",
+	"password_credential", "starttls", NULL };
+static const char *const reminder_keys[] = { "lead_days", "send_at", "repeat_overdue",
+	"max_repeats", "escalate_after", NULL };
+
 struct ctx {
 	const char	*file;
 	struct diag	*d;
@@ -153,6 +163,7 @@ check_http(struct ctx *x, config_setting_t *root)
 		while (n > 0 && x->c->base_url[n - 1] == '/')
 			x->c->base_url[--n] = '\0';
 	}
+	confutil_known(x->file, g, "http", http_keys, x->d);
 	x->c->feed_cache_mb = get_int(x, g, "feed_cache_mb", 64, 1, 4096);
 	x->c->link_key_file = get_string(x, g, "link_key_file", 0);
 }
@@ -197,6 +208,7 @@ check_smtp(struct ctx *x, config_setting_t *root)
 		    "\"smtp\" must be a group: { url = \"smtp://host:587\"; from = \"…\"; }");
 		return;
 	}
+	confutil_known(x->file, g, "smtp", smtp_keys, x->d);
 	if ((x->c->smtp_url = get_string(x, g, "url", 1)) != NULL)
 		check_smtp_url(x, g);
 	if ((x->c->smtp_from = get_string(x, g, "from", 1)) != NULL) {
@@ -211,6 +223,17 @@ check_smtp(struct ctx *x, config_setting_t *root)
 	x->c->smtp_user = get_string(x, g, "user", 0);
 	x->c->smtp_password = get_string(x, g, "password", 0);
 	check_secret_mode(x, g);
+	if ((x->c->smtp_credential = get_string(x, g, "password_credential", 0)) != NULL) {
+		int line = confutil_line(config_setting_get_member(g, "password_credential"));
+
+		if (x->c->smtp_password)
+			diag_error(x->d, x->file, line, "smtp.password and smtp.password_credential "
+			    "both set: keep one");
+		if (!*x->c->smtp_credential || strchr(x->c->smtp_credential, '/') ||
+		    !strcmp(x->c->smtp_credential, ".") || !strcmp(x->c->smtp_credential, ".."))
+			diag_error(x->d, x->file, line, "smtp.password_credential must be a "
+			    "credential's name, as in LoadCredential=NAME:PATH");
+	}
 	x->c->starttls = STARTTLS_REQUIRED;
 	if ((tls = get_string(x, g, "starttls", 0)) != NULL) {
 		for (i = 0; i < 3 && strcmp(tls, modes[i]); i++)
@@ -281,6 +304,7 @@ check_reminders(struct ctx *x, config_setting_t *root)
 		diag_error(x->d, x->file, confutil_line(g), "\"reminders\" must be a group");
 		return;
 	}
+	confutil_known(x->file, g, "reminders", reminder_keys, x->d);
 	check_lead_days(x, g);
 	x->c->repeat_overdue = get_int(x, g, "repeat_overdue", 3, 1, 60);
 	x->c->max_repeats = get_int(x, g, "max_repeats", 10, 0, 100);
@@ -308,6 +332,7 @@ config_load(const char *path, struct diag *d)
 	if (confutil_read(&cf, path, d) == 0) {
 		config_setting_t *root = config_root_setting(&cf);
 
+		confutil_known(path, root, NULL, root_keys, d);
 		check_general(&x, root);
 		check_calendars(&x, root);
 		check_http(&x, root);
@@ -339,7 +364,8 @@ config_free(struct config *c)
 	free(c->smtp_url);
 	free(c->smtp_from);
 	free(c->smtp_user);
-	free(c->smtp_password);
+	free_secret(c->smtp_password);
+	free(c->smtp_credential);
 	free(c->lead_days);
 	free(c);
 }
@@ -429,4 +455,45 @@ config_from_address(const struct config *c)
 	if (lt && (gt = strchr(lt, '>')) != NULL)
 		return xasprintf("%.*s", (int)(gt - lt - 1), lt + 1);
 	return xstrdup(c->smtp_from);
+}
+
+int
+config_read_credentials(struct config *c, struct diag *d)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char *path, buf[1024];
+	size_t n;
+	FILE *f;
+
+	if (c->smtp_credential == NULL)
+		return 0;
+	if (dir == NULL || *dir == '\0') {
+		diag_error(d, c->path, 0, "smtp.password_credential \"%s\": $CREDENTIALS_DIRECTORY "
+		    "is not set (systemd sets it for LoadCredential=%s:FILE)", c->smtp_credential,
+		    c->smtp_credential);
+		return -1;
+	}
+	path = xasprintf("%s/%s", dir, c->smtp_credential);
+	if ((f = fopen(path, "re")) == NULL) {
+		diag_error(d, c->path, 0, "smtp.password_credential: cannot read %s", path);
+		free(path);
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (n == 0 || n == sizeof(buf) - 1 || strlen(buf) != n) {
+		diag_error(d, c->path, 0, "smtp.password_credential: %s is empty, too long or "
+		    "not text", path);
+		explicit_bzero(buf, sizeof(buf));
+		free(path);
+		return -1;
+	}
+	free_secret(c->smtp_password);
+	c->smtp_password = xstrdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	free(path);
+	return 0;
 }

@@ -38,6 +38,8 @@ struct config {
 	char		 *smtp_url;		/* smtp://, smtps:// or file:DIR */
 	char		 *smtp_from;		/* "Name <addr>" as written */
 	char		 *smtp_user, *smtp_password;	/* optional */
+	char		 *smtp_credential;	/* smtp.password_credential: the password's
+						 * name in $CREDENTIALS_DIRECTORY, or NULL */
 	enum starttls	  starttls;
 	int		  smtp_connections;	/* SMTP transactions at once */
 	int		 *lead_days;		/* descending, distinct */
@@ -51,6 +53,10 @@ struct config {
 
 /* Read and validate path. On failure returns NULL with every problem in *d. */
 struct config *config_load(const char *path, struct diag *d);
+/* The SMTP password from $CREDENTIALS_DIRECTORY/<smtp.password_credential> (systemd's
+ * LoadCredential=), for ntmd only: ntmctl sends no mail. 0, or -1 with the reason in
+ * *d. Nothing when the config names no credential. */
+int config_read_credentials(struct config *c, struct diag *d);
 void config_free(struct config *c);
 /* The calendar files the config names, glob patterns expanded, sorted (allocated array
  * of allocated strings); a pattern that matches nothing is an error in *d. */

@@ -1,6 +1,10 @@
 /* What ntmd.conf and the plan files share in reading libconfig. */
+#include <string.h>
+
 #include "confutil.h"
 #include "text.h"
+
+#define KEY_MAX 40	/* the longest key compared for a suggestion */
 
 int
 confutil_read(config_t *cf, const char *path, struct diag *d)
@@ -39,4 +43,76 @@ confutil_text(const char *file, const config_setting_t *g, const char *name, int
 		return NULL;
 	}
 	return text_nfc(v);
+}
+
+/* The optimal string alignment distance of a and b (edits, adjacent swaps counting
+ * one), or more than max once it is sure to be; ASCII keys only. */
+static size_t
+distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, best, d[KEY_MAX + 1][KEY_MAX + 1];
+
+	if (la > KEY_MAX || lb > KEY_MAX || (la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *
+confutil_nearest(const char *key, const char *const *known)
+{
+	const char *best = NULL;
+	size_t i, d, bestd, max = strlen(key) <= 4 ? 1 : 2;
+
+	bestd = max + 1;
+	for (i = 0; known[i]; i++)
+		if ((d = distance(key, known[i], max)) < bestd) {
+			bestd = d;
+			best = known[i];
+		}
+	return best;
+}
+
+int
+confutil_known(const char *file, const config_setting_t *g, const char *where,
+    const char *const *known, struct diag *d)
+{
+	const config_setting_t *s;
+	const char *name, *near;
+	int i, k, unknown = 0;
+
+	if (g == NULL || !config_setting_is_group(g))
+		return 0;
+	for (i = 0; (s = config_setting_get_elem(g, (unsigned int)i)) != NULL; i++) {
+		if ((name = config_setting_name(s)) == NULL)
+			continue;
+		for (k = 0; known[k] && strcmp(known[k], name); k++)
+			;
+		if (known[k])
+			continue;
+		unknown++;
+		near = confutil_nearest(name, known);
+		if (near)
+			diag_error(d, file, confutil_line(s), "unknown setting \"%s\"%s%s (did you "
+			    "mean \"%s\"?)", name, where ? " in " : "", where ? where : "", near);
+		else
+			diag_error(d, file, confutil_line(s), "unknown setting \"%s\"%s%s", name,
+			    where ? " in " : "", where ? where : "");
+	}
+	return unknown;
 }

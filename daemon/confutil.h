@@ -16,4 +16,13 @@ int confutil_line(const config_setting_t *s);
 char *confutil_text(const char *file, const config_setting_t *g, const char *name,
     int required, struct diag *d);
 
+/* Every setting of group g that is not among known (NULL-ended) is an error at its line,
+ * "unknown setting \"timezon\" in http (did you mean \"timezone\"?)" when one is close;
+ * where names the group (NULL at the top). How many were unknown. */
+int confutil_known(const char *file, const config_setting_t *g, const char *where,
+    const char *const *known, struct diag *d);
+/* The known key closest to key, within one edit for short keys and two for others;
+ * NULL if none is. */
+const char *confutil_nearest(const char *key, const char *const *known);
+
 #endif

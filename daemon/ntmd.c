@@ -1,5 +1,6 @@
 /* ntmd: the daemon. Loads the plans, serves feeds, sends reminders; one thread, one loop. */
 #include <curl/curl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
@@ -24,6 +25,7 @@
 #include "state.h"
 #include "store.h"
 #include "sync.h"
+#include "version.h"
 #include "xalloc.h"
 
 #define RETRY_MS	1000	/* after the database was busy: try again this soon */
@@ -55,13 +57,16 @@ struct daemon {
 };
 
 static void
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr, "usage: ntmd [-nv] -c FILE\n"
-	    "  -c FILE  configuration (libconfig)\n"
-	    "  -n       check the configuration and calendars, then exit\n"
-	    "  -v       log debug lines\n");
-	exit(EX_USAGE);
+	fprintf(f, "usage: ntmd [-nv] -c FILE\n"
+	    "       ntmd --help | --version\n"
+	    "  -c, --config FILE  configuration (libconfig; see ntmd.conf(5))\n"
+	    "  -n, --check        check the configuration and calendars, then exit\n"
+	    "  -v, --verbose      log debug lines\n"
+	    "  -h, --help         this help\n"
+	    "  -V, --version      the version\n");
+	exit(status);
 }
 
 /* ntmd -n: like nginx -t, every problem as file:line and a non-zero exit. */
@@ -73,6 +78,7 @@ check_only(struct config *c)
 	size_t tasks = 0;
 	int n, i;
 
+	config_read_credentials(c, &d);
 	workcal_free(sync_load_workcal(c, &d));
 	n = sync_load_plans(c, &plans, NULL, &d);
 	diag_print(&d, stderr);
@@ -203,6 +209,13 @@ reload(struct daemon *dm)
 	for (i = 0; i < d.n; i++)
 		log_warnx("%s", d.msgs[i]);
 	diag_free(&d);
+	if (c && config_read_credentials(c, &d) < 0) {
+		for (i = 0; i < d.n; i++)
+			log_warnx("%s", d.msgs[i]);
+		diag_free(&d);
+		config_free(c);
+		c = NULL;
+	}
 	sqlite3_busy_timeout(dm->db, 5000);
 	rc = c == NULL ? -1 : load_calendars(dm, c);
 	sqlite3_busy_timeout(dm->db, LOOP_BUSY_MS);
@@ -415,21 +428,38 @@ open_signals(void)
 int
 main(int argc, char **argv)
 {
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct daemon dm = { 0 };
+	struct diag d = { 0 };
 	const char *conf = NULL;
 	int ch, check = 0, verbose = 0;
 	char *err = NULL, *keyfile;
 
-	while ((ch = getopt(argc, argv, "c:nv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:nvhV", options, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conf = optarg; break;
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;
-		default: usage();
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("ntmd %s\n", NTM_VERSION); return 0;
+		default: usage(stderr, EX_USAGE);
 		}
 	}
-	if (conf == NULL || optind != argc)
-		usage();
+	if (optind != argc) {
+		fprintf(stderr, "ntmd: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr, EX_USAGE);
+	}
+	if (conf == NULL) {
+		fprintf(stderr, "ntmd: -c FILE is needed\n");
+		usage(stderr, EX_USAGE);
+	}
 	log_init("ntmd", verbose);
 	dm.config = setup_config(conf);
 	if (check) {
@@ -437,6 +467,10 @@ main(int argc, char **argv)
 
 		config_free(dm.config);
 		return rc;
+	}
+	if (config_read_credentials(dm.config, &d) < 0) {
+		diag_print(&d, stderr);
+		return EX_CONFIG;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	dm.sigfd = open_signals();
