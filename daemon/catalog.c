@@ -12,6 +12,13 @@
 #include "text.h"
 #include "xalloc.h"
 
+/* The settings a criteria set may hold: anything else is a mistake, said at its line. */
+static const char *const root_keys[] = { "catalog", "criteria", NULL };
+static const char *const catalog_keys[] = { "code", "title", "decision", "issued",
+	"in_force", "level", "period", "source", NULL };
+static const char *const criterion_keys[] = { "ref", "name", "indicators", NULL };
+static const char *const indicator_keys[] = { "ref", "name", NULL };
+
 static const char *levels[] = { "basic", "advanced", "model", NULL };
 
 /* A text setting that, when present, must not be empty. */
@@ -56,6 +63,8 @@ add_item(const char *file, struct catalog *c, config_setting_t *g, const char *p
 {
 	struct criterion it = { NULL, NULL, confutil_line(g) };
 
+	confutil_known(file, g, parent ? "an indicator" : "a criterion", parent ?
+	    indicator_keys : criterion_keys, d);
 	if ((it.ref = member(file, g, "ref", 1, d)) == NULL)
 		return;
 	if (!valid_ref(it.ref, parent)) {
@@ -114,10 +123,12 @@ catalog_load(const char *file, struct diag *d)
 
 	c->file = xstrdup(file);
 	if (confutil_read(&cf, file, d) == 0) {
+		confutil_known(file, config_root_setting(&cf), NULL, root_keys, d);
 		g = config_setting_get_member(config_root_setting(&cf), "catalog");
 		if (g == NULL || !config_setting_is_group(g))
 			diag_error(d, file, 0, "missing group \"catalog = { code = …; }\"");
 		else {
+			confutil_known(file, g, "catalog", catalog_keys, d);
 			c->code = member(file, g, "code", 1, d);
 			c->title = member(file, g, "title", 1, d);
 			c->decision = member(file, g, "decision", 1, d);

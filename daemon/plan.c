@@ -12,6 +12,27 @@ static const char *unit_kinds[] = { "department", "commune", "board", "office",
 static const char *task_kinds[] = { "deadline", "meeting", "report", NULL };
 static const char *role_keys[] = { "direct", "lead", "support" };
 
+/* The settings each part of a plan may hold: anything else is a mistake, said at its
+ * line. */
+static const char *const root_keys[] = { "plan", "units", "people", "sections",
+	"assignments", "targets", "progress", NULL };
+static const char *const plan_keys[] = { "code", "org", "number", "title", "issuer",
+	"issued", "catalog", "source", "year", "deadline_rule", NULL };
+static const char *const org_keys[] = { "code", "name", NULL };
+static const char *const unit_keys[] = { "code", "name", "kind", "parent", "aliases",
+	"emails", "groups", "coordinator", "phone", "address", NULL };
+static const char *const section_keys[] = { "id", "title", "tasks", NULL };
+static const char *const task_keys[] = { "id", "title", "when", "kind", "direct", "lead",
+	"support", "latest", "product", "report_to", "criteria", "catalog", NULL };
+static const char *const person_keys[] = { "code", "name", "title", "aliases", "emails",
+	"unit", NULL };
+static const char *const assignment_keys[] = { "unit", "role", "refs", "catalog", "note",
+	NULL };
+static const char *const target_keys[] = { "commune", "refs", "catalog", "by", "status",
+	"goal", "reason", "proposal", "budget", "lead", NULL };
+static const char *const progress_keys[] = { "commune", "catalog", "as_of", "criteria",
+	"indicators", NULL };
+
 /* The task kind named s, or -1. */
 static int
 task_kind_index(const char *s)
@@ -159,6 +180,7 @@ read_header(struct ctx *x, config_setting_t *root)
 		diag_error(x->d, x->file, confutil_line(g), "missing group \"plan = { code = …; }\"");
 		return;
 	}
+	confutil_known(x->file, g, "plan", plan_keys, x->d);
 	p->code = get_string(x, g, "code", 1);
 	if (p->code && !plan_valid_code(p->code))
 		diag_error(x->d, x->file, confutil_line(g), "plan code \"%s\" may hold only a-z, "
@@ -168,6 +190,7 @@ read_header(struct ctx *x, config_setting_t *root)
 		diag_error(x->d, x->file, confutil_line(org ? org : g),
 		    "missing \"org = { code = …; name = …; }\"");
 	else {
+		confutil_known(x->file, org, "org", org_keys, x->d);
 		p->org_code = get_string(x, org, "code", 1);
 		p->org_name = get_string(x, org, "name", 1);
 		if (p->org_code && !plan_valid_code(p->org_code))
@@ -244,6 +267,7 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 	size_t i;
 
 	u->line = confutil_line(g);
+	confutil_known(x->file, g, "a unit", unit_keys, x->d);
 	u->code = get_string(x, g, "code", 1);
 	u->name = get_string(x, g, "name", 1);
 	u->kind = get_string(x, g, "kind", 1);
@@ -511,6 +535,7 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 	int i;
 
 	t->line = confutil_line(g);
+	confutil_known(x->file, g, "a task", task_keys, x->d);
 	id = get_string(x, g, "id", 1);
 	t->id = xasprintf("%s.%s", sec_id, id ? id : "?");
 	free(id);
@@ -569,6 +594,7 @@ read_people(struct ctx *x, config_setting_t *root)
 		g = config_setting_get_elem(s, (unsigned)i);
 		memset(e, 0, sizeof(*e));
 		e->line = confutil_line(g);
+		confutil_known(x->file, g, "a person", person_keys, x->d);
 		e->code = get_string(x, g, "code", 1);
 		e->name = get_string(x, g, "name", 1);
 		e->title = get_string(x, g, "title", 0);
@@ -602,6 +628,7 @@ read_assignments(struct ctx *x, config_setting_t *root)
 		struct plan_assignment *a = &p->assignments[p->nassignments++];
 
 		g = config_setting_get_elem(s, (unsigned)i);
+		confutil_known(x->file, g, "an assignment", assignment_keys, x->d);
 		u = read_unit_ref(x, g, "unit", "assignment");
 		a->unit = u < 0 ? 0 : (size_t)u;
 		a->role = ROLE_LEAD;
@@ -701,6 +728,7 @@ read_targets(struct ctx *x, config_setting_t *root)
 
 		g = config_setting_get_elem(s, (unsigned)i);
 		t->line = confutil_line(g);
+		confutil_known(x->file, g, "a target", target_keys, x->d);
 		u = read_unit_ref(x, g, "commune", "target");
 		t->commune = u < 0 ? 0 : (size_t)u;
 		if (u >= 0 && strcmp(p->units[u].kind, "commune") != 0)
@@ -768,6 +796,7 @@ read_progress(struct ctx *x, config_setting_t *root)
 
 		g = config_setting_get_elem(s, (unsigned)i);
 		e->line = confutil_line(g);
+		confutil_known(x->file, g, "progress", progress_keys, x->d);
 		u = read_unit_ref(x, g, "commune", "progress");
 		e->commune = u < 0 ? 0 : (size_t)u;
 		e->catalog = get_string(x, g, "catalog", 0);
@@ -801,6 +830,7 @@ read_sections(struct ctx *x, config_setting_t *root)
 		char *id, *title;
 
 		sec = config_setting_get_elem(s, (unsigned)k);
+		confutil_known(x->file, sec, "a section", section_keys, x->d);
 		id = get_string(x, sec, "id", 1);
 		title = get_string(x, sec, "title", 1);
 		tasks = config_setting_get_member(sec, "tasks");
@@ -838,6 +868,7 @@ plan_load(const char *file, struct diag *d)
 	if (confutil_read(&cf, file, d) == 0) {
 		config_setting_t *root = config_root_setting(&cf);
 
+		confutil_known(file, root, NULL, root_keys, d);
 		read_header(&x, root);
 		read_units(&x, root);
 		read_people(&x, root);

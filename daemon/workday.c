@@ -296,6 +296,9 @@ workcal_add(struct workcal *w, ntm_date day, int n)
 }
 
 /* A list of { date = "YYYY-MM-DD"; name = "…"; } or of "YYYY-MM-DD" under key. */
+/* An entry of days_off or workdays. */
+static const char *const change_keys[] = { "date", "name", NULL };
+
 static void
 read_changes(struct announcement *a, config_setting_t *root, const char *key,
     enum change_kind kind, struct diag *d)
@@ -322,8 +325,9 @@ read_changes(struct announcement *a, config_setting_t *root, const char *key,
 			c.line = confutil_line(list);
 			c.entry = i;
 			iso = config_setting_get_string(e);
-		} else if (!config_setting_is_group(e) ||
-		    (c.name = confutil_text(a->file, e, "name", 1, d)) == NULL) {
+		} else if (!config_setting_is_group(e) || confutil_known(a->file, e, key,
+		    change_keys, d) > 0 || (c.name = confutil_text(a->file, e, "name", 1, d)) ==
+		    NULL) {
 			if (!config_setting_is_group(e))
 				diag_error(d, a->file, c.line, "%s: each entry is { date = "
 				    "\"YYYY-MM-DD\"; name = \"…\"; }", key);
@@ -397,22 +401,16 @@ read_announcement(struct announcement *a, const char *file, struct diag *d)
 {
 	static const char *known[] = { "year", "source", "tet", "national_day",
 	    "days_off", "not_days_off", "workdays", NULL };
-	config_setting_t *root, *s;
-	size_t before = diag_errors(d), k;
-	int i, year;
+	config_setting_t *root;
+	size_t before = diag_errors(d);
+	int year;
 	config_t cf;
 
 	memset(a, 0, sizeof(*a));
 	a->file = xstrdup(file);
 	if (confutil_read(&cf, file, d) == 0) {
 		root = config_root_setting(&cf);
-		for (i = 0; (s = config_setting_get_elem(root, (unsigned)i)) != NULL; i++) {
-			for (k = 0; known[k] && strcmp(known[k], config_setting_name(s)); k++)
-				;
-			if (known[k] == NULL)
-				diag_error(d, file, confutil_line(s), "unknown setting \"%s\" (year, "
-				    "source, tet, national_day, days_off, not_days_off, workdays)", config_setting_name(s));
-		}
+		confutil_known(file, root, NULL, known, d);
 		if (config_setting_lookup_int(root, "year", &year) != CONFIG_TRUE ||
 		    year < FIRST_YEAR || year > LAST_YEAR)
 			diag_error(d, file, 0, "missing \"year = YYYY;\" (%d … %d)", FIRST_YEAR,
