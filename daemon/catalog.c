@@ -208,7 +208,8 @@ catalog_find_name(const struct catalog *c, const char *name)
 }
 
 int
-catalogs_load(struct catalogs *cs, char **files, size_t n, struct diag *d)
+catalogs_load(struct catalogs *cs, char **files, size_t n, const char *looked_in,
+    struct diag *d)
 {
 	size_t before = diag_errors(d), i;
 	const struct catalog *other;
@@ -216,6 +217,7 @@ catalogs_load(struct catalogs *cs, char **files, size_t n, struct diag *d)
 
 	memset(cs, 0, sizeof(*cs));
 	cs->v = xcalloc(n + 1, sizeof(*cs->v));
+	cs->looked_in = xstrdup(looked_in);
 	for (i = 0; i < n; i++) {
 		if ((c = catalog_load(files[i], d)) == NULL)
 			continue;
@@ -249,5 +251,6 @@ catalogs_free(struct catalogs *cs)
 	for (i = 0; i < cs->n; i++)
 		catalog_free(cs->v[i]);
 	free(cs->v);
+	free(cs->looked_in);
 	memset(cs, 0, sizeof(*cs));
 }

@@ -24,6 +24,7 @@ struct catalog {
 struct catalogs {
 	struct catalog	**v;
 	size_t		  n;
+	char		 *looked_in;	/* the patterns they were read from, for messages */
 };
 
 /* Read and validate one catalog file; NULL with every problem in *d. */
@@ -37,8 +38,10 @@ const struct criterion *catalog_find_name(const struct catalog *c, const char *n
 /* Whether ref is a criterion rather than an indicator. */
 int catalog_is_criterion(const char *ref);
 
-/* Load every file; a duplicate code is an error. -1 if any file is bad. */
-int catalogs_load(struct catalogs *cs, char **files, size_t n, struct diag *d);
+/* Load every file, read from the patterns looked_in (for messages); a duplicate code is
+ * an error. -1 if any file is bad. */
+int catalogs_load(struct catalogs *cs, char **files, size_t n, const char *looked_in,
+    struct diag *d);
 const struct catalog *catalogs_find(const struct catalogs *cs, const char *code);
 void catalogs_free(struct catalogs *cs);
 

@@ -448,6 +448,18 @@ config_free_files(char **files, size_t n)
 }
 
 char *
+config_join(char *const *patterns, size_t n)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	buf_puts(&b, "");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", patterns[i]);
+	return buf_steal(&b);
+}
+
+char *
 config_from_address(const struct config *c)
 {
 	const char *lt = strrchr(c->smtp_from, '<'), *gt;

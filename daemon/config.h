@@ -67,6 +67,8 @@ char **config_catalog_files(const struct config *c, size_t *n, struct diag *d);
 char **config_glob(char *const *patterns, size_t npatterns, const char *what,
     const char *path, size_t *n, struct diag *d);
 void config_free_files(char **files, size_t n);
+/* The patterns as one text, "a, b" (allocated). */
+char *config_join(char *const *patterns, size_t n);
 /* The same for the holiday announcements. */
 char **config_holiday_files(const struct config *c, size_t *n, struct diag *d);
 /* The address part of smtp_from ("ntm@vanquan.example"); allocated. */

@@ -18,23 +18,29 @@
 #include "xalloc.h"
 
 /* Catalog files: --catalogs patterns, else the config's, else the source tree's, else
- * the installed ones. */
+ * the installed ones; *looked_in (allocated) the patterns. */
 static char **
 catalog_files(const struct config *c, char **patterns, size_t npatterns, size_t *n,
-    struct diag *d)
+    char **looked_in, struct diag *d)
 {
 	static char *tree[] = { "config/catalogs/*.conf" }, *installed[] = {
 	    NTM_CATALOG_DIR "/*.conf" };
 	glob_t g;
 
-	if (npatterns > 0)
+	if (npatterns > 0) {
+		*looked_in = config_join(patterns, npatterns);
 		return config_glob(patterns, npatterns, "--catalogs", "ntmctl", n, d);
-	if (c != NULL)
+	}
+	if (c != NULL) {
+		*looked_in = config_join(c->catalogs, c->ncatalogs);
 		return config_catalog_files(c, n, d);
+	}
 	if (glob(tree[0], 0, NULL, &g) == 0) {
 		globfree(&g);
+		*looked_in = config_join(tree, 1);
 		return config_glob(tree, 1, "catalogs", "ntmctl", n, d);
 	}
+	*looked_in = config_join(installed, 1);
 	return config_glob(installed, 1, "catalogs", "ntmctl", n, d);
 }
 
@@ -72,6 +78,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 	size_t npatterns = 0, nfiles = 0, nplans = 0, errors, warnings = 0, i;
 	struct diag d = { 0 };
 	struct catalogs cats;
+	char *looked_in;
 	sqlite3 *db;
 	int ch;
 
@@ -83,9 +90,10 @@ ctl_check(const struct config *c, int argc, char **argv)
 		}
 		patterns[npatterns++] = optarg;
 	}
-	files = catalog_files(c, patterns, npatterns, &nfiles, &d);
+	files = catalog_files(c, patterns, npatterns, &nfiles, &looked_in, &d);
 	free(patterns);
-	catalogs_load(&cats, files, nfiles, &d);
+	catalogs_load(&cats, files, nfiles, looked_in, &d);
+	free(looked_in);
 	config_free_files(files, nfiles);
 	nfiles = 0;
 	if (optind < argc) {

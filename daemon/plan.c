@@ -1017,8 +1017,27 @@ check_refs(const struct plan *p, struct plan_refs *r, const struct catalogs *cs,
 	}
 }
 
+static int check_catalogs(struct plan *, const struct catalogs *, struct diag *);
+
 int
 plan_check_catalogs(struct plan *p, const struct catalogs *cs, struct diag *d)
+{
+	struct diag each = { 0 };
+	int rc;
+
+	if (cs->n > 0)
+		return check_catalogs(p, cs, d);
+	/* none loaded: one error saying where they were looked for, not one a reference */
+	if ((rc = check_catalogs(p, cs, &each)) < 0)
+		diag_error(d, p->file, 0, "the plan names criteria sets, but none are loaded: "
+		    "no file matches %s (set \"catalogs\" in the configuration)",
+		    cs->looked_in ? cs->looked_in : "the catalogs patterns");
+	diag_free(&each);
+	return rc;
+}
+
+static int
+check_catalogs(struct plan *p, const struct catalogs *cs, struct diag *d)
 {
 	size_t before = diag_errors(d), i;
 

@@ -646,12 +646,14 @@ sync_load_plans(const struct config *c, struct plan ***plans, struct catalogs *c
     struct diag *d)
 {
 	size_t before = diag_errors(d), nfiles, i, j, n = 0;
-	char **files = config_catalog_files(c, &nfiles, d);
+	char **files = config_catalog_files(c, &nfiles, d), *looked_in;
 	struct catalogs own;
 
 	if (cats == NULL)
 		cats = &own;
-	catalogs_load(cats, files, nfiles, d);
+	looked_in = config_join(c->catalogs, c->ncatalogs);
+	catalogs_load(cats, files, nfiles, looked_in, d);
+	free(looked_in);
 	config_free_files(files, nfiles);
 	files = config_calendar_files(c, &nfiles, d);
 	*plans = xcalloc(nfiles + 1, sizeof(**plans));
