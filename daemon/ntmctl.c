@@ -21,8 +21,13 @@
 #include "sync.h"
 #include "table.h"
 #include "token.h"
+#include "version.h"
 #include "when.h"
 #include "xalloc.h"
+
+#ifndef NTM_CONFIG_FILE
+#define NTM_CONFIG_FILE "/etc/ntmd/ntmd.conf"
+#endif
 
 struct cmd_ctx {
 	struct config	*config;
@@ -31,41 +36,71 @@ struct cmd_ctx {
 	char		**argv;
 };
 
+/* Each command's usage lines, as `ntmctl --help` lists them and `ntmctl CMD --help`
+ * or a usage error of CMD prints its own. */
+static const struct {
+	const char	*cmd, *text;
+} usages[] = {
+	{ "sync", "  sync                      load the calendars into the database\n" },
+	{ "units", "  units [--json]            list units and their addresses\n" },
+	{ "feed-url", "  feed-url UNIT | --plan CODE  print the subscription URL of a unit's or a "
+	    "plan's feed\n" },
+	{ "feed", "  feed UNIT | --plan CODE   print a unit's or a plan's feed (iCalendar)\n" },
+	{ "token", "  token rotate UNIT | --plan CODE  a new feed URL; the old one opens nothing\n"
+	    "  token list [--json|--csv] the feed tokens: unit, generation, made when\n" },
+	{ "overdue", "  overdue [--plan CODE] [--unit UNIT] [--json|--csv]\n"
+	    "                            open items past their deadline, oldest first\n" },
+	{ "report", "  report --from DATE --to DATE [--plan CODE] [--unit UNIT] [--json|--csv]\n"
+	    "                            each lead unit's items done on time, done late, open\n"
+	    "                            and open overdue (dates YYYY-MM-DD)\n" },
+	{ "progress", "  progress [--plan CODE] [--json|--csv]     each commune's criteria and "
+	    "targets\n" },
+	{ "assignments", "  assignments [--plan CODE] [--json|--csv]  which unit answers for which "
+	    "criterion\n" },
+	{ "done", "  done ID [--note TEXT] [--link URL]  mark an item done (URL: its product)\n" },
+	{ "done-url", "  done-url ID --unit UNIT   print the link by which the unit reports the item "
+	    "done\n" },
+	{ "schedule", "  schedule ID --date YYYY-MM-DD --time HH:MM [--end HH:MM] [--place TEXT]\n"
+	    "           [--note TEXT] [--force]  set or move a meeting; its units are invited\n"
+	    "  schedule ID --cancel [--note TEXT]  cancel a meeting; its units are told\n" },
+	{ "audit", "  audit [--plan CODE] [--json]      who changed what, oldest first\n" },
+	{ "outbox", "  outbox [--failed] [--json]        every reminder (--failed: the dead ones)\n" },
+	{ "check", "  check [--catalogs PATTERN] [FILE...]  validate plans; what \"6 rõ\" finds "
+	    "missing\n" },
+	{ "import-table", "  import-table --plan CODE --year Y [-o FILE] TABLE  a task table into a "
+	    "plan file\n" },
+	{ "tasks", "  tasks --plan CODE [--json]        a plan's tasks and who does them\n" },
+	{ "occurrences", "  occurrences --plan CODE [--json]  a plan's dated items\n" },
+	{ "when", "  when [--year Y] [--working-days [--rule next|previous|none]] [--json] TEXT...\n"
+	    "                            how a time expression is read\n" },
+	{ "calendar", "  calendar YEAR [--json]    the year's days off and make-up working days\n" },
+	{ "user", "  user add LOGIN --unit UNIT  an account of the desk (password on standard "
+	    "input)\n"
+	    "  user del LOGIN            delete an account and end its sessions\n"
+	    "  user list [--json]        the desk's accounts\n" },
+};
+
+static const char *command;	/* the command being run, for its usage */
+
+/* The usage of cmd (all commands when NULL) on f. */
+static void
+print_usage(FILE *f, const char *cmd)
+{
+	size_t i;
+
+	fprintf(f, "usage: ntmctl [-c FILE] COMMAND [ARGS]  (FILE: %s by default)\n"
+	    "       ntmctl --help | --version | COMMAND --help\n%s", NTM_CONFIG_FILE,
+	    cmd ? "" : "commands:\n");
+	for (i = 0; i < sizeof(usages) / sizeof(*usages); i++)
+		if (cmd == NULL || !strcmp(cmd, usages[i].cmd))
+			fputs(usages[i].text, f);
+}
+
+/* A usage error: the command's usage on stderr, exit 64. */
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ntmctl -c FILE COMMAND [ARGS]\n"
-	    "commands:\n"
-	    "  sync                      load the calendars into the database\n"
-	    "  units [--json]            list units and their addresses\n"
-	    "  feed-url UNIT | --plan CODE  print the subscription URL of a unit's or a plan's feed\n"
-	    "  feed UNIT | --plan CODE   print a unit's or a plan's feed (iCalendar)\n"
-	    "  token rotate UNIT | --plan CODE  a new feed URL; the old one opens nothing\n"
-	    "  token list [--json|--csv] the feed tokens: unit, generation, made when\n"
-	    "  overdue [--plan CODE] [--unit UNIT] [--json|--csv]\n"
-	    "                            open items past their deadline, oldest first\n"
-	    "  report --from DATE --to DATE [--plan CODE] [--unit UNIT] [--json|--csv]\n"
-	    "                            each lead unit's items done on time, done late, open\n"
-	    "                            and open overdue (dates YYYY-MM-DD)\n"
-	    "  progress [--plan CODE] [--json|--csv]     each commune's criteria and targets\n"
-	    "  assignments [--plan CODE] [--json|--csv]  which unit answers for which criterion\n"
-	    "  done ID [--note TEXT] [--link URL]  mark an item done (URL: its product)\n"
-	    "  done-url ID --unit UNIT   print the link by which the unit reports the item done\n"
-	    "  schedule ID --date YYYY-MM-DD --time HH:MM [--end HH:MM] [--place TEXT]\n"
-	    "           [--note TEXT] [--force]  set or move a meeting; its units are invited\n"
-	    "  schedule ID --cancel [--note TEXT]  cancel a meeting; its units are told\n"
-	    "  audit [--plan CODE] [--json]      who changed what, oldest first\n"
-	    "  outbox [--failed] [--json]        every reminder (--failed: the dead ones)\n"
-	    "  check [--catalogs PATTERN] [FILE...]  validate plans; what \"6 rõ\" finds missing\n"
-	    "  import-table --plan CODE --year Y [-o FILE] TABLE  a task table into a plan file\n"
-	    "  tasks --plan CODE [--json]        a plan's tasks and who does them\n"
-	    "  occurrences --plan CODE [--json]  a plan's dated items\n"
-	    "  when [--year Y] [--working-days [--rule next|previous|none]] [--json] TEXT...\n"
-	    "                            how a time expression is read\n"
-	    "  calendar YEAR [--json]    the year's days off and make-up working days\n"
-	    "  user add LOGIN --unit UNIT  an account of the desk (password on standard input)\n"
-	    "  user del LOGIN            delete an account and end its sessions\n"
-	    "  user list [--json]        the desk's accounts\n");
+	print_usage(stderr, command);
 	exit(EX_USAGE);
 }
 
@@ -728,19 +763,33 @@ print_when_text(const char *text, const struct when *w, const ntm_date *original
 
 /* Needs no config: a tool for whoever transcribes a plan. With --working-days the
  * holiday files come from the config when one is given, else the installed ones. */
+/* A year 1900–2100 written in full, or 0. */
+static int
+year_arg(const char *s)
+{
+	char *end;
+	long y = strtol(s, &end, 10);
+
+	return *s && *end == '\0' && y >= 1900 && y <= 2100 ? (int)y : 0;
+}
+
 static int
 cmd_when(const struct config *c, int argc, char **argv)
 {
 	struct cmd_ctx x = { NULL, NULL, argc, argv };
 	const char *ys = take_option(&x, "--year"), *rs = take_option(&x, "--rule");
 	int json = take_flag(&x, "--json"), working = take_flag(&x, "--working-days");
-	int year = ys ? atoi(ys) : 0, i, rc = 0;
+	int year = 0, i, rc = 0;
 	enum deadline_rule rule = RULE_NEXT;
 	struct workcal *cal = NULL;
 	struct diag d = { 0 };
 	ntm_date *original;
 	struct when w;
 
+	if (ys && (year = year_arg(ys)) == 0) {
+		fprintf(stderr, "ntmctl when: --year \"%s\" is not a year 1900–2100\n", ys);
+		usage();
+	}
 	if (year == 0) {
 		int m, dd;
 
@@ -885,21 +934,45 @@ static const struct {
 int
 main(int argc, char **argv)
 {
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *conf = NULL;
 	struct cmd_ctx x = { 0 };
 	size_t i;
 	int ch, rc;
 
 	log_init("ntmctl", 0);
-	while ((ch = getopt(argc, argv, "+c:")) != -1) {
-		if (ch != 'c')
-			usage();
-		conf = optarg;
+	while ((ch = getopt_long(argc, argv, "+c:hV", options, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case 'h': print_usage(stdout, NULL); return 0;
+		case 'V': printf("ntmctl %s\n", NTM_VERSION); return 0;
+		default: usage();
+		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
 		usage();
+	for (i = 0; i < sizeof(usages) / sizeof(*usages); i++)
+		if (!strcmp(argv[0], usages[i].cmd))
+			command = argv[0];
+	if (command == NULL) {
+		fprintf(stderr, "ntmctl: unknown command \"%s\"\n", argv[0]);
+		usage();
+	}
+	for (i = 1; i < (size_t)argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			print_usage(stdout, command);
+			return 0;
+		}
+	/* the installed configuration when none is named */
+	if (conf == NULL && access(NTM_CONFIG_FILE, F_OK) == 0)
+		conf = NTM_CONFIG_FILE;
 	if (!strcmp(argv[0], "check")) {
 		if (conf != NULL)
 			x.config = setup_config(conf);
@@ -921,6 +994,10 @@ main(int argc, char **argv)
 	if (!strcmp(argv[0], "calendar")) {
 		if (conf != NULL)
 			x.config = setup_config(conf);
+		else
+			fprintf(stderr, "ntmctl: no configuration (-c FILE, or %s): no holiday "
+			    "files are read; the days off are the law's alone, with Tết from the "
+			    "lunar calendar\n", NTM_CONFIG_FILE);
 		rc = ctl_calendar(x.config, argc, argv);
 		config_free(x.config);
 		return rc;
@@ -934,11 +1011,14 @@ main(int argc, char **argv)
 		config_free(x.config);
 		return rc;
 	}
+	if (conf == NULL) {
+		fprintf(stderr, "ntmctl %s: needs a configuration: -c FILE (%s does not "
+		    "exist)\n", command, NTM_CONFIG_FILE);
+		usage();
+	}
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		if (!strcmp(argv[0], commands[i].name))
 			break;
-	if (i == sizeof(commands) / sizeof(*commands) || conf == NULL)
-		usage();
 	x.config = setup_config(conf);
 	x.db = setup_database(x.config);
 	x.argc = argc - 1;
