@@ -192,6 +192,38 @@ print_stmt(sqlite3 *db, sqlite3_stmt *st)
 	return rc;
 }
 
+#define TEXT_COLUMNS 100	/* text tables fit this where they can */
+
+/* The rows of st, one a row of t (already begun with its columns); 0 or the exit code. */
+static int
+table_of(sqlite3 *db, sqlite3_stmt *st, struct table *t)
+{
+	size_t r, i;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (r = table_row(t), i = 0; i < t->ncols; i++)
+			table_set(t, r, i, (const char *)sqlite3_column_text(st, (int)i));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : setup_db_failed(db, "cannot read the database");
+}
+
+/* The rows of st as a text table: a header row, columns aligned by display width, at
+ * most TEXT_COLUMNS wide where the columns of give (a mask) can be cut. */
+static int
+print_text(sqlite3 *db, sqlite3_stmt *st, const struct column *cols, size_t ncols,
+    unsigned int give)
+{
+	struct table t;
+	int rc;
+
+	table_init(&t, cols, ncols, NULL);
+	if ((rc = table_of(db, st, &t)) == 0)
+		table_text_fit(&t, stdout, TEXT_COLUMNS, give);
+	table_free(&t);
+	return rc;
+}
+
 /* print_stmt() of a query, with bind as ?1 unless 0. */
 static int
 print_rows(sqlite3 *db, const char *sql, sqlite3_int64 bind)
@@ -220,6 +252,16 @@ cmd_sync(struct cmd_ctx *x)
 	return 0;
 }
 
+#define NCOLS(a) (sizeof(a) / sizeof(*(a)))
+
+static const struct column unit_cols[] = {
+	{ "org", "ORG", COL_TEXT, NULL },
+	{ "code", "UNIT", COL_TEXT, NULL },
+	{ "kind", "KIND", COL_TEXT, NULL },
+	{ "name", "NAME", COL_TEXT, NULL },
+	{ "emails", "ADDRESSES", COL_TEXT, NULL },
+};
+
 static int
 cmd_units(struct cmd_ctx *x)
 {
@@ -233,10 +275,10 @@ cmd_units(struct cmd_ctx *x)
 		    "json_group_array(address) FROM unit_email WHERE unit_id = u.id))) "
 		    "FROM (SELECT * FROM unit ORDER BY org_id, code) u JOIN org o ON o.id = u.org_id",
 		    0);
-	return print_rows(x->db, "SELECT printf('%-12s %-28s %-12s %s  %s', o.code, u.code, u.kind, "
-	    "u.name, coalesce((SELECT group_concat(address, ', ') FROM unit_email "
-	    "WHERE unit_id = u.id), '(no address)')) FROM unit u JOIN org o ON o.id = u.org_id "
-	    "ORDER BY o.code, u.code", 0);
+	return print_text(x->db, store_prepare(x->db, "SELECT o.code, u.code, u.kind, u.name, "
+	    "coalesce((SELECT group_concat(address, ', ') FROM unit_email WHERE unit_id = "
+	    "u.id), '(no address)') FROM unit u JOIN org o ON o.id = u.org_id "
+	    "ORDER BY o.code, u.code"), unit_cols, NCOLS(unit_cols), 1u << 3 | 1u << 4);
 }
 
 /* The unit named by code, "org/code" or one of its aliases: 0 with *id and, if code is
@@ -477,6 +519,17 @@ overdue_csv(struct cmd_ctx *x)
 	return print_table(&t, FORMAT_CSV);
 }
 
+static const struct column overdue_cols[] = {
+	{ "id", "ID", COL_INT, NULL },
+	{ "due", "DUE", COL_TEXT, NULL },
+	{ "days", "DAYS", COL_INT, NULL },
+	{ "state", "STATE", COL_TEXT, NULL },
+	{ "plan", "PLAN", COL_TEXT, NULL },
+	{ "task", "TASK", COL_TEXT, NULL },
+	{ "title", "TITLE", COL_TEXT, NULL },
+	{ "lead", "LEAD", COL_TEXT, NULL },
+};
+
 static int
 cmd_overdue(struct cmd_ctx *x)
 {
@@ -500,12 +553,13 @@ cmd_overdue(struct cmd_ctx *x)
 	    "(SELECT json_group_array(u.name) FROM task_unit tu JOIN unit u ON "
 	    "u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = 'lead') AS lead "
 	    OVERDUE_FROM ")" :
-	    "SELECT printf('%5d  %s  %4d ngày  %-7s  %s %s  %s  [%s]', o.id, o.due, "
-	    "CAST(julianday(?1) - julianday(o.due) AS INTEGER), CASE item_state(o.status, "
-	    "o.due, o.latest, ?1, 0) WHEN 'late' THEN 'chậm' ELSE 'quá hạn' END, "
-	    "p.code, t.ref, t.title, " STORE_ROLE_NAMES("lead") ") " OVERDUE_FROM);
+	    "SELECT o.id, o.due, CAST(julianday(?1) - julianday(o.due) AS INTEGER), "
+	    "CASE item_state(o.status, o.due, o.latest, ?1, 0) WHEN 'late' THEN 'chậm' "
+	    "ELSE 'quá hạn' END, p.code, t.ref, t.title, " STORE_ROLE_NAMES("lead") " "
+	    OVERDUE_FROM);
 	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
-	return print_stmt(x->db, st);
+	return json ? print_stmt(x->db, st) : print_text(x->db, st, overdue_cols,
+	    NCOLS(overdue_cols), 1u << 6 | 1u << 7);
 }
 
 /* The one argument left, an item's id; usage() if it is not one. */
@@ -640,11 +694,20 @@ cmd_outbox(struct cmd_ctx *x)
 	return ctl_outbox(x->db, failed, json);
 }
 
+static const struct column task_cols[] = {
+	{ "task", "TASK", COL_TEXT, NULL },
+	{ "kind", "KIND", COL_TEXT, NULL },
+	{ "when", "WHEN", COL_TEXT, NULL },
+	{ "title", "TITLE", COL_TEXT, NULL },
+	{ "lead", "LEAD", COL_TEXT, NULL },
+};
+
 static int
 cmd_tasks(struct cmd_ctx *x)
 {
 	int json = take_flag(x, "--json"), rc;
 	sqlite3_int64 plan;
+	sqlite3_stmt *st;
 
 	if ((rc = plan_option(x, &plan)) != 0 || (rc = no_more_args(x, "tasks")) != 0)
 		return rc;
@@ -655,9 +718,11 @@ cmd_tasks(struct cmd_ctx *x)
 		    TASK_UNITS_JSON("direct") " AS direct, " TASK_UNITS_JSON("lead") " AS lead, "
 		    TASK_UNITS_JSON("support") " AS support FROM task t WHERE t.plan_id = ?1 AND "
 		    "t.active = 1 " TASK_ORDER ")", plan);
-	return print_rows(x->db, "SELECT printf('%-7s %-9s %-24s %s  [%s]', t.ref, t.kind, "
-	    "t.when_text, t.title, coalesce(" STORE_ROLE_NAMES("lead") ", '')) FROM task t "
-	    "WHERE t.plan_id = ?1 AND t.active = 1 " TASK_ORDER, plan);
+	st = store_prepare(x->db, "SELECT t.ref, t.kind, t.when_text, t.title, coalesce("
+	    STORE_ROLE_NAMES("lead") ", '') FROM task t WHERE t.plan_id = ?1 AND t.active = 1 "
+	    TASK_ORDER);
+	sqlite3_bind_int64(st, 1, plan);
+	return print_text(x->db, st, task_cols, NCOLS(task_cols), 1u << 2 | 1u << 3 | 1u << 4);
 }
 
 static int
@@ -834,26 +899,20 @@ static int
 token_list(struct cmd_ctx *x)
 {
 	enum format f = take_format(x);
-	sqlite3_stmt *st;
 	struct table t;
-	size_t r, i;
 	int rc;
 
 	if ((rc = no_more_args(x, "token list")) != 0)
 		return rc;
-	st = store_prepare(x->db, "SELECT 'unit', o.code || '/' || u.code, u.name, f.generation, "
-	    "date(f.created_at, 'unixepoch', 'localtime') FROM feed_token f "
+	table_init(&t, token_cols, NCOLS(token_cols), NULL);
+	if ((rc = table_of(x->db, store_prepare(x->db, "SELECT 'unit', o.code || '/' || u.code, "
+	    "u.name, f.generation, date(f.created_at, 'unixepoch', 'localtime') FROM feed_token f "
 	    "JOIN unit u ON u.id = f.unit_id JOIN org o ON o.id = u.org_id UNION ALL "
 	    "SELECT 'plan', p.code, p.title, t.generation, date(t.created_at, 'unixepoch', "
-	    "'localtime') FROM plan_token t JOIN plan p ON p.id = t.plan_id ORDER BY 1 DESC, 2");
-	table_init(&t, token_cols, sizeof(token_cols) / sizeof(*token_cols), NULL);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		for (r = table_row(&t), i = 0; i < t.ncols; i++)
-			table_set(&t, r, i, (const char *)sqlite3_column_text(st, (int)i));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	    "'localtime') FROM plan_token t JOIN plan p ON p.id = t.plan_id ORDER BY 1 DESC, 2"),
+	    &t)) != 0) {
 		table_free(&t);
-		return setup_db_failed(x->db, "cannot read the feed tokens");
+		return rc;
 	}
 	return print_table(&t, f);
 }

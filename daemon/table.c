@@ -257,16 +257,45 @@ pad(FILE *out, size_t n)
 		fputc(' ', out);
 }
 
+#define TEXT_LEAST 12	/* a column cut to fit keeps at least this many places */
+
+/* s cut to at most width columns, ending with "…" when cut (allocated). */
+static char *
+cut(const char *s, size_t width)
+{
+	struct buf b = { 0 };
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+	size_t w = 0;
+	int cw;
+
+	if (display_width(s) <= width)
+		return xstrdup(s);
+	buf_puts(&b, "");
+	while (*s && (n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c)) > 0) {
+		cw = utf8proc_charwidth(c);
+		if (w + (size_t)(cw > 0 ? cw : 0) + 1 > width)
+			break;
+		buf_append(&b, s, (size_t)n);
+		w += (size_t)(cw > 0 ? cw : 0);
+		s += n;
+	}
+	buf_puts(&b, "…");
+	return buf_steal(&b);
+}
+
 static void
 text_line(const struct table *t, FILE *out, const size_t *width, size_t r)
 {
 	const char *s;
+	char *owned;
 	size_t i, w;
 
 	for (i = 0; i < t->ncols; i++) {
 		s = r == (size_t)-1 ? t->cols[i].header : cell(t, r, i)->text;
 		if (s == NULL)
 			s = "-";
+		s = owned = cut(s, width[i]);
 		w = display_width(s);
 		if (i)
 			fputs("  ", out);
@@ -278,6 +307,7 @@ text_line(const struct table *t, FILE *out, const size_t *width, size_t r)
 			if (i + 1 < t->ncols)
 				pad(out, width[i] - w);
 		}
+		free(owned);
 	}
 	fputc('\n', out);
 }
@@ -285,7 +315,13 @@ text_line(const struct table *t, FILE *out, const size_t *width, size_t r)
 void
 table_text(const struct table *t, FILE *out)
 {
-	size_t *width = xcalloc(t->ncols, sizeof(*width)), r, i, w;
+	table_text_fit(t, out, 0, 0);
+}
+
+void
+table_text_fit(const struct table *t, FILE *out, size_t fit, unsigned int give)
+{
+	size_t *width = xcalloc(t->ncols, sizeof(*width)), r, i, w, total = 0, widest;
 	const char *s;
 
 	for (i = 0; i < t->ncols; i++)
@@ -296,6 +332,18 @@ table_text(const struct table *t, FILE *out)
 			if ((w = display_width(s ? s : "-")) > width[i])
 				width[i] = w;
 		}
+	for (i = 0; i < t->ncols; i++)
+		total += width[i] + (i ? 2 : 0);
+	/* the widest of the columns that give way loses a place, until the line fits */
+	for (; fit > 0 && total > fit; total--) {
+		for (widest = t->ncols, i = 0; i < t->ncols && i < 32; i++)
+			if ((give >> i & 1) && width[i] > TEXT_LEAST &&
+			    (widest == t->ncols || width[i] > width[widest]))
+				widest = i;
+		if (widest == t->ncols)
+			break;
+		width[widest]--;
+	}
 	text_line(t, out, width, (size_t)-1);
 	for (r = 0; r < t->nrows; r++)
 		text_line(t, out, width, r);

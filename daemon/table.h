@@ -68,6 +68,9 @@ void table_json(const struct table *t, struct buf *out);
 void table_csv(const struct table *t, struct buf *out);
 /* Columns padded by the width a terminal gives each character, numbers right-aligned. */
 void table_text(const struct table *t, FILE *out);
+/* The same in at most fit places a line where it can: of the columns in the mask give
+ * (bit i: column i), the widest is cut ("…") first, none below 12. fit 0: no limit. */
+void table_text_fit(const struct table *t, FILE *out, size_t fit, unsigned int give);
 /* An XLSX workbook of one sheet (name: sheet, at most 31 characters): the title's lines,
  * bold headers, numbers as numbers, dates as dates, A4 landscape. Allocated, with *len;
  * NULL (logged) on failure. Writes a temporary file under $TMPDIR or /tmp. */
