@@ -1,4 +1,5 @@
 /* What ntmd.conf and the plan files share in reading libconfig. */
+#include <stdio.h>
 #include <string.h>
 
 #include "confutil.h"
@@ -6,14 +7,63 @@
 
 #define KEY_MAX 40	/* the longest key compared for a suggestion */
 
+/* The line of the first string in path that runs past the end of its line, before
+ * line `before`, or 0: libconfig reads it on to the next quote and reports the syntax
+ * error there, often far below the missing '"'. Comments are skipped. */
+static int
+open_string_line(const char *path, int before)
+{
+	FILE *f = fopen(path, "re");
+	int c, prev = 0, line = 1, opened = 0, in_string = 0, comment = 0;
+
+	if (f == NULL)
+		return 0;
+	while ((c = getc(f)) != EOF && line < before) {
+		if (c == '\n') {
+			if (in_string) {
+				fclose(f);
+				return opened;
+			}
+			line++;
+			if (comment == 1)
+				comment = 0;
+		} else if (comment == 2) {
+			if (prev == '*' && c == '/')
+				comment = 0, c = 0;
+		} else if (comment == 0 && in_string) {
+			if (c == '\\')
+				c = getc(f) == '\n' ? (line++, 0) : 0;
+			else if (c == '"')
+				in_string = 0;
+		} else if (comment == 0) {
+			if (c == '"')
+				in_string = 1, opened = line;
+			else if (c == '#' || (prev == '/' && c == '/'))
+				comment = 1;
+			else if (prev == '/' && c == '*')
+				comment = 2, c = 0;
+		}
+		prev = c;
+	}
+	fclose(f);
+	return 0;
+}
+
 int
 confutil_read(config_t *cf, const char *path, struct diag *d)
 {
+	int open_line;
+
 	config_init(cf);
 	if (config_read_file(cf, path))
 		return 0;
-	if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
+	if (config_error_type(cf) == CONFIG_ERR_FILE_IO) {
 		diag_error(d, path, 0, "cannot read the file");
+		return -1;
+	}
+	if ((open_line = open_string_line(path, config_error_line(cf))) > 0)
+		diag_error(d, path, open_line, "a string is not closed on its line (a missing "
+		    "'\"'?); libconfig read on to line %d", config_error_line(cf));
 	else
 		diag_error(d, config_error_file(cf) ? config_error_file(cf) : path,
 		    config_error_line(cf), "%s", config_error_text(cf));
