@@ -142,6 +142,7 @@ check_http(struct ctx *x, config_setting_t *root)
 		    "\"http\" must be a group: { listen = \"127.0.0.1:8470\"; base_url = \"…\"; }");
 		return;
 	}
+	confutil_known(x->file, g, "http", http_keys, x->d);
 	if ((listen = get_string(x, g, "listen", 1)) != NULL) {
 		colon = strrchr(listen, ':');
 		port = colon ? strtol(colon + 1, &end, 10) : -1;
@@ -163,7 +164,6 @@ check_http(struct ctx *x, config_setting_t *root)
 		while (n > 0 && x->c->base_url[n - 1] == '/')
 			x->c->base_url[--n] = '\0';
 	}
-	confutil_known(x->file, g, "http", http_keys, x->d);
 	x->c->feed_cache_mb = get_int(x, g, "feed_cache_mb", 64, 1, 4096);
 	x->c->link_key_file = get_string(x, g, "link_key_file", 0);
 }
@@ -332,12 +332,16 @@ config_load(const char *path, struct diag *d)
 	if (confutil_read(&cf, path, d) == 0) {
 		config_setting_t *root = config_root_setting(&cf);
 
-		confutil_known(path, root, NULL, root_keys, d);
-		check_general(&x, root);
-		check_calendars(&x, root);
-		check_http(&x, root);
-		check_smtp(&x, root);
-		check_reminders(&x, root);
+		if (config_setting_length(root) == 0)
+			diag_error(d, path, 0, "the file holds no settings (see ntmd.conf(5))");
+		else {
+			confutil_known(path, root, NULL, root_keys, d);
+			check_general(&x, root);
+			check_calendars(&x, root);
+			check_http(&x, root);
+			check_smtp(&x, root);
+			check_reminders(&x, root);
+		}
 	}
 	config_destroy(&cf);
 	if (diag_errors(d) > before) {

@@ -84,7 +84,7 @@ ctl_calendar(const struct config *c, int argc, char **argv)
 			year = -1;
 	}
 	if (year < 1900 || year > 2100) {
-		fprintf(stderr, "usage: ntmctl [-c FILE] calendar YEAR [--json]  (1900 … 2100)\n");
+		fprintf(stderr, "ntmctl calendar: one YEAR, 1900 … 2100, is needed\n");
 		return EX_USAGE;
 	}
 	w = sync_load_workcal(c, &d);

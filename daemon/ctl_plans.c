@@ -103,7 +103,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 	} else if (c != NULL)
 		files = config_calendar_files(c, &nfiles, &d);
 	else {
-		fprintf(stderr, "usage: ntmctl check [--catalogs PATTERN] FILE...\n");
+		fprintf(stderr, "ntmctl check: no FILE, and no configuration to find plans in\n");
 		catalogs_free(&cats);
 		diag_free(&d);
 		return EX_USAGE;
@@ -341,8 +341,8 @@ ctl_import_table(sqlite3 *db, int argc, char **argv)
 		default: return EX_USAGE;
 		}
 	if (plan == NULL || o.year < 1900 || o.year > 2100 || optind != argc - 1) {
-		fprintf(stderr, "usage: ntmctl [-c FILE] import-table --plan CODE --year Y "
-		    "[--org CODE] [--org-name NAME] [--title TEXT] [-o FILE] TABLE\n");
+		fprintf(stderr, "ntmctl import-table: --plan CODE, --year Y (1900–2100) and one "
+		    "TABLE are needed\n");
 		return EX_USAGE;
 	}
 	if ((data = read_file(argv[optind], &len)) == NULL) {

@@ -96,6 +96,16 @@ print_usage(FILE *f, const char *cmd)
 			fputs(usages[i].text, f);
 }
 
+/* A command's exit code, after its usage when it is a usage error (the reason was said
+ * before). */
+static int
+usage_after(int rc)
+{
+	if (rc == EX_USAGE)
+		print_usage(stderr, command);
+	return rc;
+}
+
 /* A usage error: the command's usage on stderr, exit 64. */
 static void
 usage(void)
@@ -1037,7 +1047,7 @@ main(int argc, char **argv)
 			x.config = setup_config(conf);
 		rc = ctl_check(x.config, argc, argv);
 		config_free(x.config);
-		return rc;
+		return usage_after(rc);
 	}
 	if (!strcmp(argv[0], "import-table")) {
 		if (conf != NULL) {
@@ -1048,7 +1058,7 @@ main(int argc, char **argv)
 		if (x.db)
 			store_close(x.db);
 		config_free(x.config);
-		return rc;
+		return usage_after(rc);
 	}
 	if (!strcmp(argv[0], "calendar")) {
 		if (conf != NULL)
@@ -1059,7 +1069,7 @@ main(int argc, char **argv)
 			    "lunar calendar\n", NTM_CONFIG_FILE);
 		rc = ctl_calendar(x.config, argc, argv);
 		config_free(x.config);
-		return rc;
+		return usage_after(rc);
 	}
 	if (!strcmp(argv[0], "when")) {
 		if (conf != NULL)
@@ -1068,7 +1078,7 @@ main(int argc, char **argv)
 			zone_set(getenv("TZ") ? getenv("TZ") : "Asia/Ho_Chi_Minh");
 		rc = cmd_when(x.config, argc - 1, argv + 1);
 		config_free(x.config);
-		return rc;
+		return usage_after(rc);
 	}
 	if (conf == NULL) {
 		fprintf(stderr, "ntmctl %s: needs a configuration: -c FILE (%s does not "
@@ -1085,5 +1095,5 @@ main(int argc, char **argv)
 	rc = commands[i].run(&x);
 	store_close(x.db);
 	config_free(x.config);
-	return rc;
+	return usage_after(rc);
 }
