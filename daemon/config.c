@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "confutil.h"
 #include "config.h"
@@ -474,13 +475,22 @@ config_from_address(const struct config *c)
 }
 
 int
-config_read_credentials(struct config *c, struct diag *d)
+config_read_secrets(struct config *c, struct diag *d)
 {
 	const char *dir = getenv("CREDENTIALS_DIRECTORY");
 	char *path, buf[1024];
+	struct stat st;
 	size_t n;
 	FILE *f;
 
+	/* a password in the file: the file is the service user's alone */
+	if (c->smtp_password && c->smtp_credential == NULL && stat(c->path, &st) == 0 &&
+	    st.st_uid != geteuid()) {
+		diag_error(d, c->path, 0, "smtp.password is set but the file belongs to another "
+		    "user (uid %u; ntmd runs as %u): chown it, or use smtp.password_credential",
+		    (unsigned)st.st_uid, (unsigned)geteuid());
+		return -1;
+	}
 	if (c->smtp_credential == NULL)
 		return 0;
 	if (dir == NULL || *dir == '\0') {

@@ -53,10 +53,11 @@ struct config {
 
 /* Read and validate path. On failure returns NULL with every problem in *d. */
 struct config *config_load(const char *path, struct diag *d);
-/* The SMTP password from $CREDENTIALS_DIRECTORY/<smtp.password_credential> (systemd's
- * LoadCredential=), for ntmd only: ntmctl sends no mail. 0, or -1 with the reason in
- * *d. Nothing when the config names no credential. */
-int config_read_credentials(struct config *c, struct diag *d);
+/* For ntmd only (ntmctl sends no mail): the SMTP password from
+ * $CREDENTIALS_DIRECTORY/<smtp.password_credential> (systemd's LoadCredential=; a final
+ * newline is dropped), or, for one written in the file, a check that the file is the
+ * user's ntmd runs as. 0, or -1 with the reason in *d. */
+int config_read_secrets(struct config *c, struct diag *d);
 void config_free(struct config *c);
 /* The calendar files the config names, glob patterns expanded, sorted (allocated array
  * of allocated strings); a pattern that matches nothing is an error in *d. */

@@ -212,8 +212,7 @@ report_not_open(sqlite3 *db, long long id)
 int
 ctl_done(sqlite3 *db, long long id, const char *note, const char *link)
 {
-	const char *user = getenv("USER");
-	struct done_report r = { .item = id, .actor = user && *user ? user : "ntmctl",
+	struct done_report r = { .item = id, .actor = setup_operator(),
 	    .note = note && *note ? note : NULL, .link = link && *link ? link : NULL,
 	    .now = clock_now() };
 

@@ -67,8 +67,8 @@ static const struct {
 	{ "outbox", "  outbox [--failed] [--json]        every reminder (--failed: the dead ones)\n" },
 	{ "check", "  check [--catalogs PATTERN] [FILE...]  validate plans; what \"6 rõ\" finds "
 	    "missing\n" },
-	{ "import-table", "  import-table --plan CODE --year Y [-o FILE] TABLE  a task table into a "
-	    "plan file\n" },
+	{ "import-table", "  import-table --plan CODE --year Y [--org CODE] [--org-name NAME]\n"
+	    "           [--title TEXT] [-o FILE] TABLE  a task table into a plan file\n" },
 	{ "tasks", "  tasks --plan CODE [--json]        a plan's tasks and who does them\n" },
 	{ "occurrences", "  occurrences --plan CODE [--json]  a plan's dated items\n" },
 	{ "when", "  when [--year Y] [--working-days [--rule next|previous|none]] [--json] TEXT...\n"
@@ -510,7 +510,9 @@ cmd_assignments(struct cmd_ctx *x)
 #define OVERDUE_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id " \
 	"JOIN plan p ON p.id = t.plan_id WHERE o.status = 'open' AND o.tentative = 0 " \
 	"AND t.kind != 'meeting' AND item_state(o.status, o.due, o.latest, ?1, 0) " \
-	"IN ('late', 'overdue') ORDER BY o.due, o.id"
+	"IN ('late', 'overdue') AND (?2 IS NULL OR p.id = ?2) AND (?3 IS NULL OR EXISTS " \
+	"(SELECT 1 FROM task_unit tu WHERE tu.task_id = t.id AND tu.unit_id = ?3 AND " \
+	"tu.role = 'lead')) ORDER BY o.due, o.id"
 
 /* The overdue list for Excel: the desk's table, with contact and supporting units. */
 static int
@@ -545,12 +547,13 @@ cmd_overdue(struct cmd_ctx *x)
 {
 	enum format f = take_format(x);
 	int json = f == FORMAT_JSON, rc;
+	struct report_scope s = { 0 };
 	char today[11];
 	sqlite3_stmt *st;
 
 	if (f == FORMAT_CSV)
 		return overdue_csv(x);
-	if ((rc = no_more_args(x, "overdue")) != 0)
+	if ((rc = scope_options(x, &s)) != 0 || (rc = no_more_args(x, "overdue")) != 0)
 		return rc;
 	date_iso(date_of(clock_now()), today);
 	st = store_prepare(x->db, json ?
@@ -568,6 +571,10 @@ cmd_overdue(struct cmd_ctx *x)
 	    "ELSE 'quá hạn' END, p.code, t.ref, t.title, " STORE_ROLE_NAMES("lead") " "
 	    OVERDUE_FROM);
 	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	if (s.plan_id)
+		sqlite3_bind_int64(st, 2, s.plan_id);
+	if (s.unit_id)
+		sqlite3_bind_int64(st, 3, s.unit_id);
 	return json ? print_stmt(x->db, st) : print_text(x->db, st, overdue_cols,
 	    NCOLS(overdue_cols), 1u << 6 | 1u << 7);
 }
@@ -638,9 +645,7 @@ schedule_options(struct cmd_ctx *x, struct meeting_set *m)
 static int
 cmd_schedule(struct cmd_ctx *x)
 {
-	const char *user = getenv("USER");
-	struct meeting_set m = { .actor = user && *user ? user : "ntmctl",
-	    .now = clock_now() };
+	struct meeting_set m = { .actor = setup_operator(), .now = clock_now() };
 	struct workcal *cal;
 	struct diag d = { 0 };
 	long long id;

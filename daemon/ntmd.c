@@ -78,7 +78,7 @@ check_only(struct config *c)
 	size_t tasks = 0;
 	int n, i;
 
-	config_read_credentials(c, &d);
+	config_read_secrets(c, &d);
 	workcal_free(sync_load_workcal(c, &d));
 	n = sync_load_plans(c, &plans, NULL, &d);
 	diag_print(&d, stderr);
@@ -209,7 +209,7 @@ reload(struct daemon *dm)
 	for (i = 0; i < d.n; i++)
 		log_warnx("%s", d.msgs[i]);
 	diag_free(&d);
-	if (c && config_read_credentials(c, &d) < 0) {
+	if (c && config_read_secrets(c, &d) < 0) {
 		for (i = 0; i < d.n; i++)
 			log_warnx("%s", d.msgs[i]);
 		diag_free(&d);
@@ -468,7 +468,7 @@ main(int argc, char **argv)
 		config_free(dm.config);
 		return rc;
 	}
-	if (config_read_credentials(dm.config, &d) < 0) {
+	if (config_read_secrets(dm.config, &d) < 0) {
 		diag_print(&d, stderr);
 		return EX_CONFIG;
 	}

@@ -57,3 +57,13 @@ setup_db_failed(sqlite3 *db, const char *what)
 		return EX_IOERR;
 	return EX_SOFTWARE;
 }
+
+const char *
+setup_operator(void)
+{
+	const char *sudo = getenv("SUDO_USER"), *user = getenv("USER");
+
+	if (sudo && *sudo)
+		return sudo;
+	return user && *user ? user : "ntmctl";
+}

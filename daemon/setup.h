@@ -16,4 +16,7 @@ sqlite3 *setup_database(const struct config *c);
  * connection holds the database, EX_IOERR for the disk, else EX_SOFTWARE). */
 int setup_db_failed(sqlite3 *db, const char *what);
 
+/* Who runs ntmctl, for the audit: the user who ran sudo, else $USER, else "ntmctl". */
+const char *setup_operator(void);
+
 #endif
