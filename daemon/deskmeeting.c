@@ -80,9 +80,11 @@ forms(struct desk_page *pg, struct buf *b, sqlite3_int64 id, const struct meetin
 	if (open)
 		html_printf(b, "<form method=\"post\" action=\"%p\">\n<input type=\"hidden\" "
 		    "name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" name=\"id\" value=\"%lld\">"
-		    "\n<input type=\"hidden\" name=\"action\" value=\"cancel-meeting\">\n<button "
-		    "type=\"submit\" class=\"secondary\">Hủy cuộc họp và báo các đơn vị</button>\n"
-		    "</form>\n", action, pg->csrf, (long long)id);
+		    "\n<input type=\"hidden\" name=\"action\" value=\"cancel-meeting\">\n<label "
+		    "for=\"cancel-note\">Lý do hủy (gửi tới các đơn vị)</label>\n<textarea "
+		    "id=\"cancel-note\" name=\"note\" rows=\"2\" maxlength=\"%d\"></textarea>\n"
+		    "<button type=\"submit\" class=\"secondary\">Hủy cuộc họp và báo các đơn vị"
+		    "</button>\n</form>\n", action, pg->csrf, (long long)id, MEETING_NOTE_MAX);
 	free(action);
 }
 
@@ -114,19 +116,20 @@ read_form(struct desk_page *pg, struct meeting_set *m)
 	const char *day = desk_field(pg, "date"), *start = desk_field(pg, "start");
 	const char *end = desk_field(pg, "end");
 
-	m->place = desk_field(pg, "place");
-	m->note = desk_field(pg, "note");
+	/* the form always has them: an empty one takes the old value away */
+	m->place = desk_field(pg, "place") ? desk_field(pg, "place") : "";
+	m->note = desk_field(pg, "note") ? desk_field(pg, "note") : "";
 	m->force = desk_field(pg, "force") != NULL;
 	m->end = -1;
+	if (!meeting_text_ok(m->place, MEETING_PLACE_MAX, 0) ||
+	    !meeting_text_ok(m->note, MEETING_NOTE_MAX, 1))
+		return "Địa điểm (một dòng) hoặc ghi chú quá dài, hoặc có ký tự không hợp lệ.";
 	if (m->cancel)
 		return NULL;
 	if (day == NULL || date_parse_iso(day, &m->day) < 0 || start == NULL ||
 	    (m->start = meeting_parse_time(start)) < 0 ||
 	    (end && (m->end = meeting_parse_time(end)) < 0))
 		return "Cần ghi ngày họp và giờ bắt đầu (giờ:phút).";
-	if ((m->place && !meeting_text_ok(m->place, MEETING_PLACE_MAX, 0)) ||
-	    (m->note && !meeting_text_ok(m->note, MEETING_NOTE_MAX, 1)))
-		return "Địa điểm hoặc ghi chú quá dài, hoặc có ký tự không hợp lệ.";
 	return NULL;
 }
 

@@ -144,7 +144,8 @@ static const char dead_sql[] = "SELECT o.id, t.title, " ITEM_CODE ", o.due, o.la
     "FROM reminder r JOIN reminder d ON d.id = r.about "
     "JOIN occurrence o ON o.id = d.occurrence_id JOIN task t ON t.id = o.task_id "
     "JOIN plan p ON p.id = t.plan_id JOIN unit u ON u.id = d.unit_id "
-    "WHERE r.message_id = ?1 AND r.kind LIKE 'dead-%' AND o.status = 'open' "
+    "WHERE r.message_id = ?1 AND r.kind LIKE 'dead-%' AND (o.status = 'open' OR "
+    "d.kind LIKE 'invite-%') "
     "ORDER BY u.name, u.id, o.due, o.id";
 
 static int

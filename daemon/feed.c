@@ -230,9 +230,25 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due, ntm_date day)
 	return buf_steal(&b);
 }
 
-static icalcomponent *
-vevent(sqlite3_stmt *st, const char *organizer)
+/* An invitation's attendee: told, not asked to answer (RSVP=FALSE). */
+static icalproperty *
+attendee(const char *address)
 {
+	char *mailto = xasprintf("mailto:%s", address);
+	icalproperty *p = icalproperty_new_attendee(mailto);
+
+	icalproperty_add_parameter(p, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+	icalproperty_add_parameter(p, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
+	icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
+	free(mailto);
+	return p;
+}
+
+static icalcomponent *
+vevent(sqlite3_stmt *st, const struct feed_query *q)
+{
+	const char *organizer = q->organizer;
+	size_t i;
 	icalcomponent *ev = icalcomponent_new_vevent();
 	icaltimezone *utc = icaltimezone_get_utc_timezone();
 	time_t changed = (time_t)sqlite3_column_int64(st, C_CHANGED);
@@ -279,6 +295,8 @@ vevent(sqlite3_stmt *st, const char *organizer)
 		icalcomponent_add_property(ev, icalproperty_new_organizer(mailto));
 		free(mailto);
 	}
+	for (i = 0; i < q->nattendees; i++)
+		icalcomponent_add_property(ev, attendee(q->attendees[i]));
 	free(sum);
 	free(desc);
 	return ev;
@@ -320,7 +338,9 @@ vcalendar(sqlite3 *db, const struct feed_query *q)
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//ntmd//ntmd 0.1//VI"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	if (q->organizer)
-		icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+		icalcomponent_add_property(cal, icalproperty_new_method(q->method == NULL ?
+		    ICAL_METHOD_PUBLISH : !strcmp(q->method, "CANCEL") ? ICAL_METHOD_CANCEL :
+		    ICAL_METHOD_REQUEST));
 	else {
 		name = xasprintf("Nông thôn mới - %s", calendar_name(db, q, &owned));
 		/* libical 3.0.16 does not escape X- values: no ',' or ';' in them. */
@@ -364,7 +384,7 @@ feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int64(st, C_CHANGED) > *last_modified)
 			*last_modified = (time_t)sqlite3_column_int64(st, C_CHANGED);
-		icalcomponent_add_component(cal, vevent(st, q->organizer));
+		icalcomponent_add_component(cal, vevent(st, q));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

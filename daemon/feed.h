@@ -10,6 +10,10 @@ struct feed_query {
 	sqlite3_int64	 unit_id;	/* > 0: what this unit directs, leads or supports */
 	const char	*message_id;	/* else: the items of the reminder mail with this id */
 	const char	*organizer;	/* mail attachments: ORGANIZER mailto address */
+	const char	*method;	/* with organizer: "REQUEST" or "CANCEL" (an
+					 * invitation), else PUBLISH */
+	char *const	*attendees;	/* an invitation's ATTENDEEs: addresses */
+	size_t		 nattendees;
 	time_t		 now;		/* cancelled items stay this long after cancelling */
 };
 

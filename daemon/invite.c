@@ -65,17 +65,13 @@ meeting_free(struct meeting *m)
 static char *
 when_words(struct meeting *m)
 {
-	int start = meeting_parse_time(m->col[C_START]);
-	char day[11];
+	int start = meeting_parse_time(m->col[C_START]), y, mo, dd;
 	ntm_date d;
-	int y, mo, dd;
 
+	if (m->change == DROPPED)	/* its day and hours went with the schedule */
+		return xasprintf("chưa ấn định (theo kế hoạch: %s)", m->col[C_WHEN]);
 	if (date_parse_iso(m->col[C_DAY], &d) < 0)
 		return xstrdup(m->col[C_WHEN]);
-	if (start < 0 && m->change == DROPPED) {	/* its hours went with the schedule */
-		date_vn(d, day);
-		return xasprintf("%s, %s (theo lịch đã báo)", date_weekday_vn(d), day);
-	}
 	if (start < 0) {	/* cancelled before it was set */
 		date_to_ymd(d, &y, &mo, &dd);
 		return xasprintf("tháng %d/%d (chưa ấn định ngày)", mo, y);
@@ -101,8 +97,9 @@ load_meetings(sqlite3 *db, const char *msgid, sqlite3_int64 unit, struct meeting
 		m = &(*v)[(*n)++];
 		for (i = 0; i < NCOLS; i++)
 			m->col[i] = xstrdup((s = sqlite3_column_text(st, i)) ? (const char *)s : "");
-		m->change = strcmp(m->col[C_STATUS], "cancelled") ? (atoi(m->col[C_TOLD_BEFORE]) ?
-		    MOVED : SET) : atoi(m->col[C_SCHEDULED]) ? CANCELLED : DROPPED;
+		/* no schedule: the plan took it away (the item may have stayed) */
+		m->change = !atoi(m->col[C_SCHEDULED]) ? DROPPED : !strcmp(m->col[C_STATUS],
+		    "cancelled") ? CANCELLED : atoi(m->col[C_TOLD_BEFORE]) ? MOVED : SET;
 		m->when = when_words(m);
 	}
 	sqlite3_reset(st);
@@ -147,7 +144,8 @@ render_meeting(struct buf *text, struct buf *html, const struct meeting *m, size
 	html_printf(html, "%s", m->when);
 	buf_printf(html, "</b>%s<br>\n", until);
 	digest_field(text, html, "Địa điểm", m->col[C_PLACE]);
-	digest_field(text, html, "Ghi chú", m->col[C_NOTE]);
+	digest_field(text, html, m->change == CANCELLED ? "Lý do hủy" : "Ghi chú",
+	    m->col[C_NOTE]);
 	digest_field(text, html, "Đơn vị tham dự với vai trò", m->col[C_ROLE]);
 	digest_field(text, html, "Chỉ đạo", m->col[C_DIRECT]);
 	digest_field(text, html, "Chủ trì", m->col[C_LEAD]);
@@ -216,8 +214,16 @@ invite_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char
 		why = "no meeting";
 	else if ((token = token_for_unit(db, unit, now)) == NULL)
 		why = "no feed token";
-	else if ((ics = feed_render(db, &q, &lm)) == NULL)
-		why = "no calendar";
+	else {
+		/* an iTIP invitation to the unit's addresses; a cancel when all are off */
+		for (i = 0; i < n && (v[i].change == CANCELLED || v[i].change == DROPPED); i++)
+			;
+		q.method = i == n ? "CANCEL" : "REQUEST";
+		q.attendees = dg->to;
+		q.nattendees = dg->nto;
+		if ((ics = feed_render(db, &q, &lm)) == NULL)
+			why = "no calendar";
+	}
 	if (why) {
 		log_warnx("invitation <%s> to unit %lld: %s (database: %s)", msgid,
 		    (long long)unit, why, sqlite3_errmsg(db));
@@ -234,7 +240,8 @@ invite_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char
 	subj = subject(v, n);
 	dg->message = mail_compose(&(struct mail){ .from = c->smtp_from, .to_name = unit_name,
 	    .to = (const char **)dg->to, .nto = dg->nto, .subject = subj, .text = text.s,
-	    .html = html.s, .ics = ics, .ics_name = "lich-hop.ics", .message_id = msgid,
+	    .html = html.s, .ics = ics, .ics_name = "lich-hop.ics", .ics_method = q.method,
+	    .message_id = msgid,
 	    .date = now, .reply_to_name = self ? NULL : k.name,
 	    .reply_to = self || k.email == NULL || *k.email == '\0' ? NULL : k.email });
 	for (i = 0; i < n; i++)

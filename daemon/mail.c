@@ -223,12 +223,19 @@ mail_compose(const struct mail *m)
 	buf_printf(&b, "--%s\r\nContent-Type: text/html; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n", alt);
 	quoted_printable(&b, m->html);
+	if (m->ics && m->ics_method) {
+		buf_printf(&b, "--%s\r\nContent-Type: text/calendar; charset=UTF-8; "
+		    "method=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n", alt,
+		    m->ics_method);
+		base64_lines(&b, m->ics);
+	}
 	buf_printf(&b, "--%s--\r\n", alt);
 	if (m->ics) {
-		buf_printf(&b, "\r\n--%s\r\nContent-Type: text/calendar; charset=UTF-8; "
-		    "method=PUBLISH;\r\n name=\"%s\"\r\nContent-Disposition: attachment;\r\n "
+		buf_printf(&b, "\r\n--%s\r\nContent-Type: %s; charset=UTF-8; "
+		    "method=%s;\r\n name=\"%s\"\r\nContent-Disposition: attachment;\r\n "
 		    "filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", mixed,
-		    m->ics_name, m->ics_name);
+		    m->ics_method ? "application/ics" : "text/calendar",
+		    m->ics_method ? m->ics_method : "PUBLISH", m->ics_name, m->ics_name);
 		base64_lines(&b, m->ics);
 	}
 	buf_printf(&b, "\r\n--%s--\r\n", mixed);

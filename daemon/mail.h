@@ -17,6 +17,9 @@ struct mail {
 	const char	 *text, *html;	/* bodies, '\n' line ends */
 	const char	 *ics;		/* calendar attachment (CRLF), or NULL */
 	const char	 *ics_name;	/* its ASCII file name */
+	const char	 *ics_method;	/* NULL: a published calendar (METHOD:PUBLISH); "REQUEST"
+					 * or "CANCEL": an invitation (iTIP, RFC 6047), also
+					 * inline as the last alternative, as clients expect */
 	const char	 *message_id;	/* without the angle brackets */
 	time_t		  date;
 };

@@ -24,14 +24,19 @@ static const char sql_item[] = "SELECT o.status, o.start, o.due, t.kind, "
 	"LEFT JOIN meeting m ON m.occurrence_id = o.id WHERE o.id = ?";
 static const char sql_schedule[] = "INSERT INTO meeting(occurrence_id, day, start_time, "
 	"end_time, place, note, day_off, forced, cancelled, set_at, set_by) "
-	"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10) ON CONFLICT(occurrence_id) DO "
-	"UPDATE SET day = excluded.day, start_time = excluded.start_time, "
-	"end_time = excluded.end_time, place = excluded.place, note = excluded.note, "
+	"VALUES(?1, ?2, ?3, ?4, nullif(?5, ''), nullif(?6, ''), ?7, ?8, 0, ?9, ?10) "
+	"ON CONFLICT(occurrence_id) DO UPDATE SET day = excluded.day, "
+	"start_time = excluded.start_time, end_time = excluded.end_time, "
+	/* a place or note not given stays; an empty one is taken away */
+	"place = CASE WHEN ?5 IS NULL THEN place ELSE nullif(?5, '') END, "
+	"note = CASE WHEN ?6 IS NULL THEN note ELSE nullif(?6, '') END, "
 	"day_off = excluded.day_off, forced = excluded.forced, cancelled = 0, "
 	"set_at = excluded.set_at, set_by = excluded.set_by";
-static const char sql_cancel[] = "INSERT INTO meeting(occurrence_id, day, cancelled, "
-	"set_at, set_by) SELECT id, day, 1, ?2, ?3 FROM occurrence WHERE id = ?1 "
-	"ON CONFLICT(occurrence_id) DO UPDATE SET cancelled = 1, set_at = excluded.set_at, "
+/* the cancel's note, the reason, is what the units read then */
+static const char sql_cancel[] = "INSERT INTO meeting(occurrence_id, day, note, cancelled, "
+	"set_at, set_by) SELECT id, day, nullif(?4, ''), 1, ?2, ?3 FROM occurrence WHERE "
+	"id = ?1 ON CONFLICT(occurrence_id) DO UPDATE SET cancelled = 1, "
+	"note = excluded.note, set_at = excluded.set_at, "
 	"set_by = excluded.set_by";
 /* The schedule onto the item's row: its day, no longer tentative once it has hours,
  * cancelled or open again. */
@@ -68,12 +73,16 @@ meeting_text_ok(const char *s, size_t max, int multiline)
 int
 meeting_parse_time(const char *s)
 {
-	int h, m, n = 0;
+	size_t digits = strspn(s, "0123456789");
+	int h, m;
 
-	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s[n] != '\0' || n < 4 ||
-	    s[n - 3] != ':' || h < 0 || h > 23 || m < 0 || m > 59)
+	/* H:MM or HH:MM, digits only */
+	if ((digits != 1 && digits != 2) || s[digits] != ':' ||
+	    strspn(s + digits + 1, "0123456789") != 2 || s[digits + 3] != '\0')
 		return -1;
-	return h * 60 + m;
+	h = atoi(s);
+	m = atoi(s + digits + 1);
+	return h > 23 || m > 59 ? -1 : h * 60 + m;
 }
 
 void
@@ -166,6 +175,7 @@ write_schedule(sqlite3 *db, struct workcal *cal, sqlite3_int64 id,
 	if (m->cancel) {
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)m->now);
 		sqlite3_bind_text(st, 3, m->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, m->note, -1, SQLITE_STATIC);
 		return store_step(st);
 	}
 	date_iso(m->day, day);
@@ -317,52 +327,108 @@ meeting_reapply(sqlite3 *db, sqlite3_int64 id)
 	return store_step(st);
 }
 
+/* Drop item id's schedule, saying why (detail) in the log and the audit; its units are
+ * told the meeting is off unless it is over (done, or its day passed). 0 or -1. */
+static int
+drop(sqlite3 *db, sqlite3_int64 id, const char *detail, time_t now)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT o.sequence, o.status = 'done' OR m.day < ?2 "
+	    "FROM occurrence o JOIN meeting m ON m.occurrence_id = o.id WHERE o.id = ?1");
+	char today[11];
+	int seq = -1, over = 0, failed;
+
+	date_iso(date_of(now), today);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		seq = sqlite3_column_int(st, 0);
+		over = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (seq < 0)
+		return -1;
+	log_warnx("%s%s", detail, over ? "" : "; its units are told it is off");
+	failed = audit(db, now, "sync", "meeting-dropped", detail, id, NULL, NULL) < 0 ||
+	    (!over && invite(db, id, seq, now) < 0);
+	st = store_stmt(db, "DELETE FROM meeting WHERE occurrence_id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	return failed || store_step(st) < 0 ? -1 : 0;
+}
+
+int
+meeting_resync(sqlite3 *db, sqlite3_int64 id, ntm_date start, ntm_date due, time_t now)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT m.day, m.forced OR m.cancelled OR "
+	    "m.start_time IS NULL, p.code, t.ref, o.period, coalesce(m.start_time, '') FROM "
+	    "meeting m JOIN occurrence o ON o.id = m.occurrence_id JOIN task t ON "
+	    "t.id = o.task_id JOIN plan p ON p.id = t.plan_id WHERE m.occurrence_id = ?");
+	char *detail = NULL, from[11], to[11];
+	int rc, keep = 1;
+	ntm_date day;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    date_parse_iso((const char *)sqlite3_column_text(st, 0), &day) == 0 &&
+	    !sqlite3_column_int(st, 1) && (day < start || day > due)) {
+		keep = 0;
+		date_iso(start, from);
+		date_iso(due, to);
+		detail = xasprintf("plan %s, task %s: the meeting of %s is now %s to %s; its "
+		    "schedule (item %lld, %s %s) is dropped", sqlite3_column_text(st, 2),
+		    sqlite3_column_text(st, 3), sqlite3_column_text(st, 4), from, to,
+		    (long long)id, sqlite3_column_text(st, 0), sqlite3_column_text(st, 5));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	rc = keep ? meeting_reapply(db, id) : drop(db, id, detail, now);
+	free(detail);
+	return rc;
+}
+
 int
 meeting_drop_left(sqlite3 *db, sqlite3_int64 plan, time_t now)
 {
 	/* a schedule that is set (not cancelled) on an item the sync just cancelled: the
 	 * item left the plan, as only a sync cancels an item without its schedule */
 	sqlite3_stmt *sel = store_stmt(db, "SELECT m.occurrence_id, p.code, t.ref, o.period, "
-	    "m.day, m.start_time, o.sequence FROM meeting m JOIN occurrence o ON "
+	    "m.day, coalesce(m.start_time, '') FROM meeting m JOIN occurrence o ON "
 	    "o.id = m.occurrence_id JOIN task t ON t.id = o.task_id JOIN plan p ON "
 	    "p.id = t.plan_id WHERE t.plan_id = ?1 AND o.status = 'cancelled' AND "
-	    "NOT m.cancelled"), *del = store_stmt(db, "DELETE FROM meeting WHERE "
-	    "occurrence_id = ?");
-	sqlite3_int64 *ids = NULL;
+	    "NOT m.cancelled");
+	struct left {
+		sqlite3_int64	 id;
+		char		*detail;
+	} *v = NULL;
 	size_t n = 0, i;
 	int rc, failed = 0;
-	char *detail;
 
 	sqlite3_bind_int64(sel, 1, plan);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(sel, 0);
-
-		detail = xasprintf("plan %s, task %s: the plan no longer has the meeting of %s; "
-		    "its schedule (item %lld, %s %s) is dropped and its units are told it is off",
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n].id = sqlite3_column_int64(sel, 0);
+		v[n++].detail = xasprintf("plan %s, task %s: the plan no longer has the meeting "
+		    "of %s; its schedule (item %lld, %s %s) is dropped",
 		    sqlite3_column_text(sel, 1), sqlite3_column_text(sel, 2),
-		    sqlite3_column_text(sel, 3), (long long)id, sqlite3_column_text(sel, 4),
-		    sqlite3_column_type(sel, 5) == SQLITE_NULL ? "" :
-		    (const char *)sqlite3_column_text(sel, 5));
-		log_warnx("%s", detail);
-		failed |= invite(db, id, sqlite3_column_int(sel, 6), now) < 0;
-		failed |= audit(db, now, "sync", "meeting-dropped", detail, id, NULL, NULL);
-		free(detail);
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = id;
+		    sqlite3_column_text(sel, 3), (long long)sqlite3_column_int64(sel, 0),
+		    sqlite3_column_text(sel, 4), sqlite3_column_text(sel, 5));
 	}
 	sqlite3_reset(sel);
 	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(del, 1, ids[i]);
-		failed |= store_step(del);
+		failed |= drop(db, v[i].id, v[i].detail, now) < 0;
+		free(v[i].detail);
 	}
-	free(ids);
+	free(v);
 	return rc != SQLITE_DONE || failed ? -1 : (int)n;
 }
 
-/* Whether task ref of p still has a period keyed period. */
+/* Whether task ref of p still has a period keyed period holding day (any day when
+ * forced). */
 static int
-plan_has(const struct plan *p, const char *ref, const char *period, int *line)
+plan_has(const struct plan *p, const char *ref, const char *period, ntm_date day,
+    int forced, int *line)
 {
+	const struct when_period *wp;
 	size_t i, j;
 
 	*line = 0;
@@ -370,9 +436,12 @@ plan_has(const struct plan *p, const char *ref, const char *period, int *line)
 		if (strcmp(p->tasks[i].id, ref))
 			continue;
 		*line = p->tasks[i].line;
-		for (j = 0; j < p->tasks[i].when.n; j++)
-			if (!strcmp(p->tasks[i].when.periods[j].key, period))
+		for (j = 0; j < p->tasks[i].when.n; j++) {
+			wp = &p->tasks[i].when.periods[j];
+			if (!strcmp(wp->key, period) && (forced || (day >= wp->start &&
+			    day <= wp->due)))
 				return 1;
+		}
 	}
 	return 0;
 }
@@ -381,10 +450,11 @@ void
 meeting_check_plan(sqlite3 *db, const struct plan *p, time_t now, struct diag *d)
 {
 	sqlite3_stmt *st = store_prepare(db, "SELECT t.ref, o.period, m.day, "
-	    "coalesce(m.start_time, ''), o.id FROM meeting m JOIN occurrence o ON "
+	    "coalesce(m.start_time, ''), o.id, m.forced FROM meeting m JOIN occurrence o ON "
 	    "o.id = m.occurrence_id JOIN task t ON t.id = o.task_id JOIN plan pl ON "
 	    "pl.id = t.plan_id WHERE pl.code = ?1 AND NOT m.cancelled AND "
 	    "o.status != 'cancelled' ORDER BY o.id");
+	ntm_date day;
 	int line;
 
 	if (st == NULL)
@@ -394,11 +464,12 @@ meeting_check_plan(sqlite3 *db, const struct plan *p, time_t now, struct diag *d
 		const char *ref = (const char *)sqlite3_column_text(st, 0);
 		const char *period = (const char *)sqlite3_column_text(st, 1);
 
-		if (plan_has(p, ref, period, &line))
+		if (date_parse_iso((const char *)sqlite3_column_text(st, 2), &day) < 0 ||
+		    plan_has(p, ref, period, day, sqlite3_column_int(st, 5), &line))
 			continue;
 		diag_warning(d, p->file, line, "task %s: the meeting of %s set for %s %s (item "
-		    "%lld) is no longer in the plan: loading it drops the schedule and tells "
-		    "the meeting's units it is off", ref, period, sqlite3_column_text(st, 2),
+		    "%lld) is no longer in the plan, or not on that day: loading it drops the "
+		    "schedule and tells the meeting's units it is off", ref, period, sqlite3_column_text(st, 2),
 		    sqlite3_column_text(st, 3), (long long)sqlite3_column_int64(st, 4));
 	}
 	sqlite3_finalize(st);

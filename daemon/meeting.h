@@ -82,9 +82,14 @@ char *meeting_when_vn(ntm_date day, int minutes);
 /* For a sync: the schedule of an item the plan changed (not dropped) applied again to
  * its row, which the plan's values just replaced. 0 or -1. */
 int meeting_reapply(sqlite3 *db, sqlite3_int64 item);
-/* For a sync, after the items of plan that left it were cancelled: their schedules
- * dropped, each that was set logged as a warning, audited, and its units told that the
- * meeting is off. How many were dropped, or -1. */
+/* For a sync that rewrote scheduled item with the plan's values: the schedule applied
+ * again while its day is within the item's start..due (or it was forced, or is a
+ * cancel); else dropped as below. 0 or -1. */
+int meeting_resync(sqlite3 *db, sqlite3_int64 item, ntm_date start, ntm_date due,
+    time_t now);
+/* For a sync, after the items of plan that left it were cancelled: the schedules set on
+ * them dropped, each logged as a warning and audited, its units told that the meeting
+ * is off unless it is over (done, or its day passed). How many, or -1. */
 int meeting_drop_left(sqlite3 *db, sqlite3_int64 plan, time_t now);
 /* For ntmctl check: a warning at the task's line for each schedule in db of plan p
  * (by code) that loading p would drop (the plan no longer has the meeting's period),

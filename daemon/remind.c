@@ -32,6 +32,9 @@
 #define INVITATION "kind LIKE 'invite-%'"
 #define BY_WAKE "reminder INDEXED BY reminder_wake"
 #define BY_INVITE_WAKE "reminder INDEXED BY reminder_invite_wake"
+/* A dead letter about an invitation: the meeting may be cancelled, it still tells. */
+#define ABOUT_INVITATION "EXISTS (SELECT 1 FROM reminder a WHERE a.id = reminder.about " \
+	"AND a.kind LIKE 'invite-%')"
 
 void
 remind_recover(sqlite3 *db)
@@ -42,7 +45,7 @@ remind_recover(sqlite3 *db)
 /* Pending reminders of the noted items that are done, waived, cancelled or not yet dated
  * go nowhere. "+state" and CROSS JOIN: look up the noted items, not every reminder. */
 #define CANCEL_CLOSED "UPDATE reminder SET state = 'cancelled' WHERE +state = 'pending' " \
-	"AND " DAILY " AND occurrence_id IN (SELECT o.id FROM "
+	"AND " DAILY " AND NOT " ABOUT_INVITATION " AND occurrence_id IN (SELECT o.id FROM "
 #define CLOSED " WHERE o.status != 'open' OR o.tentative)"
 
 static int
@@ -344,9 +347,9 @@ tidy_due(sqlite3 *db, time_t upto)
 	    "AND r.fire_at > reminder.fire_at AND r.kind NOT LIKE 'dead-%' "
 	    "AND (r.kind LIKE 'escalate-%') = (reminder.kind LIKE 'escalate-%'))";
 	static const char *closed = "UPDATE " BY_WAKE " SET state = 'cancelled' "
-	    "WHERE state = 'pending' AND " DAILY " AND " WAKE " <= ?1 AND EXISTS (SELECT 1 "
-	    "FROM occurrence o WHERE o.id = reminder.occurrence_id AND (o.status != 'open' OR "
-	    "o.tentative))";
+	    "WHERE state = 'pending' AND " DAILY " AND " WAKE " <= ?1 AND NOT " ABOUT_INVITATION
+	    " AND EXISTS (SELECT 1 FROM occurrence o WHERE o.id = reminder.occurrence_id AND "
+	    "(o.status != 'open' OR o.tentative))";
 	static const char *in_time = "UPDATE " BY_WAKE " SET state = 'skipped' "
 	    "WHERE state = 'pending' AND " DAILY " AND " WAKE " <= ?1 AND (kind LIKE 'repeat-%' OR "
 	    "kind LIKE 'escalate-%') AND EXISTS (SELECT 1 FROM occurrence o "

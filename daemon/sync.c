@@ -21,7 +21,7 @@ enum stmt {
 	S_GROUPS_DEL, S_GROUP_ADD,
 	S_PLAN, S_TASK, S_TASK_UNIT_DEL, S_TASK_UNIT_ADD, S_OCC_FIND, S_OCC_INSERT,
 	S_OCC_UPDATE,
-	S_SEEN_TASK, S_SEEN_OCC, S_CANCEL_OCC, S_RETIRE_TASKS, S_CATALOG, S_CRITERION,
+	S_SEEN_TASK, S_SEEN_OCC, S_FORGET_MEETINGS, S_CANCEL_OCC, S_RETIRE_TASKS, S_CATALOG, S_CRITERION,
 	S_PERSON, S_PERSON_EMAIL_DEL, S_PERSON_EMAIL_ADD, S_TARGET_CRIT_DEL, S_TARGET_DEL,
 	S_ASSIGNMENT_DEL, S_PROGRESS_DEL, S_ASSIGNMENT, S_TARGET, S_TARGET_CRIT, S_PROGRESS,
 	NSTMTS
@@ -77,6 +77,10 @@ static const char *const sql[NSTMTS] = {
 	    "WHERE task_id = ?1 AND period = ?2",
 	[S_SEEN_TASK] = "INSERT OR IGNORE INTO seen_task(id) VALUES(?)",
 	[S_SEEN_OCC] = "INSERT OR IGNORE INTO seen_occurrence(id) VALUES(?)",
+	/* a meeting a coordinator cancelled, its item gone from the plan: nothing to keep */
+	[S_FORGET_MEETINGS] = "DELETE FROM meeting WHERE cancelled AND occurrence_id IN ("
+	    "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id "
+	    "WHERE t.plan_id = ? AND o.id NOT IN (SELECT id FROM seen_occurrence))",
 	[S_CANCEL_OCC] = "UPDATE occurrence SET status = 'cancelled', "
 	    "sequence = sequence + 1, changed_at = ? WHERE status != 'cancelled' AND id IN ("
 	    "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id "
@@ -417,8 +421,9 @@ write_occurrence(struct writer *w, const struct plan *p, const struct plan_task 
 		} else if (id >= 0)
 			w->st->occ_changed++;
 		sqlite3_reset(st);
-		/* the plan's values replaced the schedule's: the schedule stands */
-		if (scheduled && meeting_reapply(w->db, id) < 0) {
+		/* the plan's values replaced the schedule's: the schedule stands, if the
+		 * meeting's period still holds its day */
+		if (scheduled && meeting_resync(w->db, id, o->start, o->due, w->now) < 0) {
 			log_warnx("database: %s", sqlite3_errmsg(w->db));
 			w->failed = 1;
 		}
@@ -437,6 +442,9 @@ cancel_missing(struct writer *w, sqlite3_int64 plan)
 	sqlite3_bind_int64(st, 2, plan);
 	step_id(w, st);
 	w->st->occ_cancelled += (size_t)sqlite3_changes(w->db);
+	st = stmt(w, S_FORGET_MEETINGS);
+	sqlite3_bind_int64(st, 1, plan);
+	step_id(w, st);
 	if (!w->failed && meeting_drop_left(w->db, plan, w->now) < 0) {
 		log_warnx("database: %s", sqlite3_errmsg(w->db));
 		w->failed = 1;

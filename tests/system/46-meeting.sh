@@ -50,8 +50,9 @@ assert_eq "$(event before "$UID3" "(e['status'], e['sequence'], e['allday'], e['
     "('TENTATIVE', 0, True, '2018-03-01')" "the placeholder"
 assert_eq "$(expanded before "$UID3")" "2018-03-01 TENTATIVE 0" "the placeholder, expanded"
 
-# invitations N SEQ: wait for N more mails than $seen; each an invitation of SEQUENCE
-# SEQ with the .ics of $UID3, checked strictly; their subjects into $T/subjects
+# invitations N SEQ [METHOD]: wait for N more mails than $seen; each an invitation of
+# SEQUENCE SEQ with the .ics of $UID3, checked strictly, an iTIP METHOD (REQUEST unless
+# given) with the recipient as ATTENDEE; their subjects into $T/subjects
 seen=0
 invitations() {
 	want=$((seen + $1))
@@ -67,6 +68,16 @@ invitations() {
 		$PY "$TOOLS/check_ics.py" "$T/inv.ics" >"$T/inv.json" || fail "the .ics of $f"
 		assert_eq "$(json "$T/inv.json" "[(e['uid'], e['sequence']) for e in j['events']]")" \
 		    "[('$UID3', $2)]" "the invitation's event"
+		assert_eq "$($PY -c 'import icalendar, json, sys
+c = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+to = json.load(open(sys.argv[2]))["to_addrs"]
+e = next(iter(c.walk("VEVENT")))
+a = e.get("ATTENDEE")
+a = [str(x) for x in (a if isinstance(a, list) else [a])]
+print(str(c["METHOD"]), a == ["mailto:" + t for t in to], str(e["ORGANIZER"]))' "$T/inv.ics" "$T/mail.json")" \
+		    "${3:-REQUEST} True mailto:ntm@vanquan.example" "the invitation's iTIP method and attendees"
+		assert_contains "$(json "$T/mail.json" '[p["content_type"] for p in j["parts"]]')" \
+		    "'text/calendar'" "the invitation inline"
 		json "$T/mail.json" 'j["text"]' >"$T/inv.txt"
 	done
 	seen=$want
@@ -129,9 +140,12 @@ assert_eq "$(event reloaded "$UID3" "(e['status'], e['sequence'], e['utc'])")" \
     "('CONFIRMED', 2, '2018-03-16T07:00:00Z')" "the meeting after the reload"
 
 say "cancelled: STATUS:CANCELLED, SEQUENCE 3, still in the feed; then set again"
-ctl schedule "$MARCH" --cancel >/dev/null 2>&1 || fail "cancelling"
-invitations 2 3
+ctl schedule "$MARCH" --cancel --note "Trùng lịch họp của tỉnh" >/dev/null 2>&1 || fail "cancelling"
+invitations 2 3 CANCEL
 assert_contains "$(cat "$T/subjects")" "Hủy cuộc họp: Họp Ban Chỉ đạo huyện" "the cancel's subject"
+assert_contains "$(cat "$T/inv.txt")" "Lý do hủy: Trùng lịch họp của tỉnh" "the cancel's reason"
+grep -q "Phòng họp số 2" "$T/inv.txt" || fail "the cancel forgot where the meeting was to be"
+grep -q "Ghi chú" "$T/inv.txt" && fail "the cancel shows the old note"
 read_feed "$feed_url" cancelled
 assert_eq "$(event cancelled "$UID3" "(e['status'], e['sequence'])")" "('CANCELLED', 3)" \
     "the cancelled meeting"
@@ -141,6 +155,13 @@ invitations 2 4
 read_feed "$feed_url" again
 assert_eq "$(event again "$UID3" "(e['status'], e['sequence'], e['utc'])")" \
     "('CONFIRMED', 4, '2018-03-20T01:00:00Z')" "the meeting set again"
+
+say "the coordination office's March meeting, cancelled before the plan moves it too"
+MARCH2=$(item X.2 2018-03)
+ctl schedule "$MARCH2" --cancel >/dev/null 2>&1 || fail "cancelling X.2"
+UID3="van-quan-2018/X.2/2018-03@ntmd"
+invitations 2 1 CANCEL
+UID3="van-quan-2018/X.3/2018-03@ntmd"
 
 say "the plan moves the meeting to April: ntmctl check warns, the reload drops it"
 sed 's/when    = "Tháng 3,6,9,11";/when    = "Tháng 4,6,9,11";/' "$TOP/calendars/van-quan-2018.conf" \
@@ -152,7 +173,7 @@ grep -q "warning: task X.3: the meeting of 2018-03 set for 2018-03-20 08:00 (ite
     "$T/check.out" || fail "ntmctl check does not warn: $(grep X.3 "$T/check.out")"
 kill -HUP "$NTMD_PID"
 wait_for "the drop in the log" 10 grep -q "its schedule (item $MARCH, 2018-03-20 08:00) is dropped" "$T/ntmd.log"
-invitations 2 5
+invitations 2 5 CANCEL
 assert_contains "$(cat "$T/subjects")" "Hủy lịch họp: Họp Ban Chỉ đạo huyện" "the drop's subject"
 assert_contains "$(cat "$T/inv.txt")" "kế hoạch đã đổi thời gian cuộc họp" "the drop's notice"
 read_feed "$feed_url" dropped
@@ -162,7 +183,11 @@ assert_eq "$(event dropped "van-quan-2018/X.3/2018-04@ntmd" "(e['status'], e['al
 ctl check >"$T/check.out" 2>&1 || fail "ntmctl check after the drop"
 grep -q "warning: dropped at a load: plan van-quan-2018, task X.3" "$T/check.out" ||
     fail "ntmctl check does not tell of the drop"
-assert_eq "$(sql "SELECT count(*) FROM meeting WHERE occurrence_id = $MARCH")" 0 "the schedule's row"
+assert_eq "$(sql "SELECT count(*) FROM meeting WHERE occurrence_id IN ($MARCH, $MARCH2)")" 0 \
+    "the schedules' rows"
+ctl schedule "$MARCH2" --date 2018-03-20 --time 08:00 >/dev/null 2>"$T/err" &&
+    fail "a cancelled meeting no longer in the plan set again"
+assert_contains "$(cat "$T/err")" "no longer in its plan" "why it is refused"
 
 say "the desk: the coordination unit sets June's meeting; a department may not"
 printf 'mật-khẩu-vpdp-2018\n' | ctl user add dieu.phoi --unit vpdp >/dev/null || fail "user add"
@@ -217,5 +242,18 @@ grep -q "Đã xếp lịch: <b>8 giờ 30, thứ Năm, 14/06/2018</b>, đến 11
     fail "the page after scheduling"
 assert_eq "$(sql "SELECT actor || ' ' || action FROM audit WHERE occurrence_id = $JUNE ORDER BY id DESC LIMIT 1")" \
     "dieu.phoi meeting-set" "the audit row"
+
+say "the plan says the meeting is by the 10th of each month: June's 14/06 no longer fits"
+sed -i 's/when    = "Tháng 4,6,9,11";/when    = "ngày 10 hàng tháng";/' "$T/plan.conf"
+ctl check >"$T/check.out" 2>&1 || fail "ntmctl check: $(tail -3 "$T/check.out")"
+grep -q "(item $JUNE) is no longer in the plan, or not on that day" "$T/check.out" ||
+    fail "ntmctl check does not warn of June: $(grep X.3 "$T/check.out")"
+kill -HUP "$NTMD_PID"
+wait_for "June's drop in the log" 10 grep -q "the meeting of 2018-06 is now 2018-06-01 to 2018-06-10; its schedule (item $JUNE, 2018-06-14 08:30) is dropped" "$T/ntmd.log"
+invitations 2 3 CANCEL
+assert_contains "$(cat "$T/subjects")" "Hủy lịch họp: Họp Ban Chỉ đạo huyện" "June's drop"
+read_feed "$plan_url" tenth
+assert_eq "$(event tenth "$UID3" "(e['status'], e['sequence'], e['start'])")" \
+    "('TENTATIVE', 3, '2018-06-01')" "June's meeting a placeholder again"
 stop_ntmd
 echo "PASS"

@@ -244,6 +244,74 @@ START_TEST(cancelled_is_not_dropped)
 }
 END_TEST
 
+/* A meeting over (its day passed) is dropped without telling anyone it is off. */
+START_TEST(drop_left_past)
+{
+	struct meeting_set m = at("2018-03-15", 8 * 60, -1);
+	struct meeting_outcome out;
+
+	ck_assert_int_eq(meeting_set(db, cal, 1, &m, &out), MEETING_SET);
+	ck_assert_int_eq(store_exec(db, "UPDATE occurrence SET status = 'cancelled' "
+	    "WHERE id = 1"), 0);
+	ck_assert_int_eq(meeting_drop_left(db, 1, NOW + 30 * 86400), 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM reminder WHERE kind LIKE 'invite-%' AND "
+	    "kind != 'invite-1'"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM audit WHERE action = 'meeting-dropped'"), 1);
+}
+END_TEST
+
+/* The plan narrowed the meeting's period: a day outside it is dropped, one inside kept,
+ * a forced one kept wherever it is. */
+START_TEST(resync_period)
+{
+	struct meeting_set m = at("2018-03-15", 8 * 60, -1);
+	struct meeting_outcome out;
+
+	ck_assert_int_eq(meeting_set(db, cal, 1, &m, &out), MEETING_SET);
+	ck_assert_int_eq(meeting_resync(db, 1, day("2018-03-01"), day("2018-03-20"), NOW), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM meeting"), 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM occurrence WHERE id = 1 AND "
+	    "day = '2018-03-15' AND tentative = 0"), 1);
+	/* as the sync's rewrite does, SEQUENCE up */
+	ck_assert_int_eq(store_exec(db, "UPDATE occurrence SET sequence = 2 WHERE id = 1"), 0);
+	ck_assert_int_eq(meeting_resync(db, 1, day("2018-03-01"), day("2018-03-10"), NOW), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM meeting"), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM reminder WHERE kind = 'invite-2'"), 3);
+	ck_assert_int_eq(q("SELECT count(*) FROM audit WHERE action = 'meeting-dropped' AND "
+	    "detail LIKE '%is now 2018-03-01 to 2018-03-10%'"), 1);
+	m = at("2018-03-17", 8 * 60, -1);
+	m.force = 1;
+	ck_assert_int_eq(meeting_set(db, cal, 1, &m, &out), MEETING_SET);
+	ck_assert_int_eq(meeting_resync(db, 1, day("2018-03-01"), day("2018-03-10"), NOW), 0);
+	ck_assert_int_eq(q("SELECT count(*) FROM meeting"), 1);
+}
+END_TEST
+
+/* A move keeps the place and note it does not give, takes away an empty one; a cancel's
+ * note is its reason, in place of the meeting's note. */
+START_TEST(place_and_note)
+{
+	struct meeting_set m = at("2018-03-15", 8 * 60, -1), c = { .cancel = 1,
+	    .note = "Trùng lịch", .actor = "ntmctl", .now = NOW };
+	struct meeting_outcome out;
+
+	m.note = "Mang báo cáo";
+	ck_assert_int_eq(meeting_set(db, cal, 1, &m, &out), MEETING_SET);
+	m = at("2018-03-16", 8 * 60, -1);
+	m.place = NULL;
+	ck_assert_int_eq(meeting_set(db, cal, 1, &m, &out), MEETING_SET);
+	ck_assert_int_eq(q("SELECT count(*) FROM meeting WHERE place = 'Hội trường' AND "
+	    "note = 'Mang báo cáo' AND day = '2018-03-16'"), 1);
+	m.place = "";
+	m.note = "";
+	ck_assert_int_eq(meeting_set(db, cal, 1, &m, &out), MEETING_SET);
+	ck_assert_int_eq(q("SELECT count(*) FROM meeting WHERE place IS NULL AND note IS NULL"),
+	    1);
+	ck_assert_int_eq(meeting_set(db, cal, 1, &c, &out), MEETING_CANCELLED);
+	ck_assert_int_eq(q("SELECT count(*) FROM meeting WHERE note = 'Trùng lịch'"), 1);
+}
+END_TEST
+
 START_TEST(times_and_texts)
 {
 	char *s, hhmm[8], hour[16];
@@ -256,6 +324,10 @@ START_TEST(times_and_texts)
 	ck_assert_int_eq(meeting_parse_time("08:00x"), -1);
 	ck_assert_int_eq(meeting_parse_time("0800"), -1);
 	ck_assert_int_eq(meeting_parse_time(""), -1);
+	ck_assert_int_eq(meeting_parse_time("+8:00"), -1);
+	ck_assert_int_eq(meeting_parse_time(" 8:00"), -1);
+	ck_assert_int_eq(meeting_parse_time("8:+5"), -1);
+	ck_assert_int_eq(meeting_parse_time("123:00"), -1);
 	s = meeting_when_vn(day("2018-03-15"), 480);
 	ck_assert_str_eq(s, "8 giờ 00, thứ Năm, 15/03/2018");
 	free(s);
@@ -288,6 +360,9 @@ meeting_suite(void)
 	tcase_add_test(tc, reapply_after_sync);
 	tcase_add_test(tc, drop_left);
 	tcase_add_test(tc, cancelled_is_not_dropped);
+	tcase_add_test(tc, drop_left_past);
+	tcase_add_test(tc, resync_period);
+	tcase_add_test(tc, place_and_note);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("text");
 	tcase_add_test(tc, times_and_texts);
