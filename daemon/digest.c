@@ -493,12 +493,7 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	    "bản); hệ thống sẽ thôi nhắc việc đó.";
 	size_t i;
 
-	buf_printf(text, "Kính gửi: %s\n\n%s\n\n", unit_name, intro);
-	buf_puts(html, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width\"></head><body>\n"
-	    "<p>Kính gửi: <b>");
-	html_printf(html, "%s", unit_name);
-	buf_printf(html, "</b></p>\n<p>%s</p>\n", intro);
+	digest_open(text, html, unit_name, intro);
 	if (own->n) {
 		buf_printf(text, "%s\n\n", own_heading);
 		buf_printf(html, "<h3>%s</h3>\n<ol>\n", own_heading);
@@ -510,6 +505,24 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	}
 	render_others(text, html, late, late_heading, today, 0);
 	render_others(text, html, dead, dead_heading, today, 1);
+	digest_close(text, html, k, self, feed_url);
+}
+
+void
+digest_open(struct buf *text, struct buf *html, const char *unit_name, const char *intro)
+{
+	buf_printf(text, "Kính gửi: %s\n\n%s\n\n", unit_name, intro);
+	buf_puts(html, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width\"></head><body>\n"
+	    "<p>Kính gửi: <b>");
+	html_printf(html, "%s", unit_name);
+	buf_printf(html, "</b></p>\n<p>%s</p>\n", intro);
+}
+
+void
+digest_close(struct buf *text, struct buf *html, const struct digest_contact *k, int self,
+    const char *feed_url)
+{
 	if (!self && k->name)
 		digest_contact_render(text, html, k);
 	buf_printf(text, "Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "

@@ -43,6 +43,13 @@ struct digest_contact {
 
 /* 0, or -1 on a database error. */
 int digest_contact_load(sqlite3 *db, sqlite3_int64 unit, struct digest_contact *k);
+/* A mail's start in both bodies: "Kính gửi: <unit>", the intro paragraph. */
+void digest_open(struct buf *text, struct buf *html, const char *unit_name,
+    const char *intro);
+/* A mail's end: whom to ask (not for the coordination unit itself: self), the unit's
+ * feed to subscribe to, the signature. */
+void digest_close(struct buf *text, struct buf *html, const struct digest_contact *k,
+    int self, const char *feed_url);
 /* "Cần trao đổi, xin liên hệ …" in both bodies. */
 void digest_contact_render(struct buf *text, struct buf *html,
     const struct digest_contact *k);

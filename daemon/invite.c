@@ -167,26 +167,14 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	    "tự cập nhật.";
 	size_t i;
 
-	buf_printf(text, "Kính gửi: %s\n\n%s\n\n", unit_name, intro);
-	buf_puts(html, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width\"></head><body>\n"
-	    "<p>Kính gửi: <b>");
-	html_printf(html, "%s", unit_name);
-	buf_printf(html, "</b></p>\n<p>%s</p>\n<ol>\n", intro);
+	digest_open(text, html, unit_name, intro);
+	buf_puts(html, "<ol>\n");
 	for (i = 0; i < n; i++)
 		render_meeting(text, html, &v[i], i + 1);
 	buf_puts(html, "</ol>\n");
 	buf_printf(text, "%s\n\n", ics);
 	buf_printf(html, "<p>%s</p>\n", ics);
-	if (!self && k->name)
-		digest_contact_render(text, html, k);
-	buf_printf(text, "Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
-	    "hoặc điện thoại):\n%s\n\n-- \nThư gửi tự động từ hệ thống nhắc việc nông thôn "
-	    "mới.\n", feed_url);
-	html_printf(html, "<p>Lịch công việc của đơn vị (đăng ký trong Outlook, Google Calendar "
-	    "hoặc điện thoại):<br>\n<a href=\"%u\" style=\"word-break:break-all\">%s</a></p>\n"
-	    "<p>-- <br>\nThư gửi tự động từ hệ thống nhắc việc nông thôn mới.</p>\n"
-	    "</body></html>\n", feed_url, feed_url);
+	digest_close(text, html, k, self, feed_url);
 }
 
 struct digest *
