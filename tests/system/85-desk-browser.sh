@@ -9,7 +9,11 @@
 # it, with the account in the audit log); the communes' progress is a chart and a table
 # equal to ntmctl progress; the summary's CSV and XLSX, downloaded by their links, read
 # back with Python's csv and openpyxl hold the same numbers. A POST without the form's
-# token and another organisation's pages are refused and change nothing. Every page is
+# token and another organisation's pages are refused and change nothing. June's meeting
+# of the steering committee, reached from the calendar's "Mã" link, is set by typing into
+# its form: a Saturday is refused with the typed values kept, a Thursday is set (the
+# notice counts the invitations the database has; the calendar shows its hours and
+# place), moved on a phone with no end given (two hours), and cancelled. Every page is
 # saved as a screenshot in $BUILD/test-logs/85-desk-browser/, and no page says anything
 # on the console (CSP violations included).
 . "$(dirname "$0")/test.common"
@@ -458,6 +462,124 @@ assert_eq "$(got 'j["h1"]')" "Không có quyền xem" "a Gia Lộc item"
 assert_eq "$(got 'j["buttons"]')" "['Đăng xuất']" "forms on a Gia Lộc item"
 state >"$T/after.state"
 cmp -s "$T/before.state" "$T/after.state" || fail "another organisation's pages changed the database"
+
+say "a meeting set on its item's page, refused on a Saturday, moved on a phone, cancelled"
+# June's meeting of the steering committee (X.3): a tentative placeholder until set.
+JUNE=$(sql "SELECT o.id FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id WHERE p.code = 'van-quan-2018' AND t.ref = 'X.3' AND o.period = '2018-06'")
+[ -n "$JUNE" ] || fail "no June meeting of X.3"
+# meeting_state — the items, the audit log, the schedules and how many invitations
+meeting_state() {
+	state
+	sql "SELECT * FROM meeting; SELECT count(*) FROM reminder WHERE kind LIKE 'invite-%'"
+}
+# invited — the invitations of June's meeting's latest change, as the database has them
+invited() {
+	sql "SELECT count(*) FROM reminder r JOIN occurrence o ON o.id = r.occurrence_id WHERE o.id = $JUNE AND r.kind = 'invite-' || o.sequence"
+}
+# fields — the meeting form's fields as the page holds them, one a line
+fields() {
+	got '"\n".join(str(j["fields"].get(k)) for k in ["date", "start", "end", "place", "meeting-note", "force"])'
+}
+step click desk nav "Lịch"
+desk 200 "/calendar" "the calendar"
+assert_eq "$(got 'j["tables"][0]["head"][:4]')" "['Mã', 'Ngày', 'Loại', 'Giờ, địa điểm']" "the calendar's first columns"
+assert_eq "$(got "[r[:4] for r in j['tables'][0]['body'] if r[0] == '$JUNE']")" \
+    "[['$JUNE', '$(sql "SELECT strftime('%d/%m/%Y', day) FROM occurrence WHERE id = $JUNE")', 'Họp (chưa định ngày)', '']]" \
+    "June's meeting in the calendar, not yet set"
+assert_eq "$(got "[l[0] for r, l in zip(j['tables'][0]['body'], j['tables'][0]['links']) if r[0] == '$JUNE']")" \
+    "['/item?id=$JUNE']" "June's meeting's link in the calendar"
+step click desk "table.data tbody" "$JUNE"
+desk 200 "/item?id=$JUNE" "June's meeting"
+assert_eq "$(got 'j["h1"]')" "Nhiệm vụ #$JUNE" "the meeting's heading"
+assert_contains "$(got 'j["body"]')" \
+    "Chưa ấn định ngày họp (theo kế hoạch: $(sql "SELECT strftime('%d/%m/%Y', start) || ' - ' || strftime('%d/%m/%Y', due) FROM occurrence WHERE id = $JUNE"))." \
+    "the meeting not yet set"
+assert_eq "$(got '[b for b in j["buttons"] if "họp" in b or "lịch" in b]')" \
+    "['Xếp lịch và gửi thư mời', 'Hủy cuộc họp và báo các đơn vị']" "the meeting's buttons"
+assert_eq "$(fields | tr '\n' '|')" "|||||False|" "the meeting's form, empty"
+meeting_state >"$T/before.state"
+seq=$(sql "SELECT sequence FROM occurrence WHERE id = $JUNE")
+PLACE="Hội trường UBND huyện"
+MNOTE='Sơ kết 6 tháng <b>& "mang báo cáo"</b>'
+step type desk "Ngày họp" 2018-06-16
+step type desk "Giờ bắt đầu" 08:30
+step type desk "Giờ kết thúc (để trống: sau 2 giờ)" 11:00
+step type desk "Địa điểm" "$PLACE"
+step type desk "Ghi chú cho các đơn vị" "$MNOTE"
+step press desk "Xếp lịch và gửi thư mời"
+desk 400 "/item" "a Saturday refused"
+assert_eq "$(got 'j["alert"]')" "Ngày 16/06/2018 là ngày nghỉ (thứ Bảy). Chọn ngày khác, hoặc đánh dấu «Vẫn xếp lịch» nếu cuộc họp vẫn diễn ra vào ngày đó." \
+    "the Saturday's refusal"
+assert_eq "$(got 'j["notice"]')" None "a notice with the refusal"
+printf '2018-06-16\n08:30\n11:00\n%s\n%s\nFalse\n' "$PLACE" "$MNOTE" >"$T/want"
+fields | cmp -s - "$T/want" || fail "the form after the refusal: $(fields | tr '\n' '|')"
+assert_contains "$(got 'j["body"]')" "Chưa ấn định ngày họp" "the meeting after the refusal"
+meeting_state >"$T/after.state"
+cmp -s "$T/before.state" "$T/after.state" ||
+    fail "the refused Saturday changed the database: $(diff "$T/before.state" "$T/after.state" | head -5)"
+step type desk "Ngày họp" 2018-06-14
+step press desk "Xếp lịch và gửi thư mời"
+K=$(invited)
+[ "$K" -gt 0 ] || fail "no unit invited to June's meeting"
+desk 200 "/item?id=$JUNE&invited=$K" "June's meeting set"
+assert_eq "$(got '[(r["method"], r["url"], r["status"], r["location"]) for r in j["redirects"]]')" \
+    "[('POST', '$BASE/item', 303, '/item?id=$JUNE&invited=$K')]" "the schedule form's answer"
+assert_eq "$(got 'j["notice"]')" "Đã ghi lịch họp; thư báo đã gửi tới $K đơn vị." "the notice"
+assert_eq "$(got 'j["alert"]')" None "an alert once set"
+assert_contains "$(got 'j["body"]')" "Đã xếp lịch: 8 giờ 30, thứ Năm, 14/06/2018, đến 11 giờ 00. Địa điểm: $PLACE." \
+    "the schedule shown"
+assert_contains "$(got 'j["body"]')" "Ghi chú: $MNOTE" "the note shown, as typed"
+assert_eq "$(got '[b for b in j["buttons"] if "họp" in b or "lịch" in b]')" \
+    "['Dời lịch và báo các đơn vị', 'Hủy cuộc họp và báo các đơn vị']" "the buttons once set"
+printf '2018-06-14\n08:30\n11:00\n%s\n%s\nFalse\n' "$PLACE" "$MNOTE" >"$T/want"
+fields | cmp -s - "$T/want" || fail "the form once set: $(fields | tr '\n' '|')"
+assert_eq "$(sql "SELECT m.day, m.start_time, m.end_time, m.place, m.note, m.cancelled, m.set_by, o.tentative, o.sequence FROM meeting m JOIN occurrence o ON o.id = m.occurrence_id WHERE o.id = $JUNE")" \
+    "2018-06-14|08:30|11:00|$PLACE|$MNOTE|0|$LOGIN|0|$((seq + 1))" "June's meeting in the database"
+assert_eq "$(sql "SELECT actor, action, remote FROM audit WHERE occurrence_id = $JUNE ORDER BY id DESC LIMIT 1")" \
+    "$LOGIN|meeting-set|127.0.0.1" "the audit row"
+step click desk nav "Lịch"
+desk 200 "/calendar" "the calendar with June's meeting set"
+assert_eq "$(got "[r[:4] for r in j['tables'][0]['body'] if r[0] == '$JUNE']")" \
+    "[['$JUNE', '14/06/2018', 'Họp', '08:30, $PLACE']]" "June's meeting in the calendar, set"
+
+say "moved on a phone, where the form fits the screen; no end given, two hours"
+step open phone "$BASE/item?id=$JUNE"
+desk 200 "/item?id=$JUNE" "June's meeting on a phone"
+assert_eq "$(got 'j["inner_width"]')" 390 "laid out at the phone's width"
+assert_eq "$(got 'j["scroll_width"] <= j["inner_width"]')" True "the meeting's page wider than the phone ($(got 'j["scroll_width"]') px)"
+step type phone "Ngày họp" 2018-06-15
+step type phone "Giờ bắt đầu" 14:00
+step type phone "Giờ kết thúc (để trống: sau 2 giờ)" ""
+step press phone "Dời lịch và báo các đơn vị"
+K=$(invited)
+[ "$K" -gt 0 ] || fail "no unit told of the move"
+desk 200 "/item?id=$JUNE&invited=$K" "June's meeting moved on a phone"
+assert_eq "$(got 'j["notice"]')" "Đã ghi lịch họp; thư báo đã gửi tới $K đơn vị." "the notice of the move"
+assert_contains "$(got 'j["body"]')" "Đã xếp lịch: 14 giờ 00, thứ Sáu, 15/06/2018, đến 16 giờ 00. Địa điểm: $PLACE." \
+    "the schedule moved"
+assert_eq "$(got 'j["scroll_width"] <= j["inner_width"]')" True "the moved meeting's page wider than the phone ($(got 'j["scroll_width"]') px)"
+assert_eq "$(sql "SELECT m.day, m.start_time, m.end_time, o.sequence FROM meeting m JOIN occurrence o ON o.id = m.occurrence_id WHERE o.id = $JUNE")" \
+    "2018-06-15|14:00|16:00|$((seq + 2))" "June's meeting moved in the database"
+
+say "cancelled by its button"
+step open desk "$BASE/item?id=$JUNE"
+desk 200 "/item?id=$JUNE" "June's meeting before cancelling"
+step press desk "Hủy cuộc họp và báo các đơn vị"
+K=$(invited)
+[ "$K" -gt 0 ] || fail "no unit told of the cancel"
+desk 200 "/item?id=$JUNE&invited=$K" "June's meeting cancelled"
+assert_contains "$(got 'j["notice"]')" "thư báo đã gửi tới $K đơn vị." "the notice of the cancel"
+assert_contains "$(got 'j["body"]')" "Cuộc họp đã hủy." "the meeting cancelled"
+case $(got 'j["body"]') in *"Đã xếp lịch"*) fail "a cancelled meeting still shown as set" ;; esac
+assert_eq "$(got '[b for b in j["buttons"] if "họp" in b or "lịch" in b]')" \
+    "['Xếp lịch và gửi thư mời']" "the buttons of a cancelled meeting"
+assert_eq "$(sql "SELECT m.cancelled, o.status, o.sequence FROM meeting m JOIN occurrence o ON o.id = m.occurrence_id WHERE o.id = $JUNE")" \
+    "1|cancelled|$((seq + 3))" "June's meeting cancelled in the database"
+assert_eq "$(sql "SELECT actor, action FROM audit WHERE occurrence_id = $JUNE ORDER BY id DESC LIMIT 1")" \
+    "$LOGIN|meeting-cancel" "the cancel's audit row"
+step click desk nav "Lịch"
+desk 200 "/calendar" "the calendar after the cancel"
+assert_eq "$(got "[r for r in j['tables'][0]['body'] if r[0] == '$JUNE']")" "[]" "a cancelled meeting in the calendar"
 
 say "the summary on a phone"
 step open phone "$BASE/"

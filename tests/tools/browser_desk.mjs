@@ -24,6 +24,14 @@
  *   mark TAB NOTE      on an item's page: types NOTE into "Ghi chú", clicks "Đánh dấu đã
  *                      hoàn thành": the page it ends on
  *   press TAB NAME     clicks the one button named NAME: the page it ends on
+ *   type TAB LABEL TEXT
+ *                      clicks the one field labelled LABEL (exactly), empties it and
+ *                      types TEXT key by key; a date (YYYY-MM-DD) or a time (HH:MM) is
+ *                      typed into the parts its field shows, from the first: Chromium
+ *                      lays them out in its own language, not the page's, and Debian's
+ *                      has only en-US (no chromium-l10n): month, day, year; hours 1–12,
+ *                      minutes, AM/PM; an empty TEXT empties any field. Fails unless
+ *                      the field then holds TEXT: {"label", "value"}
  *   download TAB NAME FILE
  *                      clicks the link NAME of the page's first p.downloads, saves what
  *                      it downloads as FILE: {"file", "suggested", "url"}
@@ -33,7 +41,7 @@
  *                      session's), redirects not followed: {"status", "location", "body"}
  *   get TAB PATH       the same for a GET: {"status", "location", "body"}
  * A page is {"status", "method", "url", "redirects", "lang", "title", "h1", "here",
- * "who", "notice", "alert", "tables", "downloads", "chart", "buttons", "body",
+ * "who", "notice", "alert", "tables", "downloads", "chart", "buttons", "fields", "body",
  * "scroll_width", "inner_width", "styled", "screenshot", "problems"}:
  * status, method: of the response shown; redirects: the responses that led to it,
  * first first, [{"method", "url", "status", "location"}]; here: the menu's current link;
@@ -42,7 +50,9 @@
  * {"head": [text], "head_links": [href|null], "sort": [aria-sort|null], "body": [[text]],
  * "links": [[href|null]], "classes": [[class]], "backgrounds": [[css colour]],
  * "foot": [[text]]}; downloads: [{"text", "href"}] of p.downloads; chart: the
- * svg.chart as {"rects": [{"width", "fill"}], "texts": [text]}, or null; styled: whether
+ * svg.chart as {"rects": [{"width", "fill"}], "texts": [text]}, or null; fields: the
+ * forms' fields that are not hidden, by id (else name), their values (a checkbox's,
+ * whether it is ticked); styled: whether
  * the page's own stylesheet applies (body.wide's max-width as html.c sets it).
  * screenshot: the full page as a PNG in SHOTS, its name numbered in order.
  * problems, in every answer: what the pages' consoles said at level warning or error,
@@ -156,6 +166,9 @@ async function describe(name, page, response) {
         shown: svg.getBoundingClientRect().width > 0 && svg.getBoundingClientRect().height > 0,
       },
       buttons: [...document.querySelectorAll('button')].map((b) => b.innerText.trim()),
+      fields: Object.fromEntries([...document.querySelectorAll('form input, form textarea, ' +
+        'form select')].filter((f) => f.type !== 'hidden').map((f) =>
+        [f.id || f.name, f.type === 'checkbox' ? f.checked : f.value])),
       body: document.body.innerText,
       scroll_width: document.documentElement.scrollWidth,
       inner_width: innerWidth,
@@ -235,6 +248,36 @@ const steps = {
     const button = await one(page.getByRole('button', { name: text, exact: true }),
       `buttons "${text}"`);
     return describe(name, page, await navigation(page, () => button.click()));
+  },
+  async type(name, label, text) {
+    const page = await tab(name);
+    const field = await one(page.getByLabel(label, { exact: true }),
+      `fields labelled "${label}"`);
+    const kind = await field.evaluate((f) => f.type);
+    if (text === '') {
+      await field.click();
+      await field.fill('');
+    } else if (kind === 'date' || kind === 'time') {
+      // the parts as en-US shows them, mm/dd/yyyy and hh:mm AM, from the first one (a
+      // part clicked takes the digits typed in place of its own)
+      const parts = kind === 'date' ? /^(\d{4})-(\d\d)-(\d\d)$/.exec(text) :
+        /^(\d\d):(\d\d)$/.exec(text);
+      if (!parts)
+        throw new Error(`"${text}" is not a ${kind} to type`);
+      const h = Number(parts[1]);
+      const box = await field.boundingBox();
+      await field.click({ position: { x: 12, y: box.height / 2 } });
+      await page.keyboard.type(kind === 'date' ? parts[2] + parts[3] + parts[1] :
+        String((h + 11) % 12 + 1).padStart(2, '0') + parts[2] + (h < 12 ? 'A' : 'P'));
+    } else {
+      await field.click();
+      await field.fill('');
+      await field.pressSequentially(text);
+    }
+    const value = await field.inputValue();
+    if (value !== text)
+      throw new Error(`typed "${text}" into "${label}", which holds "${value}"`);
+    return { label, value };
   },
   async download(name, text, file) {
     const page = await tab(name);
