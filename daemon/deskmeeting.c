@@ -78,11 +78,13 @@ forms(struct desk_page *pg, struct buf *b, sqlite3_int64 id, const struct meetin
 	    value(pg, "note", found ? r->note : ""), set ? "Dời lịch và báo các đơn vị" :
 	    "Xếp lịch và gửi thư mời");
 	if (open)
-		html_printf(b, "<form method=\"post\" action=\"%p\">\n<input type=\"hidden\" "
-		    "name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" name=\"id\" value=\"%lld\">"
-		    "\n<input type=\"hidden\" name=\"action\" value=\"cancel-meeting\">\n<label "
-		    "for=\"cancel-note\">Lý do hủy (gửi tới các đơn vị)</label>\n<textarea "
-		    "id=\"cancel-note\" name=\"note\" rows=\"2\" maxlength=\"%d\"></textarea>\n"
+		html_printf(b, "<h3>Hủy cuộc họp</h3>\n<form method=\"post\" action=\"%p\">\n"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n<input type=\"hidden\" "
+		    "name=\"id\" value=\"%lld\">\n<input type=\"hidden\" name=\"action\" "
+		    "value=\"cancel-meeting\">\n<label for=\"cancel-note\">Lý do hủy (gửi tới các "
+		    "đơn vị)</label>\n<textarea id=\"cancel-note\" name=\"note\" rows=\"2\" "
+		    "maxlength=\"%d\"></textarea>\n<label class=\"check\"><input type=\"checkbox\" "
+		    "name=\"confirm\" value=\"1\" required> Tôi xác nhận hủy cuộc họp này</label>\n"
 		    "<button type=\"submit\" class=\"secondary\">Hủy cuộc họp và báo các đơn vị"
 		    "</button>\n</form>\n", action, pg->csrf, (long long)id, MEETING_NOTE_MAX);
 	free(action);
@@ -101,6 +103,9 @@ deskmeeting_section(struct desk_page *pg, struct buf *b, sqlite3_int64 id,
 	buf_puts(b, "<h2>Lịch họp</h2>\n");
 	if ((n = desk_arg(pg, "invited")) && strspn(n, "0123456789") == strlen(n))
 		html_printf(b, "<div class=\"notice\" role=\"status\"><p>Đã ghi lịch họp; thư báo "
+		    "đã gửi tới %s đơn vị.</p></div>\n", n);
+	if ((n = desk_arg(pg, "cancelled")) && strspn(n, "0123456789") == strlen(n))
+		html_printf(b, "<div class=\"notice\" role=\"status\"><p>Đã hủy cuộc họp; thư báo "
 		    "đã gửi tới %s đơn vị.</p></div>\n", n);
 	describe(b, &r, found, it);
 	if (may_schedule && (open || (found && r.cancelled)))
@@ -125,7 +130,8 @@ read_form(struct desk_page *pg, struct meeting_set *m)
 	    !meeting_text_ok(m->note, MEETING_NOTE_MAX, 1))
 		return "Địa điểm (một dòng) hoặc ghi chú quá dài, hoặc có ký tự không hợp lệ.";
 	if (m->cancel)
-		return NULL;
+		return desk_field(pg, "confirm") ? NULL : "Cần đánh dấu «Tôi xác nhận hủy cuộc "
+		    "họp này» để hủy.";
 	if (day == NULL || date_parse_iso(day, &m->day) < 0 || start == NULL ||
 	    (m->start = meeting_parse_time(start)) < 0 ||
 	    (end && (m->end = meeting_parse_time(end)) < 0))
@@ -154,7 +160,8 @@ deskmeeting_post(struct desk_page *pg, sqlite3_int64 id, char **alert, char **pa
 		pg->rs->changed = 1;
 		log_info("desk: meeting %lld %s by \"%s\" from %s", (long long)id, m.cancel ?
 		    "cancelled" : "set", pg->who.login, pg->rq->remote);
-		*path = xasprintf("/item?id=%lld&invited=%d", (long long)id, out.invited);
+		*path = xasprintf("/item?id=%lld&%s=%d", (long long)id, m.cancel ? "cancelled" :
+		    "invited", out.invited);
 		return 303;
 	case MEETING_NO_ITEM:
 		return 404;

@@ -557,7 +557,7 @@ item_page(struct desk_page *pg, sqlite3_int64 id, unsigned int status, const cha
 	struct buf b = { 0 };
 	char *back = desk_link(pg, "/overdue");
 	struct may m;
-	int found;
+	int found, meeting;
 
 	found = may_of(pg, id, &m) < 0 ? -1 : donepage_load(pg->db, id, 0, &it);
 	if (found <= 0) {
@@ -565,14 +565,20 @@ item_page(struct desk_page *pg, sqlite3_int64 id, unsigned int status, const cha
 		return found < 0 ? busy(pg) : desk_message(pg, 404, "Không tìm thấy",
 		    "Không có nhiệm vụ này.");
 	}
-	desk_begin(pg, &b, it.title, "/overdue");
-	html_printf(&b, "<p><a href=\"%p\">← Danh sách quá hạn</a></p>\n<h1>Nhiệm vụ #%lld</h1>\n",
-	    back, (long long)id);
+	meeting = !strcmp(it.kind, "meeting");
+	if (meeting) {	/* reached from the calendar */
+		free(back);
+		back = desk_link(pg, "/calendar");
+	}
+	desk_begin(pg, &b, it.title, meeting ? "/calendar" : "/overdue");
+	html_printf(&b, "<p><a href=\"%p\">← %s</a></p>\n<h1>%s #%lld</h1>\n", back,
+	    meeting ? "Lịch" : "Danh sách quá hạn", meeting ? "Cuộc họp" : "Nhiệm vụ",
+	    (long long)id);
 	if (alert)
 		html_printf(&b, "<div class=\"notice alert\" role=\"alert\"><p>%s</p></div>\n",
 		    alert);
 	donepage_describe(&b, &it, &v);
-	if (!strcmp(it.kind, "meeting"))
+	if (meeting)
 		deskmeeting_section(pg, &b, id, &it, m.waive);
 	if (!strcmp(it.status, "open"))
 		item_forms(pg, &b, id, note, link, &m);

@@ -17,7 +17,7 @@
 enum col {
 	C_STATUS, C_KIND, C_PERIOD, C_REF, C_SECTION, C_TITLE, C_PLAN_NUMBER, C_PLAN_TITLE,
 	C_DIRECT, C_LEAD, C_SUPPORT, C_DONE_BY, C_NOTE, C_LINK, C_UNIT_CODE, C_UNIT_NAME,
-	C_START, C_DUE, C_LATEST, C_DONE_AT
+	C_START, C_DUE, C_LATEST, C_DONE_AT, C_DAY, C_TENTATIVE, C_MEETING_CANCELLED
 };
 
 static const char sql_item[] = "SELECT o.status, t.kind, o.period, t.ref, t.section, t.title, "
@@ -26,8 +26,9 @@ static const char sql_item[] = "SELECT o.status, t.kind, o.period, t.ref, t.sect
 	"LEFT JOIN unit u ON u.id = a.unit_id WHERE a.occurrence_id = o.id AND "
 	"a.action = 'done' ORDER BY a.id DESC LIMIT 1), o.done_by), o.note, o.done_link, "
 	"(SELECT code FROM unit WHERE id = ?2), (SELECT name FROM unit WHERE id = ?2), "
-	"o.start, o.due, o.latest, o.done_at FROM occurrence o JOIN task t ON t.id = o.task_id "
-	"JOIN plan p ON p.id = t.plan_id WHERE o.id = ?1";
+	"o.start, o.due, o.latest, o.done_at, o.day, o.tentative, EXISTS (SELECT 1 FROM "
+	"meeting m WHERE m.occurrence_id = o.id AND m.cancelled) FROM occurrence o "
+	"JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id WHERE o.id = ?1";
 
 static char *
 col(sqlite3_stmt *st, enum col c)
@@ -64,6 +65,10 @@ fill(sqlite3_stmt *st, struct done_item *it)
 	if (s == NULL || date_parse_iso(s, &it->latest) < 0)
 		it->latest = it->due;
 	it->done_at = (time_t)sqlite3_column_int64(st, C_DONE_AT);
+	if (date_parse_iso((const char *)sqlite3_column_text(st, C_DAY), &it->day) < 0)
+		it->day = it->due;
+	it->tentative = sqlite3_column_int(st, C_TENTATIVE);
+	it->meeting_cancelled = sqlite3_column_int(st, C_MEETING_CANCELLED);
 }
 
 int
@@ -133,6 +138,22 @@ donepage_period(const char *period)
 	return s;
 }
 
+/* Where a meeting stands, in words. Allocated. */
+static char *
+meeting_state(const struct done_item *it, ntm_date today)
+{
+	if (it->meeting_cancelled)
+		return xstrdup("Cuộc họp đã hủy");
+	if (!strcmp(it->status, "cancelled"))
+		return xstrdup("Đã hủy (không còn trong kế hoạch)");
+	if (!strcmp(it->status, "done"))
+		return xstrdup("Đã họp");
+	if (it->tentative)
+		return xstrdup("Chưa ấn định ngày họp");
+	return xstrdup(it->day > today ? "Sắp họp" : it->day == today ? "Họp hôm nay" :
+	    "Đã qua ngày họp");
+}
+
 /* Where the item stands, in words, and the class that colours it. Allocated. */
 static char *
 state_text(const struct done_item *it, ntm_date today, int soon_days, const char **class)
@@ -140,6 +161,8 @@ state_text(const struct done_item *it, ntm_date today, int soon_days, const char
 	char d[11];
 
 	*class = "";
+	if (!strcmp(it->kind, "meeting"))
+		return meeting_state(it, today);
 	switch (item_state(it->status, it->due, it->latest, today, soon_days)) {
 	case STATE_UPCOMING:
 		return xstrdup("Chưa đến hạn");
@@ -201,7 +224,10 @@ donepage_describe(struct buf *b, const struct done_item *it, const struct donepa
 	row(b, "Nội dung", it->section);
 	period = donepage_period(it->period);
 	row(b, "Kỳ", period);
-	day_row(b, strcmp(it->kind, "meeting") ? "Hạn" : "Ngày họp", it->due);
+	if (strcmp(it->kind, "meeting"))
+		day_row(b, "Hạn", it->due);
+	else if (!it->tentative)
+		day_row(b, "Ngày họp", it->day);
 	if (it->latest > it->due)
 		day_row(b, "Chậm nhất", it->latest);
 	row(b, "Chỉ đạo", it->direct);

@@ -16,6 +16,9 @@ struct done_item {
 	char		*note, *link;		/* as reported */
 	char		*unit_code, *unit_name;	/* the link's unit */
 	ntm_date	 start, due, latest;
+	ntm_date	 day;			/* a meeting's day, as set */
+	int		 tentative;		/* a meeting whose day is not set */
+	int		 meeting_cancelled;	/* by a coordinator */
 	time_t		 done_at;
 };
 

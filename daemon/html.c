@@ -17,6 +17,8 @@ static const char style[] =
 	".alert{border-left-color:#b91c1c;background:#fef2f2}"
 	"label{display:block;margin-top:1em;font-weight:600}"
 	"textarea,input{width:100%;box-sizing:border-box;font:inherit;padding:.4em}"
+	"label.check{display:flex;gap:.5em;align-items:baseline}"
+	"label.check input{width:auto;flex:none}"
 	"button{margin-top:1em;font:inherit;padding:.6em 1.2em;background:#166534;color:#fff;"
 	"border:0;border-radius:.3em}"
 	".small{font-size:.9em;color:#555}"

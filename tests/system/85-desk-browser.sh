@@ -490,7 +490,8 @@ assert_eq "$(got "[l[0] for r, l in zip(j['tables'][0]['body'], j['tables'][0]['
     "['/item?id=$JUNE']" "June's meeting's link in the calendar"
 step click desk "table.data tbody" "$JUNE"
 desk 200 "/item?id=$JUNE" "June's meeting"
-assert_eq "$(got 'j["h1"]')" "Nhiệm vụ #$JUNE" "the meeting's heading"
+assert_eq "$(got 'j["h1"]')" "Cuộc họp #$JUNE" "the meeting's heading"
+assert_eq "$(got 'j["here"]')" "Lịch" "the menu's current page, for a meeting"
 assert_contains "$(got 'j["body"]')" \
     "Chưa ấn định ngày họp (theo kế hoạch: $(sql "SELECT strftime('%d/%m/%Y', start) || ' - ' || strftime('%d/%m/%Y', due) FROM occurrence WHERE id = $JUNE"))." \
     "the meeting not yet set"
@@ -540,7 +541,7 @@ assert_eq "$(sql "SELECT actor, action, remote FROM audit WHERE occurrence_id = 
 step click desk nav "Lịch"
 desk 200 "/calendar" "the calendar with June's meeting set"
 assert_eq "$(got "[r[:4] for r in j['tables'][0]['body'] if r[0] == '$JUNE']")" \
-    "[['$JUNE', '14/06/2018', 'Họp', '08:30, $PLACE']]" "June's meeting in the calendar, set"
+    "[['$JUNE', '14/06/2018', 'Họp', '08:30–11:00, $PLACE']]" "June's meeting in the calendar, set"
 
 say "moved on a phone, where the form fits the screen; no end given, two hours"
 step open phone "$BASE/item?id=$JUNE"
@@ -564,11 +565,15 @@ assert_eq "$(sql "SELECT m.day, m.start_time, m.end_time, o.sequence FROM meetin
 say "cancelled by its button"
 step open desk "$BASE/item?id=$JUNE"
 desk 200 "/item?id=$JUNE" "June's meeting before cancelling"
+step type desk "Lý do hủy (gửi tới các đơn vị)" "Trùng lịch họp của tỉnh"
+step tick desk "Tôi xác nhận hủy cuộc họp này"
 step press desk "Hủy cuộc họp và báo các đơn vị"
 K=$(invited)
 [ "$K" -gt 0 ] || fail "no unit told of the cancel"
-desk 200 "/item?id=$JUNE&invited=$K" "June's meeting cancelled"
-assert_contains "$(got 'j["notice"]')" "thư báo đã gửi tới $K đơn vị." "the notice of the cancel"
+desk 200 "/item?id=$JUNE&cancelled=$K" "June's meeting cancelled"
+assert_eq "$(got 'j["notice"]')" "Đã hủy cuộc họp; thư báo đã gửi tới $K đơn vị." "the notice of the cancel"
+assert_eq "$(sql "SELECT note FROM meeting WHERE occurrence_id = $JUNE")" "Trùng lịch họp của tỉnh" \
+    "the cancel's reason"
 assert_contains "$(got 'j["body"]')" "Cuộc họp đã hủy." "the meeting cancelled"
 case $(got 'j["body"]') in *"Đã xếp lịch"*) fail "a cancelled meeting still shown as set" ;; esac
 assert_eq "$(got '[b for b in j["buttons"] if "họp" in b or "lịch" in b]')" \

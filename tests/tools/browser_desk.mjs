@@ -24,6 +24,7 @@
  *   mark TAB NOTE      on an item's page: types NOTE into "Ghi chú", clicks "Đánh dấu đã
  *                      hoàn thành": the page it ends on
  *   press TAB NAME     clicks the one button named NAME: the page it ends on
+ *   tick TAB LABEL     ticks the one checkbox labelled LABEL: {"label", "checked"}
  *   type TAB LABEL TEXT
  *                      clicks the one field labelled LABEL (exactly), empties it and
  *                      types TEXT key by key; a date (YYYY-MM-DD) or a time (HH:MM) is
@@ -248,6 +249,13 @@ const steps = {
     const button = await one(page.getByRole('button', { name: text, exact: true }),
       `buttons "${text}"`);
     return describe(name, page, await navigation(page, () => button.click()));
+  },
+  async tick(name, label) {
+    const page = await tab(name);
+    const box = await one(page.getByLabel(label, { exact: true }),
+      `checkboxes labelled "${label}"`);
+    await box.check();
+    return { label, checked: await box.isChecked() };
   },
   async type(name, label, text) {
     const page = await tab(name);
