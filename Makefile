@@ -1,13 +1,26 @@
 # ntmd — build, test, demo, install.  See README.md.
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+# Where make install puts things (README, Install). The configuration goes to
+# SYSCONFDIR/ntmd, /etc/ntmd whatever the PREFIX (ntmctl's default; the unit's -c); the
+# unit where systemd looks for it: /lib/systemd/system for PREFIX=/usr (Debian 12),
+# PREFIX/lib/systemd/system otherwise.
+BINDIR   ?= $(PREFIX)/bin
+DATADIR  ?= $(PREFIX)/share/ntmd
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/ntmd
+SYSCONFDIR ?= /etc
+UNITDIR  ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 CC       ?= cc
 PKGS      = libcurl libical sqlite3 libconfig libmicrohttpd libsystemd libutf8proc libcrypto \
             xlsxwriter libargon2 zlib
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -DNTM_CATALOG_DIR=\"$(PREFIX)/share/ntmd/catalogs\" -DNTM_HOLIDAY_DIR=\"$(PREFIX)/share/ntmd/holidays\" $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# The installed catalogs and holidays, compiled in: $(BUILD)/paths holds them, and every
+# object depends on it, so a make install with another PREFIX rebuilds first.
+PATHS     = -DNTM_CATALOG_DIR=\"$(DATADIR)/catalogs\" -DNTM_HOLIDAY_DIR=\"$(DATADIR)/holidays\"
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(PATHS) $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 ifdef SANITIZE
 # clang, whose UBSan reports go where ASan's do (ASAN_OPTIONS=log_path, which tests/run
@@ -41,6 +54,7 @@ TEST_NEEDS  = -t 'pkg-config --exists check' check \
               -t '/usr/bin/python3 -c "import aiosmtpd.controller, icalendar, ephem, lunardate, openpyxl, recurring_ical_events"' \
                  python3 python3-aiosmtpd python3-icalendar python3-ephem python3-lunardate \
                  python3-openpyxl python3-recurring-ical-events \
+              -t 'command -v mandoc' mandoc \
               -t 'command -v sqlite3' sqlite3 \
               -t 'command -v curl' curl \
               -t 'command -v node' nodejs \
@@ -52,8 +66,13 @@ HAS_NPM_DEPS = (cd tests/tools && node -e "Promise.all([import('ical.js'), \
 
 all: $(BUILD)/ntmd $(BUILD)/ntmctl
 
-$(BUILD)/%.o: daemon/%.c $(wildcard daemon/*.h) | $(BUILD)
-	$(CC) $(CFLAGS) -c -o $@ $<
+$(BUILD)/%.o: daemon/%.c $(wildcard daemon/*.h) $(BUILD)/paths | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Rewritten only when the paths change (git's GIT-CFLAGS), so objects are not rebuilt
+# at every make.
+$(BUILD)/paths: FORCE | $(BUILD)
+	@printf '%s\n' '$(PATHS)' | cmp -s - $@ || printf '%s\n' '$(PATHS)' > $@
 
 $(BUILD)/ntmd: $(BUILD)/ntmd.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -105,19 +124,74 @@ demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) tests/demo
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
-	    $(DESTDIR)$(PREFIX)/share/ntmd/calendars $(DESTDIR)$(PREFIX)/share/ntmd/catalogs \
-	    $(DESTDIR)$(PREFIX)/share/ntmd/holidays $(DESTDIR)$(PREFIX)/share/doc/ntmd
-	install -m 755 $(BUILD)/ntmd $(BUILD)/ntmctl $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 systemd/ntmd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
-	install -m 644 calendars/*.conf $(DESTDIR)$(PREFIX)/share/ntmd/calendars/
-	install -m 644 config/catalogs/*.conf $(DESTDIR)$(PREFIX)/share/ntmd/catalogs/
-	install -m 644 config/holidays/*.conf $(DESTDIR)$(PREFIX)/share/ntmd/holidays/
-	install -m 644 config/ntmd.conf README.md $(DESTDIR)$(PREFIX)/share/doc/ntmd/
+# make install: the layout of the Debian package (README, Install). The unit and the
+# configuration are made from systemd/ntmd.service.in and config/ntmd.conf.in with the
+# paths above ($(BUILD)/dirs holds them); an existing configuration is kept.
+MAN_PAGES = $(wildcard man/*.1 man/*.5 man/*.8)
+DIRS      = BINDIR=$(BINDIR) DATADIR=$(DATADIR) DOCDIR=$(DOCDIR) SYSCONFDIR=$(SYSCONFDIR)
+SUBST     = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+                -e 's|@DOCDIR@|$(DOCDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+$(BUILD)/dirs: FORCE | $(BUILD)
+	@printf '%s\n' '$(DIRS)' | cmp -s - $@ || printf '%s\n' '$(DIRS)' > $@
+
+$(BUILD)/ntmd.service: systemd/ntmd.service.in $(BUILD)/dirs
+	$(SUBST) systemd/ntmd.service.in > $@
+
+$(BUILD)/ntmd.conf: config/ntmd.conf.in $(BUILD)/dirs
+	$(SUBST) config/ntmd.conf.in > $@
+
+install: all $(BUILD)/ntmd.service $(BUILD)/ntmd.conf
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/catalogs \
+	    $(DESTDIR)$(DATADIR)/holidays $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(SYSCONFDIR)/ntmd/calendars
+	install -m 755 $(BUILD)/ntmd $(BUILD)/ntmctl $(DESTDIR)$(BINDIR)/
+	install -m 644 $(BUILD)/ntmd.service $(DESTDIR)$(UNITDIR)/
+	install -m 644 config/catalogs/*.conf $(DESTDIR)$(DATADIR)/catalogs/
+	install -m 644 config/holidays/*.conf $(DESTDIR)$(DATADIR)/holidays/
+	install -m 644 calendars/*.conf calendars/README.md $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/ntmd/ntmd.conf ]; then \
+	    echo "kept $(DESTDIR)$(SYSCONFDIR)/ntmd/ntmd.conf; the new one is $(BUILD)/ntmd.conf"; \
+	else echo "install -m 644 $(BUILD)/ntmd.conf $(DESTDIR)$(SYSCONFDIR)/ntmd/ntmd.conf"; \
+	    install -m 644 $(BUILD)/ntmd.conf $(DESTDIR)$(SYSCONFDIR)/ntmd/ntmd.conf; fi
+
+# Everything install put there but the configuration, the plans and the database.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ntmd $(DESTDIR)$(BINDIR)/ntmctl $(DESTDIR)$(UNITDIR)/ntmd.service
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+# The Debian package (README, Deploying on Debian): dpkg-buildpackage -us -uc -b in a copy
+# of the tree in $(DEB_BUILD), so that neither this tree nor its parent gets the build's
+# files; ntmd_VERSION_ARCH.deb is copied to $(DEB_DIR). deb-check builds it, runs lintian
+# and tries it in a clean Debian 12 root (tests/package/deb-check).
+DEB_BUILD  = build-debian
+DEB_DIR   ?= .
+DEB_NEEDS  = -t 'command -v dpkg-buildpackage && command -v dh' dpkg-dev debhelper
+DEB_CHECK_NEEDS = -t 'command -v lintian' lintian -t 'command -v debootstrap' debootstrap \
+                  -t 'command -v systemd-nspawn' systemd-container \
+                  -t '/usr/bin/python3 -c "import aiosmtpd.controller"' python3 python3-aiosmtpd
+DEB_FILE   = ntmd_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
+
+deb-deps: deps
+	@tests/install-debs $(DEB_NEEDS)
+
+deb: deb-deps
+	rm -rf $(DEB_BUILD)/src && mkdir -p $(DEB_BUILD)/src/ntmd
+	tar -c --exclude=./.git --exclude='./build' --exclude='./build-*' --exclude=./var \
+	    --exclude=./tests/node_modules --exclude='./*.deb' . | tar -x -C $(DEB_BUILD)/src/ntmd
+	cd $(DEB_BUILD)/src/ntmd && dpkg-buildpackage -us -uc -b
+	@f=$(DEB_FILE); cp $(DEB_BUILD)/src/$$f $(DEB_DIR)/ && echo "made $(DEB_DIR)/$$f"
+
+deb-check: deb
+	@tests/install-debs $(DEB_CHECK_NEEDS)
+	tests/package/deb-check $(DEB_DIR)/$(DEB_FILE)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-asan var
+	rm -rf $(BUILD) $(ASAN_BUILD) build-asan var $(DEB_BUILD)
 
 # Benchmarks, not part of check (README, Performance): bench/run runs the scripts in
 # bench/; each prints name=value lines, every figure against a reference measured in the
@@ -207,4 +281,7 @@ clean-fuzz:
 
 .PHONY: bench fuzz-deps fuzz fuzz-check fuzz-run clean-fuzz
 
-.PHONY: all deps test-deps check test-programs check-sanitize demo install clean
+.PHONY: all deps test-deps check test-programs check-sanitize demo install uninstall clean \
+	deb deb-deps deb-check FORCE
+
+FORCE:

@@ -81,4 +81,20 @@ done
 rc=0 && "$NTMCTL" nosuch >/dev/null 2>"$T/err" || rc=$?
 assert_eq "$rc" 64 "an unknown command"
 assert_contains "$(cat "$T/err")" 'unknown command "nosuch"' "an unknown command's message"
+
+say "the man pages"
+for page in "$TOP"/man/ntmd.8 "$TOP"/man/ntmctl.1 "$TOP"/man/ntmd.conf.5; do
+	mandoc -T lint -W warning "$page" >"$T/lint" 2>&1 || fail "mandoc -T lint $page: $(cat "$T/lint")"
+	[ -s "$T/lint" ] && fail "mandoc -T lint $page: $(cat "$T/lint")"
+	mandoc -T utf8 "$page" >"$T/page" || fail "mandoc cannot render $page"
+done
+# every command of ntmctl and every key of ntmd.conf has its entry
+for cmd in $commands; do
+	grep -Eq "^\.(It )?Cm $cmd( |\$)" "$TOP/man/ntmctl.1" || fail "ntmctl(1) has no entry for $cmd"
+done
+for key in database calendars catalogs holidays timezone listen base_url feed_cache_mb \
+    link_key_file url from connections user password password_credential starttls \
+    lead_days send_at repeat_overdue max_repeats escalate_after; do
+	grep -q "^\.It Cm $key\b" "$TOP/man/ntmd.conf.5" || fail "ntmd.conf(5) has no entry for $key"
+done
 echo "PASS"
