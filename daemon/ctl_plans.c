@@ -325,7 +325,7 @@ ctl_import_table(sqlite3 *db, int argc, char **argv)
 	struct known_units known = { 0 };
 	struct diag d = { 0 };
 	struct buf text = { 0 };
-	char *data, *org_code, *db_org_name;
+	char *data, *org_code, *db_org_name, *end;
 	size_t len;
 	int ch, rc;
 
@@ -333,7 +333,10 @@ ctl_import_table(sqlite3 *db, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "+o:", opts, NULL)) != -1)
 		switch (ch) {
 		case 'p': plan = optarg; break;
-		case 'y': o.year = atoi(optarg); break;
+		case 'y': o.year = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0')
+				o.year = 0;	/* refused below */
+			break;
 		case 'g': org = optarg; break;
 		case 'n': org_name = optarg; break;
 		case 't': o.title = optarg; break;

@@ -879,6 +879,9 @@ cmd_when(const struct config *c, int argc, char **argv)
 	    deadline_rule_parse(rs, &rule) < 0)))
 		usage();
 	if (working) {
+		if (c == NULL)
+			fprintf(stderr, "ntmctl: no configuration (-c FILE, or %s): no holiday "
+			    "files are read; the days off are the law's alone\n", NTM_CONFIG_FILE);
 		cal = sync_load_workcal(c, &d);
 		diag_print(&d, stderr);
 		diag_free(&d);

@@ -19,6 +19,30 @@ done
 [ "$n" -ge 12 ] || fail "only $n configuration cases"
 echo "   $n cases"
 
+say "a plan, a criteria set and a holiday file: unknown keys, with what they resemble"
+sed 's/^        title   = "Họp Ban Chỉ đạo huyện";/        tilte   = "Họp Ban Chỉ đạo huyện";/' \
+    "$TOP/calendars/van-quan-2018.conf" >"$T/plan.conf"
+line=$(grep -n 'tilte   = "Họp Ban Chỉ đạo huyện"' "$T/plan.conf" | cut -d: -f1)
+[ -n "$line" ] || fail "the plan's edit"
+rc=0 && "$NTMCTL" check --catalogs "$TOP/config/catalogs/*.conf" "$T/plan.conf" >/dev/null \
+    2>"$T/err" || rc=$?
+assert_eq "$rc" 65 "ntmctl check of a plan with a mistyped key"
+assert_contains "$(cat "$T/err")" "$T/plan.conf:$line: unknown setting \"tilte\" in a task (did you mean \"title\"?)" \
+    "the plan's mistyped key"
+sed 's/^  decision = /  decison = /' "$(ls "$TOP"/config/catalogs/*.conf | head -n 1)" >"$T/cat.conf"
+grep -q '^  decison = ' "$T/cat.conf" || fail "the catalog's edit"
+rc=0 && "$NTMCTL" check --catalogs "$T/cat.conf" "$T/plan.conf" >/dev/null 2>"$T/err" || rc=$?
+assert_eq "$rc" 65 "ntmctl check with a mistyped catalog key"
+assert_contains "$(cat "$T/err")" "unknown setting \"decison\" in catalog (did you mean \"decision\"?)" \
+    "the catalog's mistyped key"
+printf 'year = 2030;\ntet = "2030-02-02";\ndays_of = ( );\n' >"$T/2030.conf"
+write_config
+sed -i "s#^holidays = .*#holidays = [ \"$T/2030.conf\" ];#" "$T/ntmd.conf"
+rc=0 && "$NTMD" -n -c "$T/ntmd.conf" >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" -ne 0 ] || fail "ntmd -n passed a holiday file with a mistyped key"
+assert_contains "$(cat "$T/err")" "$T/2030.conf:3: unknown setting \"days_of\" (did you mean \"days_off\"?)" \
+    "the holiday file's mistyped key"
+
 say "ntmctl reads the configuration alike"
 rc=0
 (cd "$TOP/tests/config" && "$NTMCTL" -c 01-root-typo.conf units >/dev/null 2>"$T/err") || rc=$?
