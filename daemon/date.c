@@ -98,6 +98,8 @@ date_parse_iso(const char *s, ntm_date *day)
 {
 	int v[3] = { 0 }, i, k;
 
+	if (s == NULL)		/* a NULL column */
+		return -1;
 	/* by hand, not sscanf: SQL calls this for every open item when states are refreshed */
 	for (i = 0, k = 0; i < 10; i++) {
 		if (i == 4 || i == 7) {

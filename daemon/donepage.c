@@ -65,7 +65,8 @@ fill(sqlite3_stmt *st, struct done_item *it)
 	if (s == NULL || date_parse_iso(s, &it->latest) < 0)
 		it->latest = it->due;
 	it->done_at = (time_t)sqlite3_column_int64(st, C_DONE_AT);
-	if (date_parse_iso((const char *)sqlite3_column_text(st, C_DAY), &it->day) < 0)
+	s = (char *)sqlite3_column_text(st, C_DAY);
+	if (s == NULL || date_parse_iso(s, &it->day) < 0)
 		it->day = it->due;
 	it->tentative = sqlite3_column_int(st, C_TENTATIVE);
 	it->meeting_cancelled = sqlite3_column_int(st, C_MEETING_CANCELLED);
