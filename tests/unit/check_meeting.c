@@ -64,13 +64,7 @@ teardown(void)
 static sqlite3_int64
 q(const char *sql)
 {
-	sqlite3_stmt *st = store_prepare(db, sql);
-	sqlite3_int64 v;
-
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return db_value(db, sql);
 }
 
 static ntm_date

@@ -131,3 +131,15 @@ count(const char *haystack, const char *needle)
 	}
 	return n;
 }
+
+sqlite3_int64
+db_value(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = store_prepare(db, sql);
+	sqlite3_int64 v;
+
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}

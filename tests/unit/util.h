@@ -12,6 +12,8 @@ char *tmpdir_new(void);
 sqlite3 *db_open(const char *path);
 /* A new database dir/ntmd.db holding the fixture sql. */
 sqlite3 *db_new(const char *dir, const char *sql);
+/* The first column of sql's one row; the test fails if there is none. */
+sqlite3_int64 db_value(sqlite3 *db, const char *sql);
 /* Remove dir and the plain files in it. */
 void tmpdir_remove(char *dir);
 /* dir/name holding text, with the given mode; the path, allocated. */
