@@ -204,9 +204,7 @@ static int
 failed(sqlite3 *db, const char *what)
 {
 	log_warnx("%s: %s", what, sqlite3_errmsg(db));
-	if (!sqlite3_get_autocommit(db) &&
-	    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-		log_warnx("database: rollback: %s", sqlite3_errmsg(db));
+	store_rollback(db);
 	return -1;
 }
 

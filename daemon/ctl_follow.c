@@ -299,13 +299,14 @@ int
 ctl_schedule(sqlite3 *db, struct workcal *cal, long long id, const struct meeting_set *m)
 {
 	struct meeting_outcome out;
-	char day[11], from[11], to[11];
+	char day[11], from[11], to[11], hhmm[8];
 
 	date_iso(m->day, day);
 	switch (meeting_set(db, cal, id, m, &out)) {
 	case MEETING_SET:
-		printf("item %lld: meeting on %s at %02d:%02d%s%s; sequence %d; invitations to %d "
-		    "unit%s\n", id, day, m->start / 60, m->start % 60, m->place ? ", " : "",
+		meeting_hhmm(m->start, hhmm);
+		printf("item %lld: meeting on %s at %s%s%s; sequence %d; invitations to %d "
+		    "unit%s\n", id, day, hhmm, m->place ? ", " : "",
 		    m->place ? m->place : "", out.sequence, out.invited, out.invited == 1 ? "" : "s");
 		return 0;
 	case MEETING_CANCELLED:

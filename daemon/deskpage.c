@@ -555,21 +555,16 @@ item_page(struct desk_page *pg, sqlite3_int64 id, unsigned int status, const cha
 	struct donepage_view v = { .now = pg->rq->now, .soon_days = pg->soon_days };
 	struct done_item it;
 	struct buf b = { 0 };
-	char *back = desk_link(pg, "/overdue");
+	char *back;
 	struct may m;
 	int found, meeting;
 
 	found = may_of(pg, id, &m) < 0 ? -1 : donepage_load(pg->db, id, 0, &it);
-	if (found <= 0) {
-		free(back);
+	if (found <= 0)
 		return found < 0 ? busy(pg) : desk_message(pg, 404, "Không tìm thấy",
 		    "Không có nhiệm vụ này.");
-	}
-	meeting = !strcmp(it.kind, "meeting");
-	if (meeting) {	/* reached from the calendar */
-		free(back);
-		back = desk_link(pg, "/calendar");
-	}
+	meeting = !strcmp(it.kind, "meeting");	/* reached from the calendar */
+	back = desk_link(pg, meeting ? "/calendar" : "/overdue");
 	desk_begin(pg, &b, it.title, meeting ? "/calendar" : "/overdue");
 	html_printf(&b, "<p><a href=\"%p\">← %s</a></p>\n<h1>%s #%lld</h1>\n", back,
 	    meeting ? "Lịch" : "Danh sách quá hạn", meeting ? "Cuộc họp" : "Nhiệm vụ",

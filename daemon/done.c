@@ -88,9 +88,7 @@ failed(sqlite3 *db, const struct done_report *r)
 	log_warnx("item %lld not marked %s, nothing changed: %s", (long long)r->item,
 	    r->waive ? "waived" : "done",
 	    sqlite3_errmsg(db));
-	if (!sqlite3_get_autocommit(db) &&
-	    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-		log_warnx("database: rollback: %s", sqlite3_errmsg(db));
+	store_rollback(db);
 	return DONE_FAILED;
 }
 

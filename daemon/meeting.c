@@ -260,9 +260,7 @@ failed(sqlite3 *db, sqlite3_int64 id)
 {
 	log_warnx("meeting %lld not changed, nothing written: %s", (long long)id,
 	    sqlite3_errmsg(db));
-	if (!sqlite3_get_autocommit(db) &&
-	    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-		log_warnx("database: rollback: %s", sqlite3_errmsg(db));
+	store_rollback(db);
 	return MEETING_FAILED;
 }
 

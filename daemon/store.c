@@ -244,6 +244,14 @@ store_step(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+void
+store_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db) &&
+	    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		log_warnx("database: rollback: %s", sqlite3_errmsg(db));
+}
+
 int
 store_step_done(sqlite3 *db, sqlite3_stmt *st)
 {

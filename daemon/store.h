@@ -34,6 +34,9 @@ sqlite3_stmt *store_stmt(sqlite3 *db, const char *sql);
 /* Step a statement that returns no rows and reset it: 0, or -1 with its error left in
  * db, not logged (the caller says what failed, and rolls back). */
 int store_step(sqlite3_stmt *st);
+/* After a failure: end the transaction if SQLite has not ended it itself (logged if
+ * even that fails). */
+void store_rollback(sqlite3 *db);
 /* Step a statement that returns no rows wanted and reset it: 0, or -1 logged. */
 int store_step_done(sqlite3 *db, sqlite3_stmt *st);
 /* Whether another connection changed the database since the last call (PRAGMA data_version). */

@@ -62,10 +62,9 @@ static const char *const sql[NSTMTS] = {
 	[S_TASK_UNIT_ADD] = "INSERT OR IGNORE INTO task_unit(task_id, unit_id, role) "
 	    "VALUES(?, ?, ?)",
 	/* a meeting a coordinator cancelled is not an item the plan brings back */
-	[S_OCC_FIND] = "SELECT id, fingerprint = ?3 AND (status != 'cancelled' OR EXISTS "
-	    "(SELECT 1 FROM meeting m WHERE m.occurrence_id = occurrence.id AND m.cancelled)), "
-	    "EXISTS (SELECT 1 FROM meeting m WHERE m.occurrence_id = occurrence.id) "
-	    "FROM occurrence WHERE task_id = ?1 AND period = ?2",
+	[S_OCC_FIND] = "SELECT o.id, o.fingerprint = ?3 AND (o.status != 'cancelled' OR "
+	    "coalesce(m.cancelled, 0)), m.occurrence_id IS NOT NULL FROM occurrence o "
+	    "LEFT JOIN meeting m ON m.occurrence_id = o.id WHERE o.task_id = ?1 AND o.period = ?2",
 	/* S_OCC_INSERT and S_OCC_UPDATE take the same parameters (occurrence_bind). */
 	[S_OCC_INSERT] = "INSERT INTO occurrence(task_id, period, start, due, tentative, "
 	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off) "
