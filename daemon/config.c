@@ -9,15 +9,18 @@
 #include "confutil.h"
 #include "config.h"
 #include "date.h"
+#include "mail.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* The settings each group may hold: anything else is a mistake, said at its line. */
 static const char *const root_keys[] = { "database", "calendars", "catalogs", "holidays",
 	"timezone", "http", "smtp", "reminders", NULL };
 static const char *const http_keys[] = { "listen", "base_url", "feed_cache_mb",
-	"link_key_file", NULL };
+	"link_key_file", "max_connections", "max_connections_per_ip", "max_header_kb",
+	"idle_timeout", "total_timeout", NULL };
 static const char *const smtp_keys[] = { "url", "from", "connections", "user", "password",
-	"password_credential", "starttls", NULL };
+	"password_credential", "starttls", "timeout", NULL };
 static const char *const reminder_keys[] = { "lead_days", "send_at", "repeat_overdue",
 	"max_repeats", "escalate_after", NULL };
 
@@ -36,7 +39,8 @@ get_string(struct ctx *x, const config_setting_t *g, const char *name, int requi
 
 	if (s == NULL) {
 		if (required)
-			diag_error(x->d, x->file, confutil_line(g), "missing setting \"%s\"", name);
+			diag_error(x->d, x->file, confutil_line(g), "missing setting \"%s\"%s",
+			    name, confutil_line(g) ? "" : " (whole file)");
 		return NULL;
 	}
 	if ((v = config_setting_get_string(s)) == NULL) {
@@ -65,10 +69,42 @@ get_int(struct ctx *x, const config_setting_t *g, const char *name, int dflt, in
 	return v;
 }
 
+/* The database must be a file ntmd can open or make: a directory or a device is found
+ * here, not at the first write. */
+static void
+check_database(struct ctx *x, config_setting_t *root)
+{
+	const char *db = x->c->database;
+	int line = confutil_line(config_setting_get_member(root, "database"));
+	char *dir, *slash;
+	struct stat st;
+
+	if (*db == '\0') {
+		diag_error(x->d, x->file, line, "database must be a file's path");
+		return;
+	}
+	if (stat(db, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			diag_error(x->d, x->file, line, "database \"%s\" is not a regular file", db);
+		return;
+	}
+	dir = xstrdup(db);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	if (stat(slash ? dir : ".", &st) != 0 || !S_ISDIR(st.st_mode))
+		diag_error(x->d, x->file, line, "database \"%s\" cannot be made: %s is not a "
+		    "directory", db, slash ? dir : ".");
+	free(dir);
+}
+
 static void
 check_general(struct ctx *x, config_setting_t *root)
 {
-	x->c->database = get_string(x, root, "database", 1);
+	if ((x->c->database = get_string(x, root, "database", 1)) != NULL)
+		check_database(x, root);
 	x->c->timezone = get_string(x, root, "timezone", 0);
 	if (x->c->timezone == NULL)
 		x->c->timezone = xstrdup("Asia/Ho_Chi_Minh");
@@ -89,8 +125,13 @@ check_patterns(struct ctx *x, config_setting_t *root, const char *key, int requi
 	*n = 0;
 	if (s == NULL && !required)
 		return;
-	if (s == NULL || !config_setting_is_array(s)) {
-		diag_error(x->d, x->file, confutil_line(s ? s : root), "\"%s\" must be a list of "
+	if (s == NULL) {
+		diag_error(x->d, x->file, 0, "missing setting \"%s\" (whole file): a list of "
+		    "paths or patterns, [ \"%s/*.conf\" ]", key, key);
+		return;
+	}
+	if (!config_setting_is_array(s)) {
+		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be a list of "
 		    "paths or patterns: [ \"%s/*.conf\" ]", key, key);
 		return;
 	}
@@ -135,12 +176,17 @@ check_http(struct ctx *x, config_setting_t *root)
 {
 	config_setting_t *g = config_setting_get_member(root, "http");
 	char *listen, *colon, *end;
+	const char *why;
 	long port;
 	size_t n;
 
 	if (g == NULL || !config_setting_is_group(g)) {
-		diag_error(x->d, x->file, confutil_line(g ? g : root),
-		    "\"http\" must be a group: { listen = \"127.0.0.1:8470\"; base_url = \"…\"; }");
+		if (g == NULL)
+			diag_error(x->d, x->file, 0, "missing setting \"http\" (whole file): "
+			    "{ listen = \"127.0.0.1:8470\"; base_url = \"…\"; }");
+		else
+			diag_error(x->d, x->file, confutil_line(g), "\"http\" must be a group: "
+			    "{ listen = \"127.0.0.1:8470\"; base_url = \"…\"; }");
 		return;
 	}
 	confutil_known(x->file, g, "http", http_keys, x->d);
@@ -158,7 +204,10 @@ check_http(struct ctx *x, config_setting_t *root)
 		free(listen);
 	}
 	if ((x->c->base_url = get_string(x, g, "base_url", 1)) != NULL) {
-		if (strncmp(x->c->base_url, "http://", 7) && strncmp(x->c->base_url, "https://", 8))
+		if ((why = text_line_problem(x->c->base_url)) != NULL || strpbrk(x->c->base_url, " "))
+			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "base_url")),
+			    "http.base_url holds %s", why ? why : "a space");
+		else if (strncmp(x->c->base_url, "http://", 7) && strncmp(x->c->base_url, "https://", 8))
 			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "base_url")),
 			    "http.base_url must start with http:// or https://");
 		n = strlen(x->c->base_url);
@@ -166,6 +215,11 @@ check_http(struct ctx *x, config_setting_t *root)
 			x->c->base_url[--n] = '\0';
 	}
 	x->c->feed_cache_mb = get_int(x, g, "feed_cache_mb", 64, 1, 4096);
+	x->c->http_max_connections = get_int(x, g, "max_connections", 256, 8, 65536);
+	x->c->http_max_per_ip = get_int(x, g, "max_connections_per_ip", 64, 0, 65536);
+	x->c->http_max_header_kb = get_int(x, g, "max_header_kb", 16, 4, 1024);
+	x->c->http_idle_timeout = get_int(x, g, "idle_timeout", 30, 1, 3600);
+	x->c->http_total_timeout = get_int(x, g, "total_timeout", 120, 1, 86400);
 	x->c->link_key_file = get_string(x, g, "link_key_file", 0);
 }
 
@@ -205,22 +259,34 @@ check_smtp(struct ctx *x, config_setting_t *root)
 	int i;
 
 	if (g == NULL || !config_setting_is_group(g)) {
-		diag_error(x->d, x->file, confutil_line(g ? g : root),
-		    "\"smtp\" must be a group: { url = \"smtp://host:587\"; from = \"…\"; }");
+		if (g == NULL)
+			diag_error(x->d, x->file, 0, "missing setting \"smtp\" (whole file): "
+			    "{ url = \"smtp://host:587\"; from = \"…\"; }");
+		else
+			diag_error(x->d, x->file, confutil_line(g), "\"smtp\" must be a group: "
+			    "{ url = \"smtp://host:587\"; from = \"…\"; }");
 		return;
 	}
 	confutil_known(x->file, g, "smtp", smtp_keys, x->d);
 	if ((x->c->smtp_url = get_string(x, g, "url", 1)) != NULL)
 		check_smtp_url(x, g);
 	if ((x->c->smtp_from = get_string(x, g, "from", 1)) != NULL) {
+		int line = confutil_line(config_setting_get_member(g, "from"));
+		const char *why = text_line_problem(x->c->smtp_from);
+
+		/* it goes into the From: of every mail: never pass a line break through */
 		addr = config_from_address(x->c);
-		if (strchr(addr, '@') == NULL || strpbrk(addr, " <>\r\n") != NULL)
-			diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "from")),
+		if (why != NULL)
+			diag_error(x->d, x->file, line, "smtp.from holds %s: it goes into every "
+			    "mail's From: header", why);
+		else if (!mail_address_ok(addr))
+			diag_error(x->d, x->file, line,
 			    "smtp.from \"%s\" must be an address, e.g. \"NTM <ntm@example.org>\"",
 			    x->c->smtp_from);
 		free(addr);
 	}
 	x->c->smtp_connections = get_int(x, g, "connections", 2, 1, 16);
+	x->c->smtp_timeout = get_int(x, g, "timeout", 60, 1, 600);
 	x->c->smtp_user = get_string(x, g, "user", 0);
 	x->c->smtp_password = get_string(x, g, "password", 0);
 	check_secret_mode(x, g);

@@ -35,6 +35,11 @@ struct config {
 	int		  feed_cache_mb;	/* http.feed_cache_mb: rendered feeds kept */
 	char		 *link_key_file;	/* http.link_key_file: the done links' key, or
 						 * NULL for link.key beside the database */
+	int		  http_max_connections;	/* connections at once, all addresses */
+	int		  http_max_per_ip;	/* at once from one address; 0: no limit */
+	int		  http_max_header_kb;	/* a request's line and headers */
+	int		  http_idle_timeout;	/* seconds a connection may stay silent */
+	int		  http_total_timeout;	/* seconds a connection may last */
 	char		 *smtp_url;		/* smtp://, smtps:// or file:DIR */
 	char		 *smtp_from;		/* "Name <addr>" as written */
 	char		 *smtp_user, *smtp_password;	/* optional */
@@ -42,6 +47,7 @@ struct config {
 						 * name in $CREDENTIALS_DIRECTORY, or NULL */
 	enum starttls	  starttls;
 	int		  smtp_connections;	/* SMTP transactions at once */
+	int		  smtp_timeout;		/* seconds to wait for a connection or a reply */
 	int		 *lead_days;		/* descending, distinct */
 	size_t		  nlead;
 	int		  send_at;		/* minutes after local midnight */

@@ -273,6 +273,7 @@ struct worker {
 struct mailer {
 	char		*url, *user, *password;
 	enum starttls	 starttls;
+	int		 timeout;	/* smtp.timeout, seconds */
 	struct worker	*workers;
 	size_t		 nworkers;
 	int		 wakefd;	/* eventfd: a transfer has ended */
@@ -353,9 +354,9 @@ set_transport(const struct mailer *mr, CURL *easy)
 
 	curl_easy_setopt(easy, CURLOPT_URL, mr->url);
 	curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)tls[mr->starttls]);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, 60L);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, (long)mr->timeout);
+	curl_easy_setopt(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)mr->timeout);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 2L * mr->timeout);
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_message);
@@ -457,6 +458,7 @@ mailer_new(const struct config *c)
 	mr->user = c->smtp_user ? xstrdup(c->smtp_user) : NULL;
 	mr->password = c->smtp_password ? xstrdup(c->smtp_password) : NULL;
 	mr->starttls = c->starttls;
+	mr->timeout = c->smtp_timeout;
 	mr->todo_tail = &mr->todo;
 	pthread_mutex_init(&mr->lock, NULL);
 	pthread_cond_init(&mr->work, NULL);
@@ -538,6 +540,7 @@ int
 mailer_same(const struct mailer *mr, const struct config *c)
 {
 	return !strcmp(mr->url, c->smtp_url) && mr->starttls == c->starttls &&
+	    mr->timeout == c->smtp_timeout &&
 	    mr->nworkers == (size_t)(strncmp(c->smtp_url, "file:", 5) ? c->smtp_connections : 0) &&
 	    !strcmp(mr->user ? mr->user : "", c->smtp_user ? c->smtp_user : "") &&
 	    !strcmp(mr->password ? mr->password : "", c->smtp_password ? c->smtp_password : "");

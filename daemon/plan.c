@@ -64,6 +64,7 @@ static char **
 get_strings(struct ctx *x, const config_setting_t *g, const char *name, size_t *n)
 {
 	config_setting_t *s = config_setting_get_member(g, name);
+	const char *why;
 	char **v;
 	int i, len;
 
@@ -83,8 +84,37 @@ get_strings(struct ctx *x, const config_setting_t *g, const char *name, size_t *
 		if (e == NULL || !text_valid_utf8(e))
 			diag_error(x->d, x->file, confutil_line(s), "%s[%d] must be a UTF-8 string",
 			    name, i);
+		else if ((why = text_line_problem(e)) != NULL)
+			diag_error(x->d, x->file, confutil_line(s), "%s[%d] holds %s: it must be "
+			    "one line of text", name, i, why);
 		else
 			v[(*n)++] = text_nfc(e);
+	}
+	return v;
+}
+
+/* Text that prints on one line of a mail: not blank, no C0, DEL or C1 control, no line
+ * separator and no bidirectional control (text that would show other than it reads). */
+static int
+valid_line(const char *s)
+{
+	return text_line_problem(s) == NULL && strchr(s, '\t') == NULL &&
+	    strspn(s, " ") < strlen(s);
+}
+
+/* A string that may reach a mail's subject or body as a line: who ("task II.1") is
+ * named in the error. */
+static char *
+get_line(struct ctx *x, const config_setting_t *g, const char *name, int required,
+    const char *who)
+{
+	char *v = get_string(x, g, name, required);
+
+	if (v && !valid_line(v)) {
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, name)),
+		    "%s: %s must be one line of text, without control characters", who, name);
+		free(v);
+		return NULL;
 	}
 	return v;
 }
@@ -192,13 +222,13 @@ read_header(struct ctx *x, config_setting_t *root)
 	else {
 		confutil_known(x->file, org, "org", org_keys, x->d);
 		p->org_code = get_string(x, org, "code", 1);
-		p->org_name = get_string(x, org, "name", 1);
+		p->org_name = get_line(x, org, "name", 1, "org");
 		if (p->org_code && !plan_valid_code(p->org_code))
 			diag_error(x->d, x->file, confutil_line(org), "org code \"%s\" may hold only "
 			    "a-z, 0-9 and '-'", p->org_code);
 	}
 	p->number = get_string(x, g, "number", 0);
-	p->title = get_string(x, g, "title", 1);
+	p->title = get_line(x, g, "title", 1, "the plan");
 	p->issuer = get_string(x, g, "issuer", 0);
 	p->issued = get_string(x, g, "issued", 0);
 	p->catalog = get_string(x, g, "catalog", 0);
@@ -228,18 +258,6 @@ valid_phone(const char *s)
 
 	return n >= 6 && n <= 20 && strspn(s, "0123456789 +.-()") == n &&
 	    strpbrk(s, "0123456789") != NULL;
-}
-
-/* Text that prints on one line of a mail: not blank, and no C0, DEL or C1 control. */
-static int
-valid_line(const char *s)
-{
-	const unsigned char *c;
-
-	for (c = (const unsigned char *)s; *c; c++)
-		if (*c < 0x20 || *c == 0x7f || (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f))
-			return 0;
-	return strspn(s, " ") < strlen(s);
 }
 
 /* The unit's phone and postal address, which the coordination unit's mails show. */
@@ -540,7 +558,7 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 	t->id = xasprintf("%s.%s", sec_id, id ? id : "?");
 	free(id);
 	t->section = xstrdup(sec_title);
-	t->title = get_string(x, g, "title", 1);
+	t->title = get_line(x, g, "title", 1, t->id);
 	t->when_text = get_string(x, g, "when", 0);
 	t->kind = t->title ? default_kind(t->title) : TASK_DEADLINE;
 	if ((kind = get_string(x, g, "kind", 0)) != NULL) {
@@ -596,8 +614,8 @@ read_people(struct ctx *x, config_setting_t *root)
 		e->line = confutil_line(g);
 		confutil_known(x->file, g, "a person", person_keys, x->d);
 		e->code = get_string(x, g, "code", 1);
-		e->name = get_string(x, g, "name", 1);
-		e->title = get_string(x, g, "title", 0);
+		e->name = get_line(x, g, "name", 1, "a person");
+		e->title = get_line(x, g, "title", 0, "a person");
 		e->aliases = get_strings(x, g, "aliases", &e->naliases);
 		e->emails = get_strings(x, g, "emails", &e->nemails);
 		u = read_unit_ref(x, g, "unit", e->name ? e->name : "person");
@@ -832,7 +850,7 @@ read_sections(struct ctx *x, config_setting_t *root)
 		sec = config_setting_get_elem(s, (unsigned)k);
 		confutil_known(x->file, sec, "a section", section_keys, x->d);
 		id = get_string(x, sec, "id", 1);
-		title = get_string(x, sec, "title", 1);
+		title = get_line(x, sec, "title", 1, "a section");
 		tasks = config_setting_get_member(sec, "tasks");
 		if (tasks == NULL || !config_setting_is_list(tasks))
 			diag_error(x->d, x->file, confutil_line(sec), "section %s: missing list "

@@ -22,6 +22,27 @@ text_valid_utf8(const char *s)
 	return 1;
 }
 
+const char *
+text_line_problem(const char *s)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	for (; *s; s += n) {
+		if ((n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c)) <= 0)
+			return "invalid UTF-8";
+		if (c == '\r' || c == '\n' || c == 0x2028 || c == 0x2029)
+			return "a line break";
+		if ((c < 0x20 && c != '\t') || (c >= 0x7f && c < 0xa0))
+			return "a control character";
+		/* embeddings, overrides and isolates: text that shows other than it reads */
+		if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+		    c == 0x200e || c == 0x200f || c == 0x061c)
+			return "a bidirectional control character";
+	}
+	return NULL;
+}
+
 static char *
 map(const char *s, utf8proc_option_t opts)
 {

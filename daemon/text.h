@@ -5,6 +5,9 @@
 
 /* Whether s is valid UTF-8. */
 int text_valid_utf8(const char *s);
+/* Why s cannot be one line of a name, title or header ("a line break", "a control
+ * character", "a bidirectional control character", "invalid UTF-8"), or NULL if it can. */
+const char *text_line_problem(const char *s);
 /* NFC form of s (allocated), or NULL if s is not valid UTF-8. */
 char *text_nfc(const char *s);
 /* Key for matching names as people type them: NFC, case-folded, spaces collapsed and
