@@ -29,7 +29,8 @@
 #include "xalloc.h"
 
 #define RETRY_MS	1000	/* after the database was busy: try again this soon */
-#define STOP_WAIT_MS	30000	/* SIGTERM: how long the mail in flight may take */
+#define STOP_WAIT_MS	5000	/* SIGTERM: how long the mail in flight may take (a stalled
+				 * server must not hold the stop past systemd's timeout) */
 #define PLAN_SLICE	5000	/* items planned in one pass of the loop during a full plan */
 #define MAILER_ASK_MS	1000	/* while mail is in flight, look for ended messages this often */
 #define LOOP_BUSY_MS	250	/* SQLite's busy timeout once the loop runs */
