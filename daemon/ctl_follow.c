@@ -172,12 +172,33 @@ ctl_audit(sqlite3 *db, sqlite3_int64 plan, int json)
 	    headers, 9);
 }
 
+/* A configuration the SMTP server refused holds every mail (remind.c): said first, on
+ * stderr, so that a table or JSON on stdout stays what it was. */
+static void
+warn_held(sqlite3 *db)
+{
+	sqlite3_stmt *st = store_prepare(db, "SELECT b.value, s.value, (SELECT count(*) FROM "
+	    "reminder WHERE state = 'pending') FROM meta b JOIN meta s ON s.key = "
+	    "'mail_blocked_since' WHERE b.key = 'mail_blocked'");
+	char since[32];
+
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		time_iso((time_t)sqlite3_column_int64(st, 1), since);
+		fprintf(stderr, "ntmctl: NO MAIL IS SENT since %s: the SMTP server refuses the "
+		    "configuration: %s.\n%lld reminders wait. Change smtp in the configuration "
+		    "and reload ntmd (systemctl reload ntmd); they go out then.\n",
+		    since, sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 2));
+	}
+	sqlite3_finalize(st);
+}
+
 int
 ctl_outbox(sqlite3 *db, int failed, int json)
 {
 	static const char *const headers[] = { "ID", "UNIT", "ITEM", "KIND", "STATE",
 	    "FIRE_AT", "ATTEMPTS", "LAST_ERROR" };
 
+	warn_held(db);
 	return print_rows(db, json ? OUTBOX_JSON : NULL, OUTBOX_TABLE, failed ?
 	    OUTBOX_ROWS " WHERE r.state = 'dead' ORDER BY r.fire_at, r.id" :
 	    OUTBOX_ROWS " ORDER BY r.fire_at, r.id", 0, headers, 8);

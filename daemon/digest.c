@@ -476,10 +476,67 @@ digest_contact_render(struct buf *text, struct buf *html, const struct digest_co
 	buf_free(&line);
 }
 
+/* "7 giờ 30 ngày 26/03/2018", in the configured zone. */
+static void
+instant_vn(struct buf *b, time_t t)
+{
+	long minutes = (long)((t + zone_offset(t)) % 86400 + 86400) % 86400 / 60;
+	char day[11];
+
+	date_vn(date_of(t), day);
+	buf_printf(b, "%ld giờ %02ld ngày %s", minutes / 60, minutes % 60, day);
+}
+
+/* For a coordination unit's mail: when no mail could go because the SMTP server refused
+ * the configuration (remind.c's meta rows). Said in the mail that goes once it is mended
+ * ("đến nay": composed while the outbox still records the outage) or, for a unit that
+ * had none held, in its first mail since (its mailed day before the outage's end).
+ * Allocated, or NULL. */
+static char *
+outage_notice(sqlite3 *db, sqlite3_int64 unit)
+{
+	sqlite3_stmt *st = store_stmt(db, "SELECT s.value, u.value, (SELECT day FROM mailed "
+	    "WHERE unit_id = ?1) FROM meta s LEFT JOIN meta u ON u.key = 'mail_outage_until' "
+	    "AND s.key = 'mail_outage_since' JOIN unit me ON me.id = ?1 AND me.coordinator "
+	    "WHERE s.key = 'mail_blocked_since' OR (s.key = 'mail_outage_since' AND NOT EXISTS "
+	    "(SELECT 1 FROM meta WHERE key = 'mail_blocked_since'))");
+	struct buf b = { 0 };
+	const char *mailed;
+	char until_day[11];
+	time_t until;
+
+	sqlite3_bind_int64(st, 1, unit);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return NULL;
+	}
+	until = (time_t)sqlite3_column_int64(st, 1);
+	mailed = (const char *)sqlite3_column_text(st, 2);
+	date_iso(date_of(until), until_day);
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL || mailed == NULL ||
+	    strcmp(mailed, until_day) < 0) {
+		buf_puts(&b, "Lưu ý: từ ");
+		instant_vn(&b, (time_t)sqlite3_column_int64(st, 0));
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			buf_puts(&b, " đến nay");
+		else {
+			buf_puts(&b, " đến ");
+			instant_vn(&b, until);
+		}
+		buf_puts(&b, ", hệ thống không gửi được thư nào vì máy chủ thư không chấp nhận "
+		    "cấu hình gửi thư; người quản trị đã sửa. Các thư nhắc việc bị giữ lại được "
+		    "gửi cùng lúc với thư này, thư của những ngày đã qua gộp vào thư mới nhất. "
+		    "Việc nào cần gấp, xin liên hệ trực tiếp đơn vị.");
+	}
+	sqlite3_reset(st);
+	return b.s ? buf_steal(&b) : NULL;
+}
+
 static void
 render_bodies(struct buf *text, struct buf *html, const char *unit_name,
-    const struct list *own, const struct list *late, const struct list *dead,
-    const struct digest_contact *k, int self, ntm_date today, const char *feed_url)
+    const char *notice, const struct list *own, const struct list *late,
+    const struct list *dead, const struct digest_contact *k, int self, ntm_date today,
+    const char *feed_url)
 {
 	static const char intro[] = "Hệ thống nhắc việc Chương trình MTQG xây dựng nông thôn "
 	    "mới xin gửi đơn vị những việc cần theo dõi hôm nay.";
@@ -494,6 +551,10 @@ render_bodies(struct buf *text, struct buf *html, const char *unit_name,
 	size_t i;
 
 	digest_open(text, html, unit_name, intro);
+	if (notice != NULL) {
+		buf_printf(text, "%s\n\n", notice);
+		html_printf(html, "<p><b>%s</b></p>\n", notice);
+	}
 	if (own->n) {
 		buf_printf(text, "%s\n\n", own_heading);
 		buf_printf(html, "<h3>%s</h3>\n<ol>\n", own_heading);
@@ -585,7 +646,7 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	struct list own = { 0 }, late = { 0 }, dead = { 0 };
 	struct digest_contact k = { 0 };
 	struct feed_query q = { .message_id = msgid, .now = now, .organizer = from };
-	char *unit_name = NULL, *token = NULL, *feed_url, *subj, *ics = NULL;
+	char *unit_name = NULL, *token = NULL, *feed_url, *subj, *ics = NULL, *notice;
 	ntm_date today = date_of(now);
 	const char *why = NULL;
 	int self;
@@ -616,7 +677,9 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	self = k.id == unit;
 	add_links(&own, c, key, unit);
 	feed_url = xasprintf("%s/feeds/%s/%s.ics", c->base_url, token, dg->unit_code);
-	render_bodies(&text, &html, unit_name, &own, &late, &dead, &k, self, today, feed_url);
+	notice = outage_notice(db, unit);
+	render_bodies(&text, &html, unit_name, notice, &own, &late, &dead, &k, self, today,
+	    feed_url);
 	subj = subject(&own, &late, &dead, today);
 	dg->message = mail_compose(&(struct mail){ .from = c->smtp_from, .to_name = unit_name,
 	    .to = (const char **)dg->to, .nto = dg->nto, .subject = subj, .text = text.s,
@@ -626,6 +689,7 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	free_list(&own), free_list(&late), free_list(&dead);
 	digest_contact_free(&k);
 	free(unit_name), free(token), free(feed_url), free(subj), free(ics), free(from);
+	free(notice);
 	buf_free(&text);
 	buf_free(&html);
 	return dg;

@@ -50,6 +50,12 @@ log_warnx(const char *fmt, ...)
 }
 
 void
+log_errx(const char *fmt, ...)
+{
+	LOG_BODY(LOG_ERR, NULL);
+}
+
+void
 log_info(const char *fmt, ...)
 {
 	LOG_BODY(LOG_INFO, NULL);

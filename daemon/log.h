@@ -8,6 +8,8 @@ void log_init(const char *progname, int verbose);
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Warning without errno. */
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error an operator must mend (priority err), without errno. */
+void log_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Log (with errno) and exit(1). */

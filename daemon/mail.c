@@ -258,6 +258,7 @@ struct transfer {
 	void			*arg;
 	enum mail_result	 result;
 	char			*detail;
+	const char		*refused;	/* MAIL_CONFIG: config_problem()'s words */
 	struct transfer		*next;
 };
 
@@ -274,12 +275,15 @@ struct mailer {
 	char		*url, *user, *password;
 	enum starttls	 starttls;
 	int		 timeout;	/* smtp.timeout, seconds */
+	unsigned	 serial;
 	struct worker	*workers;
 	size_t		 nworkers;
 	int		 wakefd;	/* eventfd: a transfer has ended */
 	pthread_mutex_t	 lock;		/* guards what follows */
 	pthread_cond_t	 work;
 	struct transfer	*todo, **todo_tail, *ended;
+	const char	*refused;	/* config_problem() of a transfer: the others are not
+					 * tried with a configuration the server refused */
 	size_t		 queued;	/* in todo */
 	size_t		 busy;		/* handed over, not yet reported */
 	int		 quit, abort;
@@ -388,6 +392,23 @@ drop_connection(CURL *easy)
 		shutdown(fd, SHUT_RDWR);
 }
 
+/* Why no message can pass with this configuration, for the errors an operator must
+ * mend (libcurl's own words say what failed, not which setting); NULL for the others. */
+static const char *
+config_problem(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_USE_SSL_FAILED:
+		return "smtp.starttls is \"required\" and the server offers no STARTTLS";
+	case CURLE_LOGIN_DENIED:
+		return "the server refused smtp.user and its password";
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return "the server's TLS certificate is not trusted for its name";
+	default:
+		return NULL;
+	}
+}
+
 /* One SMTP transaction on the worker's connection (opened again if the server closed it). */
 static void
 deliver(struct worker *w, struct transfer *t)
@@ -406,9 +427,14 @@ deliver(struct worker *w, struct transfer *t)
 		t->detail = xasprintf("%ld", code ? code : 250);
 		return;
 	}
-	t->detail = xasprintf("%ld %s", code, curl_easy_strerror(rc));
-	/* A 5xx is final; everything else (4xx, timeouts, refused) may pass later. */
-	t->result = code >= 500 && code <= 599 ? MAIL_REJECTED : MAIL_RETRY;
+	if ((t->refused = config_problem(rc)) != NULL) {
+		t->detail = xasprintf("%s (%ld %s)", t->refused, code, curl_easy_strerror(rc));
+		t->result = MAIL_CONFIG;
+	} else {
+		t->detail = xasprintf("%ld %s", code, curl_easy_strerror(rc));
+		/* A 5xx is final; everything else (4xx, timeouts, refused) may pass later. */
+		t->result = code >= 500 && code <= 599 ? MAIL_REJECTED : MAIL_RETRY;
+	}
 	/* after a failure the connection may be out of step with the server */
 	drop_connection(w->easy);
 }
@@ -432,9 +458,16 @@ worker_main(void *arg)
 		if ((mr->todo = t->next) == NULL)
 			mr->todo_tail = &mr->todo;
 		mr->queued--;
-		pthread_mutex_unlock(&mr->lock);
-		deliver(w, t);
-		pthread_mutex_lock(&mr->lock);
+		if (mr->refused != NULL) {
+			t->result = MAIL_CONFIG;
+			t->detail = xasprintf("%s (not tried)", mr->refused);
+		} else {
+			pthread_mutex_unlock(&mr->lock);
+			deliver(w, t);
+			pthread_mutex_lock(&mr->lock);
+			if (t->result == MAIL_CONFIG)
+				mr->refused = t->refused;
+		}
 		t->next = mr->ended;
 		mr->ended = t;
 		/* Wake the loop when the queue is half empty (or empty), not at every message:
@@ -451,6 +484,7 @@ worker_main(void *arg)
 struct mailer *
 mailer_new(const struct config *c)
 {
+	static unsigned made;
 	struct mailer *mr = xcalloc(1, sizeof(*mr));
 	size_t i;
 
@@ -459,6 +493,7 @@ mailer_new(const struct config *c)
 	mr->password = c->smtp_password ? xstrdup(c->smtp_password) : NULL;
 	mr->starttls = c->starttls;
 	mr->timeout = c->smtp_timeout;
+	mr->serial = ++made;
 	mr->todo_tail = &mr->todo;
 	pthread_mutex_init(&mr->lock, NULL);
 	pthread_cond_init(&mr->work, NULL);
@@ -536,6 +571,12 @@ mailer_free_slots(const struct mailer *mr)
 	return mr->busy < depth ? depth - mr->busy : 0;
 }
 
+unsigned
+mailer_serial(const struct mailer *mr)
+{
+	return mr->serial;
+}
+
 int
 mailer_same(const struct mailer *mr, const struct config *c)
 {
@@ -558,6 +599,19 @@ mailer_fd(const struct mailer *mr)
 	return mr->wakefd;
 }
 
+static struct transfer *
+reversed(struct transfer *list)
+{
+	struct transfer *r = NULL, *t;
+
+	while ((t = list) != NULL) {
+		list = t->next;
+		t->next = r;
+		r = t;
+	}
+	return r;
+}
+
 void
 mailer_run(struct mailer *mr)
 {
@@ -570,6 +624,7 @@ mailer_run(struct mailer *mr)
 	ended = mr->ended;
 	mr->ended = NULL;
 	pthread_mutex_unlock(&mr->lock);
+	ended = reversed(ended);	/* told in the order they ended */
 	while ((t = ended) != NULL) {
 		ended = t->next;
 		mr->busy--;

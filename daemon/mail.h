@@ -34,6 +34,9 @@ enum mail_result {
 	MAIL_SENT,
 	MAIL_RETRY,	/* network trouble or a 4xx reply: try again later */
 	MAIL_REJECTED,	/* a 5xx reply: do not try again */
+	MAIL_CONFIG,	/* the configuration cannot work with this server (TLS required and
+			 * not offered, credentials refused, an untrusted certificate):
+			 * no message can go until an operator changes it */
 	MAIL_NOT_SENT	/* never tried (the mailer stopped first) */
 };
 
@@ -57,6 +60,8 @@ void mailer_send(struct mailer *mr, const char *from_addr, const char **to, size
 /* How many more messages may be handed over now: a few are kept waiting for each
  * connection, composed while the ones before them are sent. */
 size_t mailer_free_slots(const struct mailer *mr);
+/* A number of its own for each mailer made: a new one is a new configuration. */
+unsigned mailer_serial(const struct mailer *mr);
 /* Whether the mailer sends as c says (a reload need not replace it). */
 int mailer_same(const struct mailer *mr, const struct config *c);
 /* Messages handed over and not yet reported. */

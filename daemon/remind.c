@@ -21,6 +21,7 @@
 #define SETTLE_EVERY 32		/* outcomes recorded in one transaction… */
 #define SETTLE_WITHIN_MS 1000	/* …or once the oldest has waited this long */
 #define HOLD_MS 1000		/* after a failed claim, the next try */
+#define PROBE_S 3600		/* a configuration the server refused: tried again this often */
 
 /* When a pending reminder is due; the reminder_wake index orders them by it (named in
  * the queries: without statistics SQLite would pick reminder_by_state and sort). A
@@ -311,6 +312,11 @@ struct sender {
 	time_t		  now;		/* the instant of the round being sent */
 	long long	  hold_until;	/* the database was busy: no claim before (monotonic ms) */
 	long long	  hold_settle_until;	/* …and no recording of outcomes */
+	unsigned	  mailer;	/* the serial of the mailer handed the last message */
+	unsigned	  blocked;	/* a mailer whose configuration the server refused:
+					 * nothing more is handed to it before probe_at */
+	time_t		  probe_at;
+	int		  outage;	/* the outbox records a refused configuration */
 };
 
 struct sender *
@@ -320,6 +326,7 @@ remind_sender_new(sqlite3 *db, const struct donekey *key)
 
 	s->db = db;
 	s->key = key;
+	s->outage = store_int(db, "SELECT 1 FROM meta WHERE key = 'mail_blocked'") == 1;
 	return s;
 }
 
@@ -631,14 +638,23 @@ static void
 ended(struct outgoing *o, int r, const char *detail)
 {
 	static const char *result[] = { [MAIL_SENT] = "sent", [MAIL_RETRY] = "deferred",
-		[MAIL_REJECTED] = "rejected", [MAIL_NOT_SENT] = "not-sent",
+		[MAIL_REJECTED] = "rejected", [MAIL_CONFIG] = "held", [MAIL_NOT_SENT] = "not-sent",
 		[NOTHING_TO_SEND] = "nothing-open" };
+	struct sender *s = o->s;
 
 	log_info("mail to=%s unit=%s %s=%d smtp=%s result=%s msgid=<%s>", o->to_list,
 	    o->unit_code, o->invitation ? "invitations" : "items", o->items, detail, result[r],
 	    o->msgid);
-	record_outcome(o->s, o->msgid, r, detail);
-	o->s->flying--;
+	record_outcome(s, o->msgid, r, detail);
+	s->flying--;
+	/* Said once at err, not at every message: nothing can go until an operator acts. */
+	if (r == MAIL_CONFIG && s->blocked != s->mailer) {
+		log_errx("mail: the SMTP server refuses this configuration: %s; no mail is sent "
+		    "until smtp in the configuration is changed and ntmd reloaded (tried again "
+		    "every %d minutes; ntmctl outbox shows what waits)", detail, PROBE_S / 60);
+		s->blocked = s->mailer;
+		s->probe_at = s->now + PROBE_S;
+	}
 	outgoing_free(o);
 }
 
@@ -658,6 +674,9 @@ static const char *settle_sql[] = {
 	    "6)) WHERE message_id = ?2 AND state = 'sending'",
 	[MAIL_NOT_SENT] = "UPDATE reminder SET state = 'pending', attempts = attempts - 1 "
 	    "WHERE message_id = ?2 AND state = 'sending'",
+	/* held, not failed: it is not an attempt, and never dies of it */
+	[MAIL_CONFIG] = "UPDATE reminder SET state = 'pending', attempts = attempts - 1, "
+	    "last_error = 'configuration: ' || ?3 WHERE message_id = ?2 AND state = 'sending'",
 	[NOTHING_TO_SEND] = "UPDATE reminder SET state = 'skipped' "
 	    "WHERE message_id = ?2 AND state = 'sending'",
 };
@@ -678,6 +697,38 @@ static const char *after_sql[] = {
 	    "WHERE e.unit_id = u.id)",
 };
 
+/* The outbox's note of a configuration the server refused (meta mail_blocked, since when
+ * in mail_blocked_since), which ntmctl outbox shows; once a message goes through again
+ * it becomes mail_outage, _since and _until, for the coordination units' next mail. */
+static const char *const block_sql[] = {
+	"INSERT INTO meta(key, value) VALUES ('mail_blocked', ?2) "
+	"ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	"INSERT OR IGNORE INTO meta(key, value) VALUES ('mail_blocked_since', ?1)",
+};
+static const char *const unblock_sql[] = {
+	"INSERT OR REPLACE INTO meta(key, value) SELECT 'mail_outage' || substr(key, 13), "
+	"value FROM meta WHERE key IN ('mail_blocked', 'mail_blocked_since') UNION ALL "
+	"SELECT 'mail_outage_until', ?1 WHERE EXISTS (SELECT 1 FROM meta WHERE key = "
+	"'mail_blocked')",
+	"DELETE FROM meta WHERE key IN ('mail_blocked', 'mail_blocked_since')",
+};
+
+static int
+note_outage(struct sender *s, const char *const sql[2], time_t now, const char *detail)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		sqlite3_stmt *st = store_stmt(s->db, sql[i]);
+
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+		sqlite3_bind_text(st, 2, detail, -1, SQLITE_STATIC);
+		if (store_step_done(s->db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 record(struct sender *s, const struct outcome *o, time_t now, const char *today,
     time_t next_round)
@@ -691,6 +742,13 @@ record(struct sender *s, const struct outcome *o, time_t now, const char *today,
 	sqlite3_bind_text(st, 3, o->detail, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, MAX_ATTEMPTS);
 	if (store_step_done(s->db, st) < 0)
+		return -1;
+	if (o->r == MAIL_CONFIG) {
+		s->outage = 1;
+		if (note_outage(s, block_sql, now, o->detail) < 0)
+			return -1;
+	}
+	if (o->r == MAIL_SENT && s->outage && note_outage(s, unblock_sql, now, NULL) < 0)
 		return -1;
 	if (after == NULL)
 		return 0;
@@ -746,6 +804,7 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 		store_exec(s->db, "ROLLBACK");
 
 	s->flying++;
+	s->mailer = mailer_serial(mr);
 	if (dg == NULL) {
 		o->to_list = xstrdup("");
 		o->unit_code = xstrdup("");
@@ -763,6 +822,42 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 	free(from);
 }
 
+/* Claimed messages not yet handed over go back to the outbox as they were: 0, or -1
+ * (logged) with those not returned kept. */
+static int
+unclaim(struct sender *s)
+{
+	static const char *sql = "UPDATE reminder SET state = 'pending', attempts = "
+	    "attempts - 1 WHERE message_id = ? AND state = 'sending'";
+
+	for (; s->nqueue > 0; s->nqueue--) {
+		sqlite3_stmt *st = store_stmt(s->db, sql);
+
+		sqlite3_bind_text(st, 1, s->queue[s->nqueue - 1]->msgid, -1, SQLITE_STATIC);
+		if (store_step_done(s->db, st) < 0)
+			return -1;
+		outgoing_free(s->queue[s->nqueue - 1]);
+	}
+	return 0;
+}
+
+/* Whether mail waits for the operator: the server refused mr's configuration, and it is
+ * not yet time to try again (a reload that changes smtp makes a new mailer, tried at
+ * once). What was claimed goes back meanwhile. */
+static int
+held(struct sender *s, const struct mailer *mr, time_t now)
+{
+	if (s->blocked == 0)
+		return 0;
+	if (s->blocked == mailer_serial(mr) && now < s->probe_at) {
+		if (s->flying == 0)
+			unclaim(s);
+		return 1;
+	}
+	s->blocked = 0;
+	return 0;
+}
+
 void
 remind_work(struct sender *s, const struct config *c, struct workcal *cal,
     struct mailer *mr, time_t now, int stopping)
@@ -774,7 +869,7 @@ remind_work(struct sender *s, const struct config *c, struct workcal *cal,
 	    (s->ndone >= SETTLE_EVERY || (s->flying == 0 && s->nqueue == 0) ||
 	    clock_monotonic_ms() - s->first_done_ms >= SETTLE_WITHIN_MS))))
 		settle(s, c, cal, now);
-	if (stopping || mr == NULL)
+	if (stopping || mr == NULL || held(s, mr, now))
 		return;
 	/* as many as there are free slots now: the file: spool, which writes (and syncs) a
 	 * message before mailer_send returns, has one, so the loop polls between messages */
@@ -805,6 +900,8 @@ remind_ready_in_ms(const struct sender *s, time_t next, time_t now)
 {
 	long long hold = s->hold_until - clock_monotonic_ms();
 
+	if (s->blocked)		/* held for the operator: until the next try, or a reload */
+		return s->probe_at > now ? (int)((s->probe_at - now) * 1000) : 0;
 	if (s->nqueue > 0)
 		return 0;
 	if (next == 0)
@@ -835,14 +932,9 @@ remind_sender_free(struct sender *s)
 	if (s == NULL)
 		return;
 	/* Claimed but never handed over: back to the outbox as they were. */
-	for (i = 0; i < s->nqueue; i++) {
-		sqlite3_stmt *st = store_stmt(s->db, "UPDATE reminder SET state = 'pending', "
-		    "attempts = attempts - 1 WHERE message_id = ? AND state = 'sending'");
-
-		sqlite3_bind_text(st, 1, s->queue[i]->msgid, -1, SQLITE_STATIC);
-		store_step_done(s->db, st);
-		outgoing_free(s->queue[i]);
-	}
+	if (unclaim(s) < 0)
+		for (i = 0; i < s->nqueue; i++)
+			outgoing_free(s->queue[i]);
 	for (i = 0; i < s->ndone; i++)
 		free(s->done[i].msgid), free(s->done[i].detail);
 	free(s->queue);

@@ -48,7 +48,9 @@ void remind_work(struct sender *s, const struct config *c, struct workcal *cal,
 /* Messages handed to the mailer whose end is not known yet. */
 size_t remind_in_flight(const struct sender *s);
 /* Milliseconds until remind_work() has a message to hand over, given the next reminder
- * due (remind_next()) and now; -1 for none. */
+ * due (remind_next()) and now; -1 for none. While the SMTP server refuses the mailer's
+ * configuration (MAIL_CONFIG), nothing is handed over until the configuration changes
+ * or an hour has passed. */
 int remind_ready_in_ms(const struct sender *s, time_t next, time_t now);
 /* Milliseconds until remind_work() must run to record ended messages; -1 for none. */
 int remind_settle_in_ms(const struct sender *s);

@@ -15,7 +15,12 @@ Fail on cue (the file is read at every command, so create/remove it at will):
                  default when empty) to DATA instead of accepting;
   DIR/fail-rcpt  the same, but at RCPT TO (each rejected recipient counts).
   DIR/fail-to    lines "ADDRESS REPLY": reject those recipients only, at RCPT TO.
-Every rejection appends one line, the reply, to DIR/rejected.log.
+  DIR/fail-times "N [REPLY]": reply REPLY (default the 451 above) to the next N
+                 DATA commands, then accept again (the file counts down, then goes).
+  DIR/drop       close the connection in the middle of DATA, after its first line,
+                 without a reply.
+Every rejection appends one line, the reply, to DIR/rejected.log; every drop a line
+"drop" to DIR/dropped.log; every DATA, when it begins, a line to DIR/data.log.
 Slow on cue:
   DIR/delay      wait its number of seconds (e.g. "2.5") after DATA before replying,
                  as a slow or stalled server does; other sessions go on meanwhile.
@@ -31,6 +36,7 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 DEFAULT_FAIL = "451 4.3.0 Try again later"
 
@@ -68,6 +74,31 @@ class SpoolHandler:
             log.write(reply + "\n")
         return reply
 
+    def _count_down(self):
+        """The reply for a DATA while DIR/fail-times counts, or None."""
+        path = os.path.join(self.spool, "fail-times")
+        with self.lock:
+            lines = self._lines("fail-times")
+            if not lines:
+                return None
+            count, _, reply = lines[0].strip().partition(" ")
+            if not count.isdigit() or int(count) <= 0:
+                os.unlink(path)
+                return None
+            if int(count) == 1:
+                os.unlink(path)
+            else:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write("%d %s\n" % (int(count) - 1, reply))
+            reply = reply.strip() or DEFAULT_FAIL
+            with open(os.path.join(self.spool, "rejected.log"), "a", encoding="utf-8") as log:
+                log.write(reply + "\n")
+            return reply
+
+    def note(self, name, line):
+        with self.lock, open(os.path.join(self.spool, name), "a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
     def _write(self, name, data):
         tmp = os.path.join(self.spool, "." + name + ".tmp")
         with open(tmp, "wb") as f:
@@ -94,7 +125,7 @@ class SpoolHandler:
         delay = self._delay()
         if delay > 0:
             await asyncio.sleep(delay)
-        reply = self._cue("fail")
+        reply = self._cue("fail") or self._count_down()
         if reply:
             return reply
         data = envelope.original_content
@@ -112,6 +143,27 @@ class SpoolHandler:
         return "250 OK: queued as " + base
 
 
+class CueSMTP(SMTP):
+    """aiosmtpd's server, which can also drop a connection in the middle of DATA."""
+
+    async def smtp_DATA(self, arg):
+        handler = self.event_handler
+        handler.note("data.log", "DATA from %d" % self.session.peer[1])
+        if (self.envelope.rcpt_tos and not arg
+                and os.path.exists(os.path.join(handler.spool, "drop"))):
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+            await self._reader.readuntil(b"\r\n")
+            handler.note("dropped.log", "drop")
+            self.transport.close()
+            return
+        await super().smtp_DATA(arg)
+
+
+class CueController(Controller):
+    def factory(self):
+        return CueSMTP(self.handler, **self.SMTP_kwargs)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port", type=int, required=True)
@@ -121,7 +173,7 @@ def main():
     try:
         os.makedirs(args.spool, exist_ok=True)
         handler = SpoolHandler(args.spool)
-        controller = Controller(
+        controller = CueController(
             handler, hostname="127.0.0.1", port=args.port,
             decode_data=False, enable_SMTPUTF8=True, require_starttls=False,
             auth_required=False, tls_context=None,
