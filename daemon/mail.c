@@ -282,8 +282,8 @@ struct mailer {
 	pthread_mutex_t	 lock;		/* guards what follows */
 	pthread_cond_t	 work;
 	struct transfer	*todo, **todo_tail, *ended;
-	const char	*refused;	/* config_problem() of a transfer: the others are not
-					 * tried with a configuration the server refused */
+	const char	*refused;	/* the server refused the configuration (config_problem()):
+					 * nothing more is tried until mailer_try_again() */
 	size_t		 queued;	/* in todo */
 	size_t		 busy;		/* handed over, not yet reported */
 	int		 quit, abort;
@@ -439,6 +439,26 @@ deliver(struct worker *w, struct transfer *t)
 	drop_connection(w->easy);
 }
 
+/* The server refused the configuration: the messages waiting are not tried with it.
+ * Called with the lock held. */
+static void
+hold_waiting(struct mailer *mr)
+{
+	uint64_t one = 1;
+	struct transfer *t;
+
+	while ((t = mr->todo) != NULL) {
+		mr->todo = t->next;
+		mr->queued--;
+		t->result = MAIL_CONFIG;
+		t->detail = xasprintf("%s (not tried)", mr->refused);
+		t->next = mr->ended;
+		mr->ended = t;
+	}
+	mr->todo_tail = &mr->todo;
+	(void)!write(mr->wakefd, &one, sizeof(one));
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -458,23 +478,19 @@ worker_main(void *arg)
 		if ((mr->todo = t->next) == NULL)
 			mr->todo_tail = &mr->todo;
 		mr->queued--;
-		if (mr->refused != NULL) {
-			t->result = MAIL_CONFIG;
-			t->detail = xasprintf("%s (not tried)", mr->refused);
-		} else {
-			pthread_mutex_unlock(&mr->lock);
-			deliver(w, t);
-			pthread_mutex_lock(&mr->lock);
-			if (t->result == MAIL_CONFIG)
-				mr->refused = t->refused;
-		}
+		pthread_mutex_unlock(&mr->lock);
+		deliver(w, t);
+		pthread_mutex_lock(&mr->lock);
 		t->next = mr->ended;
 		mr->ended = t;
-		/* Wake the loop when the queue is half empty (or empty), not at every message:
-		 * on a busy machine each wake-up is a context switch. Only a full counter fails,
+		if (t->result == MAIL_CONFIG) {
+			mr->refused = t->refused;
+			hold_waiting(mr);
+		}
+		/* Wake the loop at every message, which records it at once: a crash must find
+		 * no more than the messages on the wire unrecorded. Only a full counter fails,
 		 * and then the loop is awake anyway. */
-		if (mr->queued <= mr->nworkers * QUEUE_PER_WORKER / 2)
-			done = write(mr->wakefd, &one, sizeof(one));
+		done = write(mr->wakefd, &one, sizeof(one));
 	}
 	pthread_mutex_unlock(&mr->lock);
 	(void)done;
@@ -557,7 +573,10 @@ mailer_send(struct mailer *mr, const char *from_addr, const char **to, size_t nt
 	mr->todo_tail = &t->next;
 	mr->queued++;
 	mr->busy++;
-	pthread_cond_signal(&mr->work);
+	if (mr->refused != NULL)
+		hold_waiting(mr);
+	else
+		pthread_cond_signal(&mr->work);
 	pthread_mutex_unlock(&mr->lock);
 }
 
@@ -575,6 +594,14 @@ unsigned
 mailer_serial(const struct mailer *mr)
 {
 	return mr->serial;
+}
+
+void
+mailer_try_again(struct mailer *mr)
+{
+	pthread_mutex_lock(&mr->lock);
+	mr->refused = NULL;
+	pthread_mutex_unlock(&mr->lock);
 }
 
 int

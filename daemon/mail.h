@@ -62,13 +62,13 @@ void mailer_send(struct mailer *mr, const char *from_addr, const char **to, size
 size_t mailer_free_slots(const struct mailer *mr);
 /* A number of its own for each mailer made: a new one is a new configuration. */
 unsigned mailer_serial(const struct mailer *mr);
+/* Once a message ends MAIL_CONFIG, the others end so too, untried, until this is called. */
+void mailer_try_again(struct mailer *mr);
 /* Whether the mailer sends as c says (a reload need not replace it). */
 int mailer_same(const struct mailer *mr, const struct config *c);
 /* Messages handed over and not yet reported. */
 size_t mailer_busy(const struct mailer *mr);
-/* The descriptor that becomes readable when deliveries have ended: when the queue of
- * messages is half empty, not at every message (call mailer_run() now and then while
- * mailer_busy() to hear of the others). */
+/* The descriptor that becomes readable when a delivery has ended. */
 int mailer_fd(const struct mailer *mr);
 /* Call the done functions of the deliveries that ended. */
 void mailer_run(struct mailer *mr);

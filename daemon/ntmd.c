@@ -304,7 +304,7 @@ sleep_ms(struct daemon *dm, time_t now)
 	min_ms(&ms, (long long)(date_at(dm->today + 1, 0) - now) * 1000);
 	min_ms(&ms, http_timeout_ms(dm->http));
 	min_ms(&ms, remind_settle_in_ms(dm->sender));
-	if (mailer_busy(dm->mailer) > 0)	/* ended messages are told in groups: ask */
+	if (mailer_busy(dm->mailer) > 0)	/* a lost wake-up must not stall the mail */
 		min_ms(&ms, MAILER_ASK_MS);
 	if (dm->watchdog_usec)
 		min_ms(&ms, dm->watchdog_at - mono < 0 ? 0 : dm->watchdog_at - mono);

@@ -18,8 +18,6 @@
 
 #define MAX_ATTEMPTS 12		/* with backoff doubling to an hour: about half a day */
 #define CLAIM_UNITS 32		/* messages claimed in one transaction */
-#define SETTLE_EVERY 32		/* outcomes recorded in one transaction… */
-#define SETTLE_WITHIN_MS 1000	/* …or once the oldest has waited this long */
 #define HOLD_MS 1000		/* after a failed claim, the next try */
 #define PROBE_S 3600		/* a configuration the server refused: tried again this often */
 
@@ -307,7 +305,6 @@ struct sender {
 	size_t		  nqueue;
 	struct outcome	 *done;		/* ended, not yet recorded */
 	size_t		  ndone;
-	long long	  first_done_ms;
 	size_t		  flying;
 	time_t		  now;		/* the instant of the round being sent */
 	long long	  hold_until;	/* the database was busy: no claim before (monotonic ms) */
@@ -628,8 +625,6 @@ fail:
 static void
 record_outcome(struct sender *s, const char *msgid, int r, const char *detail)
 {
-	if (s->ndone == 0)
-		s->first_done_ms = clock_monotonic_ms();
 	s->done = xrealloc(s->done, (s->ndone + 1) * sizeof(*s->done));
 	s->done[s->ndone++] = (struct outcome){ xstrdup(msgid), r, xstrdup(detail) };
 }
@@ -760,27 +755,36 @@ record(struct sender *s, const struct outcome *o, time_t now, const char *today,
 	return store_step_done(s->db, st);
 }
 
-/* Record the ended messages in one transaction; on failure they wait a second. */
+/* Record the messages that ended since the loop last looked, in one transaction (on
+ * failure they wait a second): at once, so that a crash finds at most the messages on
+ * the wire unrecorded, which go out again with their Message-ID. Without an fsync of
+ * its own: a process killed loses nothing the kernel has, and what an outage of the
+ * machine itself loses is an outcome — its message goes out again, never is lost, for
+ * the claim before it was synced (synchronous=FULL). */
 static void
 settle(struct sender *s, const struct config *c, struct workcal *cal, time_t now)
 {
 	time_t next_round = date_at(workcal_add(cal, date_of(now), 1), c->send_at);
 	char today[11];
 	size_t i;
+	int ok = 1;
 
 	date_iso(date_of(now), today);
 	s->hold_settle_until = clock_monotonic_ms() + HOLD_MS;
+	if (store_exec(s->db, "PRAGMA synchronous=NORMAL") < 0)
+		return;
 	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0)
+		ok = 0;
+	for (i = 0; ok && i < s->ndone; i++)
+		if (record(s, &s->done[i], now, today, next_round) < 0)
+			ok = 0;
+	if (ok && store_exec(s->db, "COMMIT") < 0)
+		ok = 0;
+	if (!ok)
+		store_rollback(s->db);
+	store_exec(s->db, "PRAGMA synchronous=FULL");
+	if (!ok)
 		return;
-	for (i = 0; i < s->ndone; i++)
-		if (record(s, &s->done[i], now, today, next_round) < 0) {
-			store_exec(s->db, "ROLLBACK");
-			return;
-		}
-	if (store_exec(s->db, "COMMIT") < 0) {
-		store_exec(s->db, "ROLLBACK");
-		return;
-	}
 	for (i = 0; i < s->ndone; i++)
 		free(s->done[i].msgid), free(s->done[i].detail);
 	s->ndone = 0;
@@ -845,7 +849,7 @@ unclaim(struct sender *s)
  * not yet time to try again (a reload that changes smtp makes a new mailer, tried at
  * once). What was claimed goes back meanwhile. */
 static int
-held(struct sender *s, const struct mailer *mr, time_t now)
+held(struct sender *s, struct mailer *mr, time_t now)
 {
 	if (s->blocked == 0)
 		return 0;
@@ -855,6 +859,7 @@ held(struct sender *s, const struct mailer *mr, time_t now)
 		return 1;
 	}
 	s->blocked = 0;
+	mailer_try_again(mr);
 	return 0;
 }
 
@@ -865,9 +870,7 @@ remind_work(struct sender *s, const struct config *c, struct workcal *cal,
 	size_t n;
 	int k;
 
-	if (s->ndone > 0 && (stopping || (clock_monotonic_ms() >= s->hold_settle_until &&
-	    (s->ndone >= SETTLE_EVERY || (s->flying == 0 && s->nqueue == 0) ||
-	    clock_monotonic_ms() - s->first_done_ms >= SETTLE_WITHIN_MS))))
+	if (s->ndone > 0 && (stopping || clock_monotonic_ms() >= s->hold_settle_until))
 		settle(s, c, cal, now);
 	if (stopping || mr == NULL || held(s, mr, now))
 		return;
@@ -918,9 +921,7 @@ remind_settle_in_ms(const struct sender *s)
 
 	if (s->ndone == 0)
 		return -1;
-	left = s->first_done_ms + SETTLE_WITHIN_MS - clock_monotonic_ms();
-	if (s->hold_settle_until - clock_monotonic_ms() > left)
-		left = s->hold_settle_until - clock_monotonic_ms();
+	left = s->hold_settle_until - clock_monotonic_ms();
 	return left < 0 ? 0 : (int)left;
 }
 

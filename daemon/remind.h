@@ -32,8 +32,9 @@ int remind_plan_changed(sqlite3 *db, const struct config *c, struct workcal *cal
 /* The highest item id (0 if none, -1 on an error): where a full plan ends. */
 sqlite3_int64 remind_last_item(sqlite3 *db);
 /* The sending side of the outbox: messages claimed, in flight, and ended but not yet
- * recorded. Outcomes are recorded in groups, so after a crash at most those and the
- * messages in flight go out again, with the same Message-ID; none is lost. */
+ * recorded. Outcomes are recorded as soon as the loop hears of them, so after a crash
+ * at most the messages on the wire go out again, with the same Message-ID; none is
+ * lost. */
 struct sender;
 
 struct sender *remind_sender_new(sqlite3 *db, const struct donekey *key);
