@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 
 #include <netdb.h>
 #include <pthread.h>
@@ -53,6 +54,14 @@ struct feed_entry {
 	struct feed_entry	*prev, *next;	/* most recently used first */
 };
 
+/* A connection open, for http.total_timeout: libmicrohttpd only knows an idle timeout. */
+struct conn {
+	struct MHD_Connection	*mhd;
+	long long		 deadline;	/* monotonic ms */
+	int			 cut;		/* shut down, closing */
+	struct conn		*prev, *next;
+};
+
 struct http {
 	struct MHD_Daemon	*mhd;
 	sqlite3			*db;
@@ -70,7 +79,16 @@ struct http {
 	pthread_mutex_t		 checks_lock;	/* sign-ins' password checks under way */
 	pthread_cond_t		 checks_done;
 	int			 checks;
+	struct conn		*oldest, *newest;	/* connections by start */
+	int			 nconn, max_conn;	/* open; http.max_connections */
+	long long		 total_ms;	/* http.total_timeout */
+	size_t			 max_header;	/* http.max_header_kb, in bytes */
 };
+
+/* libmicrohttpd's memory for a connection: its request line and headers up to
+ * http.max_header_kb, which handle() enforces, and room for its response's headers.
+ * Beyond the memory libmicrohttpd answers 414 or 431 itself. */
+#define POOL_SIZE(kb)	(1024 * (size_t)(kb) + 8192)
 
 /* Password checks at once (each ~20 MB and tens of milliseconds of a core); more
  * sign-ins meanwhile are told to try again. */
@@ -921,6 +939,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	/* The first call only announces the request: answering before its body (if any) has
 	 * been read makes libmicrohttpd close the connection, losing keep-alive. */
 	if (*state == NULL) {
+		if (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE)->
+		    header_size > h->max_header)
+			return text(conn, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+			    "Phần đầu của yêu cầu quá lớn.\n");
 		if ((done || desk) && !strcmp(method, "POST"))
 			return post_start(conn, state, done ? POST_MAX : DESK_POST_MAX);
 		*state = &request_seen;
@@ -954,6 +976,63 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
 	log_warnx("http: %s", msg);
+}
+
+/* Each connection in h's list from its start, with its deadline (total_timeout). */
+static void
+conn_notify(void *cls, struct MHD_Connection *mhd, void **socket_context,
+    enum MHD_ConnectionNotificationCode what)
+{
+	struct http *h = cls;
+	struct conn *c = *socket_context;
+
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		c = xcalloc(1, sizeof(*c));
+		c->mhd = mhd;
+		c->deadline = clock_monotonic_ms() + h->total_ms;
+		c->prev = h->newest;
+		*(h->newest ? &h->newest->next : &h->oldest) = c;
+		h->newest = *socket_context = c;
+		h->nconn++;
+	} else if (c != NULL) {
+		h->nconn--;
+		*(c->prev ? &c->prev->next : &h->oldest) = c->next;
+		*(c->next ? &c->next->prev : &h->newest) = c->prev;
+		free(c);
+		*socket_context = NULL;
+	}
+}
+
+/* Shut down the sockets of connections past their deadline: libmicrohttpd sees the end
+ * of the stream at once and closes them itself. The oldest come first. */
+static void
+cut_old(struct http *h)
+{
+	const union MHD_ConnectionInfo *ci;
+	long long now = clock_monotonic_ms();
+	struct conn *c;
+
+	for (c = h->oldest; c && c->deadline <= now; c = c->next) {
+		if (c->cut)
+			continue;
+		c->cut = 1;
+		ci = MHD_get_connection_info(c->mhd, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci && shutdown(ci->connect_fd, SHUT_RDWR) < 0)
+			log_warn("http: shutdown");
+	}
+}
+
+/* Milliseconds until the next connection must be cut; -1 for none. */
+static long long
+next_cut(const struct http *h)
+{
+	const struct conn *c;
+
+	for (c = h->oldest; c && c->cut; c = c->next)
+		;
+	if (c == NULL)
+		return -1;
+	return c->deadline > clock_monotonic_ms() ? c->deadline - clock_monotonic_ms() : 0;
 }
 
 /* h->epoll: libmicrohttpd's epoll set and h->wake. 0, or -1 with errno. */
@@ -1002,14 +1081,20 @@ http_start(const struct config *c, sqlite3 *db, const struct donekey *key, char 
 	h->cache_max = (size_t)c->feed_cache_mb << 20;
 	h->desk = desk_new(c, db);
 	h->epoll = h->wake = -1;
+	h->total_ms = 1000LL * c->http_total_timeout;
+	h->max_header = 1024 * (size_t)c->http_max_header_kb;
+	h->max_conn = c->http_max_connections;
 	pthread_mutex_init(&h->checks_lock, NULL);
 	pthread_cond_init(&h->checks_done, NULL);
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or MHD logs on its own */
 	    MHD_OPTION_NOTIFY_COMPLETED, request_ended, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_notify, h,
 	    MHD_OPTION_SOCK_ADDR, h->addr->ai_addr,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)c->http_idle_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)c->http_max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)c->http_max_per_ip,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_SIZE(c->http_max_header_kb),
 	    MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		*err = xasprintf("cannot listen on %s:%d (in use, or not an address of this "
@@ -1060,20 +1145,29 @@ int
 http_timeout_ms(struct http *h)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
+	long long t = MHD_get_timeout(h->mhd, &ms) == MHD_YES ? (long long)ms : -1,
+	    cut = next_cut(h);
 
-	if (MHD_get_timeout(h->mhd, &ms) != MHD_YES)
-		return -1;
-	return ms > 60000 ? 60000 : (int)ms;
+	if (t < 0 || (cut >= 0 && cut < t))
+		t = cut;
+	return t > 60000 ? 60000 : (int)t;
 }
 
 void
 http_run(struct http *h)
 {
 	uint64_t n;
+	int full;
 
 	if (read(h->wake, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		log_warn("http: wake");
-	MHD_run(h->mhd);
+	cut_old(h);
+	/* At max_connections libmicrohttpd stops listening, and listens again only in the
+	 * run after one closes, which must come now rather than at the next event. */
+	do {
+		full = h->nconn >= h->max_conn;
+		MHD_run(h->mhd);
+	} while (full && h->nconn < h->max_conn);
 }
 
 void
