@@ -781,7 +781,7 @@ apply_rule(struct when *w, struct workcal *cal, enum deadline_rule rule, ntm_dat
 	for (i = 0; i < w->n; i++) {
 		original[i] = w->periods[i].due;
 		if (cal)
-			w->periods[i].due = workcal_shift(cal, w->periods[i].due, rule);
+			w->periods[i].due = workcal_shift_due(cal, &w->periods[i], rule);
 	}
 }
 

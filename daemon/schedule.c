@@ -39,8 +39,9 @@ schedule_expand(const struct plan *p, const struct plan_task *t, struct workcal 
 		o->due_original = w->periods[i].due;
 		o->latest_original = t->latest.n == w->n ? t->latest.periods[i].due :
 		    o->due_original;
-		o->due = workcal_shift(cal, o->due_original, rule);
-		o->latest = workcal_shift(cal, o->latest_original, rule);
+		o->due = workcal_shift_due(cal, &w->periods[i], rule);
+		o->latest = t->latest.n == w->n ? workcal_shift_due(cal, &t->latest.periods[i],
+		    rule) : o->due;
 		o->day = o->due;
 		if (t->kind == TASK_MEETING)
 			place_meeting(o, &w->periods[i], cal);

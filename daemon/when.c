@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lunar.h"
 #include "text.h"
 #include "when.h"
 #include "xalloc.h"
@@ -135,6 +136,7 @@ add_period(struct parser *p, ntm_date start, ntm_date due, const char *key)
 	wp = &w->periods[w->n++];
 	wp->start = start;
 	wp->due = due;
+	wp->before = 0;
 	snprintf(wp->key, sizeof(wp->key), "%s", key);
 	return 0;
 }
@@ -504,6 +506,114 @@ from_to(struct parser *p)
 	return add_period(p, start, due, key);
 }
 
+/* "trước 15/3", "trước ngày 15/3/2025": from the plan's start to the day before. */
+static int
+before_date(struct parser *p)
+{
+	ntm_date day;
+	char key[40];
+
+	if (read_date(p, &day) < 0)
+		return -1;
+	date_iso(day - 1, key);
+	if (deadline(p, day - 1, key) < 0)
+		return -1;
+	p->w->periods[p->w->n - 1].before = 1;
+	return 0;
+}
+
+/* "trước Tết", "trước Tết Nguyên đán [năm] 2025": to the day before mùng 1 Tết. */
+static int
+before_tet(struct parser *p)
+{
+	int y = p->year;
+	ntm_date tet;
+	char key[40];
+
+	accept(p, "nguyen dan");
+	if ((accept(p, "nam") || accept(p, "/")) && year_number(p, &y) < 0)
+		return -1;
+	if (peek(p, 0)->num >= 1900 && year_number(p, &y) < 0)
+		return -1;
+	tet = lunar_new_year(y);
+	date_iso(tet - 1, key);
+	if (deadline(p, tet - 1, key) < 0)
+		return -1;
+	p->w->periods[p->w->n - 1].before = 1;
+	return 0;
+}
+
+/* The parts of a month officials name: its thirds ("thượng/trung/hạ tuần", "đầu/giữa/
+ * cuối tháng": days 1–10, 11–20, 21 to the end) and its first and last weeks. */
+enum month_part { THIRD_FIRST, THIRD_MIDDLE, THIRD_LAST, WEEK_FIRST, WEEK_LAST };
+
+static int
+month_part(struct parser *p, enum month_part part)
+{
+	int m, y = p->year, last;
+	ntm_date start, due;
+	char s[11], d[11], key[40];
+
+	accept(p, "cua");
+	if (!accept(p, "thang") || !accept_num(p, &m))
+		return fail(p, "expected \"tháng\" and a month number");
+	if (m < 1 || m > 12)
+		return fail(p, "month %d does not exist", m);
+	if (opt_year(p, &y) < 0)
+		return -1;
+	last = date_days_in_month(y, m);
+	switch (part) {
+	case THIRD_FIRST:
+		start = date_from_ymd(y, m, 1), due = date_from_ymd(y, m, 10);
+		break;
+	case THIRD_MIDDLE:
+		start = date_from_ymd(y, m, 11), due = date_from_ymd(y, m, 20);
+		break;
+	case THIRD_LAST:
+		start = date_from_ymd(y, m, 21), due = date_from_ymd(y, m, last);
+		break;
+	case WEEK_FIRST:
+		start = date_from_ymd(y, m, 1), due = date_from_ymd(y, m, 7);
+		break;
+	default:
+		start = date_from_ymd(y, m, last - 6), due = date_from_ymd(y, m, last);
+		break;
+	}
+	date_iso(start, s);
+	date_iso(due, d);
+	snprintf(key, sizeof(key), "%s..%s", s, d);
+	return add_period(p, start, due, key);
+}
+
+/* "đầu tháng 4", "thượng tuần tháng 4", "tuần cuối tháng 4" …: 1 if one was read. */
+static int
+month_part_form(struct parser *p, int *r)
+{
+	static const struct {
+		const char	*words;
+		enum month_part	 part;
+	} forms[] = {
+		{ "tuan dau", WEEK_FIRST }, { "tuan cuoi", WEEK_LAST },
+		{ "thuong tuan", THIRD_FIRST }, { "trung tuan", THIRD_MIDDLE },
+		{ "ha tuan", THIRD_LAST }, { "dau", THIRD_FIRST }, { "giua", THIRD_MIDDLE },
+		{ "cuoi", THIRD_LAST },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+		int save = p->pos;
+
+		if (!accept(p, forms[i].words))
+			continue;
+		if (!strcmp(peek(p, 0)->word, "thang") || !strcmp(peek(p, 0)->word, "cua")) {
+			*r = month_part(p, forms[i].part);
+			return 1;
+		}
+		p->pos = save;
+	}
+	return 0;
+}
+
 static int dated(struct parser *p);
 
 /* "chậm nhất …": the latest day. A single period runs from the plan's start. */
@@ -524,6 +634,7 @@ static int
 dated(struct parser *p)
 {
 	const struct token *next = peek(p, 1);
+	int r;
 
 	if (accept(p, "dot xuat va")) {		/* "đột xuất và có ít nhất 01 lần/quý" */
 		accept(p, "co");
@@ -533,14 +644,20 @@ dated(struct parser *p)
 		return dated(p);
 	if (accept(p, "cham nhat"))
 		return at_the_latest(p);
-	if (accept(p, "truoc ngay") || accept(p, "han"))
+	if (accept(p, "han"))
 		return exact_date(p);
 	if (accept(p, "het quy") || accept(p, "truoc het quy"))
 		return quarters(p, 1);
-	if (accept(p, "quy"))
+	if (accept(p, "quy") || accept(p, "trong quy"))
 		return quarters(p, 0);
 	if (accept(p, "truoc nam"))
 		return year_end(p, -1);
+	if (accept(p, "truoc tet"))
+		return before_tet(p);
+	if (accept(p, "truoc"))
+		return before_date(p);
+	if (month_part_form(p, &r))
+		return r;
 	if (accept(p, "het nam") || accept(p, "cuoi nam") || accept(p, "den het nam") ||
 	    accept(p, "den cuoi nam") || accept(p, "den nam"))
 		return year_end(p, 0);
@@ -556,7 +673,7 @@ dated(struct parser *p)
 		return each_period(p);
 	if (accept(p, "tu"))
 		return from_to(p);
-	if (accept(p, "thang"))
+	if (accept(p, "thang") || accept(p, "trong thang"))
 		return months(p);
 	if (peek(p, 0)->num >= 0 && !strcmp(next->word, "thang") &&
 	    (!strcmp(peek(p, 2)->word, "dau") || !strcmp(peek(p, 2)->word, "cuoi")))

@@ -17,6 +17,8 @@ enum when_kind {
 /* One dated period: work from start, due at the end of due. */
 struct when_period {
 	ntm_date start, due;
+	int	 before;	/* "trước D": due is the day before D, and a deadline rule
+				 * may move it back, never onto D or past it */
 	char	 key[40];	/* stable name of the period: "2018-03", "2018-07..2018-08" */
 };
 

@@ -288,6 +288,12 @@ workcal_shift(struct workcal *w, ntm_date day, enum deadline_rule r)
 }
 
 ntm_date
+workcal_shift_due(struct workcal *w, const struct when_period *wp, enum deadline_rule r)
+{
+	return workcal_shift(w, wp->due, wp->before && r == RULE_NEXT ? RULE_PREVIOUS : r);
+}
+
+ntm_date
 workcal_add(struct workcal *w, ntm_date day, int n)
 {
 	while (n-- > 0)

@@ -5,6 +5,7 @@
 
 #include "date.h"
 #include "diag.h"
+#include "when.h"
 
 /*
  * The administrative calendar: weekly days off, the public holidays of the labour code
@@ -43,6 +44,10 @@ const struct work_year *workcal_year(struct workcal *w, int y);
 const char *workcal_day_off(struct workcal *w, ntm_date day);
 /* Where a deadline on day ends under rule r. */
 ntm_date workcal_shift(struct workcal *w, ntm_date day, enum deadline_rule r);
+/* Where period wp's deadline ends under rule r: one that must come before a day ("trước
+ * 15/3", "trước Tết") never moves onto that day or past it, but back. */
+ntm_date workcal_shift_due(struct workcal *w, const struct when_period *wp,
+    enum deadline_rule r);
 
 /* The n-th working day after day (n ≥ 1); day itself for n = 0. */
 ntm_date workcal_add(struct workcal *w, ntm_date day, int n);

@@ -460,6 +460,40 @@ START_TEST(test_files_same_year)
 }
 END_TEST
 
+/* Issue 15: a deadline that must come before a day never moves onto it or past it. */
+START_TEST(test_shift_before)
+{
+	static const struct { const char *text; int year; const char *due, *rule_next; } rows[] = {
+		/* Tết 2025 is 29/01; 25/01 to 02/02 are off: the last working day before */
+		{ "trước Tết Nguyên đán", 2025, "2025-01-28", "2025-01-24" },
+		/* 15/12/2018 is a Saturday, which the next-day rule would move to 17/12 */
+		{ "trước ngày 15/12", 2018, "2018-12-14", "2018-12-14" },
+		{ "trước ngày 2/9", 2025, "2025-09-01", "2025-08-29" },
+		{ "trước 17/12", 2018, "2018-12-16", "2018-12-14" },
+		/* not "trước": the law's next working day, as before */
+		{ "ngày 15/12", 2018, "2018-12-15", "2018-12-17" },
+		{ "cuối tháng 5", 2025, "2025-05-31", "2025-06-02" },
+	};
+	struct workcal *w = load_shipped();
+	struct when wh;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		ck_assert_int_eq(when_parse(rows[i].text, rows[i].year,
+		    date_from_ymd(rows[i].year, 1, 1), &wh), 0);
+		ck_assert_uint_eq(wh.n, 1);
+		assert_day(wh.periods[0].due, rows[i].due, rows[i].text);
+		assert_day(workcal_shift_due(w, &wh.periods[0], RULE_NEXT), rows[i].rule_next,
+		    rows[i].text);
+		assert_day(workcal_shift_due(w, &wh.periods[0], RULE_NONE), rows[i].due,
+		    rows[i].text);
+		ck_assert(workcal_shift_due(w, &wh.periods[0], RULE_PREVIOUS) <= wh.periods[0].due);
+		when_free(&wh);
+	}
+	workcal_free(w);
+}
+END_TEST
+
 START_TEST(test_shift)
 {
 	static const struct {
@@ -580,6 +614,7 @@ workday_suite(void)
 	tcase_add_test(files, test_files_same_year);
 	suite_add_tcase(s, files);
 	tcase_add_test(shift, test_shift);
+	tcase_add_test(shift, test_shift_before);
 	tcase_add_test(shift, test_rule_names);
 	tcase_add_test(shift, test_item_state);
 	suite_add_tcase(s, shift);
