@@ -28,6 +28,7 @@
 #include "feed.h"
 #include "http.h"
 #include "log.h"
+#include "request.h"
 #include "store.h"
 #include "text.h"
 #include "token.h"
@@ -265,21 +266,10 @@ render_feed(struct http *h, const char *key, struct feed_query q)
 	return e;
 }
 
-/* RFC 7232 §6: If-None-Match wins over If-Modified-Since. */
-static int
-not_modified(struct MHD_Connection *conn, const char *etag, time_t last_modified)
+static const char *
+header(struct MHD_Connection *conn, const char *name)
 {
-	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_NONE_MATCH);
-	const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	time_t since;
-
-	if (inm)
-		return strstr(inm, etag) != NULL || !strcmp(inm, "*");
-	if (ims && last_modified > 0 && (since = curl_getdate(ims, NULL)) != -1)
-		return last_modified <= since;
-	return 0;
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
 /* Whether the unit or plan with this id has this code: a token opens one feed only. */
@@ -304,10 +294,8 @@ static int
 feed_of(sqlite3 *db, const char *path, struct feed_query *q)
 {
 	char token[64], code[128];
-	int n = 0;
 
-	if (sscanf(path, "%63[0-9a-f]/%127[a-z0-9-].ics%n", token, code, &n) != 2 ||
-	    path[n] != '\0')
+	if (request_feed_path(path, token, code) < 0)
 		return -1;
 	if ((q->unit_id = token_lookup(db, token)) > 0)
 		return code_is(db, sql_unit_is, q->unit_id, code) ? 0 : -1;
@@ -315,34 +303,6 @@ feed_of(sqlite3 *db, const char *path, struct feed_query *q)
 	if ((q->plan_id = token_lookup_plan(db, token)) > 0)
 		return code_is(db, sql_plan_is, q->plan_id, code) ? 0 : -1;
 	return -1;
-}
-
-/* Whether Accept-Encoding takes gzip (RFC 9110 §12.5.3): named, or "*", without q=0. */
-static int
-wants_gzip(struct MHD_Connection *conn)
-{
-	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	char coding[32], *q;
-	size_t n;
-
-	while (ae && *ae) {
-		ae += strspn(ae, " \t,");
-		n = strcspn(ae, ",");
-		snprintf(coding, sizeof(coding), "%.*s", (int)n, ae);
-		ae += n;
-		q = strchr(coding, ';');
-		if (q)
-			*q++ = '\0';
-		coding[strcspn(coding, " \t")] = '\0';
-		if (strcasecmp(coding, "gzip") && strcasecmp(coding, "x-gzip") &&
-		    strcmp(coding, "*"))
-			continue;
-		/* "q=0", "q=0.0", "q=0.000": refused */
-		if (q == NULL || (q = strstr(q, "q=")) == NULL || strtod(q + 2, NULL) > 0)
-			return 1;
-	}
-	return 0;
 }
 
 static enum MHD_Result
@@ -361,8 +321,10 @@ serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
 			return text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    "Lỗi máy chủ: chưa đọc được lịch, xin thử lại sau.\n");
 	}
-	v = wants_gzip(conn) ? &e->gzip : &e->plain;
-	if (not_modified(conn, v->etag, e->last_modified))
+	v = request_wants_gzip(header(conn, MHD_HTTP_HEADER_ACCEPT_ENCODING)) ? &e->gzip :
+	    &e->plain;
+	if (request_not_modified(header(conn, MHD_HTTP_HEADER_IF_NONE_MATCH),
+	    header(conn, MHD_HTTP_HEADER_IF_MODIFIED_SINCE), v->etag, e->last_modified))
 		return MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, v->not_modified);
 	return MHD_queue_response(conn, MHD_HTTP_OK, v->full);
 }
@@ -373,15 +335,11 @@ serve_feed(struct http *h, struct MHD_Connection *conn, const char *path)
  * the POST of the page's form, with its token, reports the item done.
  */
 
-/* A POST's form while its body comes in: a done link's, or the desk's. */
-#define FORM_FIELDS	8
-struct form {
-	struct MHD_PostProcessor	*pp;	/* NULL: the body is not a form */
-	struct {
-		char		*key;
-		struct buf	 value;
-	}				 field[FORM_FIELDS];	/* the first ones sent */
-	size_t				 nfield, size, max;
+/* A POST while its body comes in: a done link's form, or the desk's. */
+struct post {
+	struct buf			 body;
+	struct form			 form;	/* from the body, once it is all in */
+	size_t				 size, max;
 	int				 too_large, bad;
 	/* the desk's sign-in: the password is checked on a thread of its own while the
 	 * connection is suspended */
@@ -460,31 +418,12 @@ remote_addr(struct MHD_Connection *conn, char *out)
 		strcpy(out, "unknown");
 }
 
-static enum MHD_Result
-post_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-    const char *type, const char *encoding, const char *data, uint64_t off, size_t size)
-{
-	struct form *p = cls;
-	size_t i;
-
-	(void)kind, (void)filename, (void)type, (void)encoding, (void)off;
-	if (key == NULL)	/* a multipart part without a name */
-		return MHD_YES;
-	for (i = 0; i < p->nfield && strcmp(p->field[i].key, key); i++)
-		;
-	if (i == p->nfield && i < FORM_FIELDS)
-		p->field[p->nfield++].key = xstrdup(key);
-	if (i < p->nfield && size > 0)
-		buf_append(&p->field[i].value, data, size);
-	return MHD_YES;
-}
-
 /* The first call of a POST: its state; a body announced larger than max is refused at
  * once (libmicrohttpd then closes the connection unread). */
 static enum MHD_Result
 post_start(struct MHD_Connection *conn, void **state, size_t max)
 {
-	struct form *p = xcalloc(1, sizeof(*p));
+	struct post *p = xcalloc(1, sizeof(*p));
 	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -493,39 +432,42 @@ post_start(struct MHD_Connection *conn, void **state, size_t max)
 	*state = p;
 	p->max = max;
 	p->verified = -1;
-	/* the forms send nothing else; libmicrohttpd's multipart parser is not needed */
-	if (type && strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+	/* the forms send nothing else */
+	if (type == NULL || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
 		p->bad = 1;
 	if (len && strtoull(len, NULL, 10) > max)
 		return message(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi quá lớn",
 		    "Nội dung gửi kèm quá dài. Xin rút gọn rồi gửi lại.");
-	if (!p->bad && (p->pp = MHD_create_post_processor(conn, 4096, post_field, p)) == NULL)
-		p->bad = 1;
 	return MHD_YES;
 }
 
 static void
-post_body(struct form *p, const char *data, size_t size)
+post_body(struct post *p, const char *data, size_t size)
 {
 	if ((p->size += size) > p->max)
 		p->too_large = 1;
-	else if (p->pp && MHD_post_process(p->pp, data, size) != MHD_YES)
-		p->bad = 1;
+	else if (!p->bad)
+		buf_append(&p->body, data, size);
+}
+
+/* The body is all in: its form. Once, though a sign-in is served twice. */
+static void
+post_end(struct post *p)
+{
+	if (p->body.s == NULL)
+		return;
+	form_parse(&p->form, p->body.s, p->body.len);
+	OPENSSL_cleanse(p->body.s, p->body.len);
+	buf_free(&p->body);
 }
 
 static void
-post_free(struct form *p)
+post_free(struct post *p)
 {
-	size_t i;
-
-	if (p->pp)
-		MHD_destroy_post_processor(p->pp);
-	for (i = 0; i < p->nfield; i++) {
-		free(p->field[i].key);
-		if (p->field[i].value.s)
-			OPENSSL_cleanse(p->field[i].value.s, p->field[i].value.len);
-		buf_free(&p->field[i].value);
-	}
+	if (p->body.s)
+		OPENSSL_cleanse(p->body.s, p->body.len);
+	buf_free(&p->body);
+	form_free(&p->form);
 	free(p->hash);
 	free_secret(p->password);
 	free(p);
@@ -539,50 +481,6 @@ request_ended(void *cls, struct MHD_Connection *conn, void **state,
 	if (*state != NULL && *state != &request_seen)
 		post_free(*state);
 	*state = NULL;
-}
-
-/* A field as sent (NULL if absent): what a password must stay. */
-static const char *
-form_raw(struct form *p, const char *key)
-{
-	size_t i;
-
-	for (i = 0; p && i < p->nfield; i++)
-		if (!strcmp(p->field[i].key, key))
-			return p->field[i].value.s ? p->field[i].value.s : "";
-	return NULL;
-}
-
-/* A form field as it is kept: trimmed, line ends as "\n", other control characters as
- * spaces; NULL when empty. In place. */
-static char *
-field(struct buf *b)
-{
-	char *s = b->s, *r, *w, *end;
-
-	if (s == NULL)
-		return NULL;
-	for (r = w = s; *r; r++)
-		if (*r != '\r')
-			*w++ = (unsigned char)*r < ' ' && *r != '\n' && *r != '\t' ? ' ' : *r;
-	*w = '\0';
-	s += strspn(s, " \t\n");
-	for (end = s + strlen(s); end > s && strchr(" \t\n", end[-1]); end--)
-		;
-	*end = '\0';
-	return *s ? s : NULL;
-}
-
-/* A field as it is kept (see field()); NULL when absent or empty. */
-static const char *
-form_value(struct form *p, const char *key)
-{
-	size_t i;
-
-	for (i = 0; p && i < p->nfield; i++)
-		if (!strcmp(p->field[i].key, key))
-			return field(&p->field[i].value);
-	return NULL;
 }
 
 /* The page of the item, with a notice. */
@@ -660,10 +558,11 @@ confirmed(struct http *h, struct MHD_Connection *conn, const struct done_item *i
 /* The form's POST on an open item of a genuine link. */
 static enum MHD_Result
 report_done(struct http *h, struct MHD_Connection *conn, const char *link,
-    const struct donelink *dl, struct done_item *it, struct form *p)
+    const struct donelink *dl, struct done_item *it, struct post *p)
 {
 	char addr[NI_MAXHOST], csrf[33];
-	struct donepage_view v = { .note = form_value(p, "note"), .link = form_value(p, "link") };
+	struct donepage_view v = { .note = form_value(&p->form, "note"),
+	    .link = form_value(&p->form, "link") };
 	struct done_report r = { .item = dl->item, .unit = dl->unit, .actor = it->unit_code,
 	    .remote = addr, .note = v.note, .link = v.link, .now = clock_now() };
 	enum done_result res;
@@ -693,7 +592,7 @@ report_done(struct http *h, struct MHD_Connection *conn, const char *link,
 /* A genuine link whose item exists: what the method asks, if the unit still may. */
 static enum MHD_Result
 answer_done(struct http *h, struct MHD_Connection *conn, const char *link,
-    const struct donelink *dl, struct done_item *it, struct form *p)
+    const struct donelink *dl, struct done_item *it, struct post *p)
 {
 	struct donepage_view v = { .alert = 0 };
 	char csrf[33], *text;
@@ -723,7 +622,7 @@ answer_done(struct http *h, struct MHD_Connection *conn, const char *link,
 /* link: what follows "/done/"; p: the POST's form, NULL for GET and HEAD. */
 static enum MHD_Result
 serve_done(struct http *h, struct MHD_Connection *conn, const char *link,
-    struct form *p)
+    struct post *p)
 {
 	struct donelink dl;
 	struct done_item it;
@@ -757,7 +656,7 @@ serve_done(struct http *h, struct MHD_Connection *conn, const char *link,
 	case LINK_VALID:
 		break;
 	}
-	if (p && !donelink_csrf_ok(h->key, link, form_raw(p, "csrf")))
+	if (p && !donelink_csrf_ok(h->key, link, form_raw(&p->form, "csrf")))
 		return message(conn, MHD_HTTP_FORBIDDEN, "Biểu mẫu không hợp lệ",
 		    "Biểu mẫu gửi lên thiếu mã xác nhận hoặc mã không đúng. Xin mở lại liên kết "
 		    "trong thư rồi bấm “Xác nhận đã hoàn thành”.");
@@ -777,7 +676,7 @@ serve_done(struct http *h, struct MHD_Connection *conn, const char *link,
  */
 struct desk_ctx {
 	struct MHD_Connection	*conn;
-	struct form		*form;
+	struct post		*post;
 };
 
 static const char *
@@ -790,9 +689,12 @@ desk_query(void *ctx, const char *name)
 static const char *
 desk_form(void *ctx, const char *name)
 {
-	struct form *p = ((struct desk_ctx *)ctx)->form;
+	struct post *p = ((struct desk_ctx *)ctx)->post;
 
-	return strcmp(name, "password") ? form_value(p, name) : form_raw(p, name);
+	if (p == NULL)
+		return NULL;
+	return strcmp(name, "password") ? form_value(&p->form, name) :
+	    form_raw(&p->form, name);
 }
 
 /* Append a query argument to the buffer, percent-encoded (libmicrohttpd decoded it). */
@@ -814,7 +716,7 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value
 static void *
 check_password(void *arg)
 {
-	struct form *p = arg;
+	struct post *p = arg;
 	struct http *h = p->h;
 
 	p->verified = account_verify(p->hash, p->password) == 1;
@@ -831,7 +733,7 @@ check_password(void *arg)
 
 /* Check the password of rs away from the loop, then serve the request again. */
 static enum MHD_Result
-start_check(struct http *h, struct MHD_Connection *conn, struct form *p,
+start_check(struct http *h, struct MHD_Connection *conn, struct post *p,
     struct desk_response *rs)
 {
 	pthread_attr_t attr;
@@ -893,7 +795,7 @@ desk_answer(struct MHD_Connection *conn, struct desk_response *rs)
 
 static enum MHD_Result
 serve_desk(struct http *h, struct MHD_Connection *conn, const char *url,
-    const char *method, struct form *p)
+    const char *method, struct post *p)
 {
 	struct desk_ctx x = { conn, p };
 	char addr[NI_MAXHOST];
@@ -954,6 +856,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		*upload_size = 0;	/* a body on a GET: read and ignored */
 		return MHD_YES;
 	}
+	if (!get && *state != &request_seen)
+		post_end(*state);
 	if (done && (get || *state != &request_seen))
 		return serve_done(h, conn, url + 6, get ? NULL : *state);
 	if (desk && (get || *state != &request_seen))
