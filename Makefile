@@ -220,8 +220,9 @@ bench: bench-deps
 
 .PHONY: bench bench-deps
 
-# Fuzzing with libFuzzer: the parsers of what people type (time texts, task tables) and
-# the done links anyone may send, built by clang with ASan and UBSan in $(FUZZ_DIR), apart
+# Fuzzing with libFuzzer: the parsers of what people type (time texts, task tables), the
+# done links anyone may send and the requests (tests/fuzz/fuzz_http.c, run from the top of
+# the tree, whose plan it reads), built by clang with ASan and UBSan in $(FUZZ_DIR), apart
 # from the normal objects. `fuzz` runs each target for 5 minutes; `fuzz-check`, which
 # `check` runs, does a fixed number of runs from the seed corpora tests/fuzz/corpus-*.
 # A crash or leak fails both.
@@ -229,13 +230,16 @@ FUZZ_CC     = clang
 FUZZ_DIR    = build-fuzz
 FUZZ_SAN    = address,undefined
 FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer \
-              -fno-sanitize-recover=all -Idaemon $(shell pkg-config --cflags libutf8proc libconfig 2>/dev/null)
+              -fno-sanitize-recover=all -Idaemon $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_LIBS   = $(shell pkg-config --libs libutf8proc libconfig 2>/dev/null) -lm
 FUZZ_OBJ    = $(patsubst %,$(FUZZ_DIR)/%.o,import when date text xalloc log diag plan catalog confutil \
               workday lunar)
 FUZZ_LINK_OBJ  = $(patsubst %,$(FUZZ_DIR)/%.o,donelink date xalloc log)
 FUZZ_LINK_LIBS = $(shell pkg-config --libs libcrypto 2>/dev/null)
-FUZZ_TARGETS = when import donelink
+# the request router needs the desk, hence every object but the programs' own
+FUZZ_HTTP_OBJ  = $(LIB_SRC:daemon/%.c=$(FUZZ_DIR)/%.o)
+FUZZ_HTTP_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+FUZZ_TARGETS = when import donelink http
 FUZZ_BINS   = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 FUZZ_RUNS   = 20000
 FUZZ_SEED   = 1
@@ -252,6 +256,10 @@ $(BUILD)/fuzz-when $(BUILD)/fuzz-import: $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(
 $(BUILD)/fuzz-donelink: tests/fuzz/fuzz_donelink.c $(FUZZ_LINK_OBJ) | $(BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_LINK_OBJ) \
 	    $(FUZZ_LINK_LIBS)
+
+$(BUILD)/fuzz-http: tests/fuzz/fuzz_http.c $(FUZZ_HTTP_OBJ) | $(BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_HTTP_OBJ) \
+	    $(FUZZ_HTTP_LIBS)
 
 # clang with libFuzzer and the sanitizer runtimes (for the fuzz targets and the sanitized
 # build), which come with compiler-rt (libclang-rt-dev), not with clang itself.
