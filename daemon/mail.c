@@ -439,10 +439,10 @@ deliver(struct worker *w, struct transfer *t)
 	drop_connection(w->easy);
 }
 
-/* The server refused the configuration: the messages waiting are not tried with it.
- * Called with the lock held. */
+/* The messages waiting, not started, end now as r: why is their detail. Called with the
+ * lock held. */
 static void
-hold_waiting(struct mailer *mr)
+end_waiting(struct mailer *mr, enum mail_result r, const char *why)
 {
 	uint64_t one = 1;
 	struct transfer *t;
@@ -450,13 +450,24 @@ hold_waiting(struct mailer *mr)
 	while ((t = mr->todo) != NULL) {
 		mr->todo = t->next;
 		mr->queued--;
-		t->result = MAIL_CONFIG;
-		t->detail = xasprintf("%s (not tried)", mr->refused);
+		t->result = r;
+		t->detail = xstrdup(why);
 		t->next = mr->ended;
 		mr->ended = t;
 	}
 	mr->todo_tail = &mr->todo;
 	(void)!write(mr->wakefd, &one, sizeof(one));
+}
+
+/* The server refused the configuration: the messages waiting are not tried with it.
+ * Called with the lock held. */
+static void
+hold_waiting(struct mailer *mr)
+{
+	char *why = xasprintf("%s (not tried)", mr->refused);
+
+	end_waiting(mr, MAIL_CONFIG, why);
+	free(why);
 }
 
 static void *
@@ -660,26 +671,34 @@ mailer_run(struct mailer *mr)
 	}
 }
 
+/* No message more is started: those waiting go back to the caller, to be sent later,
+ * and the workers end once the ones on the wire have. Called with the lock held. */
+static void
+stop_taking(struct mailer *mr)
+{
+	mr->quit = 1;
+	end_waiting(mr, MAIL_NOT_SENT, "not sent: ntmd stopped");
+	pthread_cond_broadcast(&mr->work);
+}
+
+void
+mailer_finish(struct mailer *mr)
+{
+	pthread_mutex_lock(&mr->lock);
+	stop_taking(mr);
+	pthread_mutex_unlock(&mr->lock);
+}
+
 void
 mailer_free(struct mailer *mr, int now)
 {
-	struct transfer *t;
 	size_t i;
 
 	if (mr == NULL)
 		return;
 	pthread_mutex_lock(&mr->lock);
-	mr->quit = 1;
 	mr->abort = now;
-	/* Never started: back to the caller, to be sent later. */
-	while ((t = mr->todo) != NULL) {
-		mr->todo = t->next;
-		t->result = MAIL_NOT_SENT;
-		t->detail = xstrdup("not sent: ntmd stopped");
-		t->next = mr->ended;
-		mr->ended = t;
-	}
-	pthread_cond_broadcast(&mr->work);
+	stop_taking(mr);
 	pthread_mutex_unlock(&mr->lock);
 	for (i = 0; i < mr->nworkers; i++) {
 		pthread_join(mr->workers[i].thread, NULL);

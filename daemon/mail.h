@@ -50,6 +50,9 @@ typedef void mail_done_fn(void *arg, enum mail_result r, const char *detail);
  * that the caller's loop never waits on the network. It copies what it needs of c.
  * NULL (logged) if the system will not give it a thread or an eventfd. */
 struct mailer *mailer_new(const struct config *c);
+/* Start no more messages: those not started end as MAIL_NOT_SENT (mailer_run() tells),
+ * the ones on the wire go on. For a stop that waits for them. */
+void mailer_finish(struct mailer *mr);
 /* Wait for the messages in flight (now: end them within about a second) and report
  * them, and as MAIL_NOT_SENT those never started, through their done functions. */
 void mailer_free(struct mailer *mr, int now);

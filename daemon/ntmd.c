@@ -331,6 +331,7 @@ on_signal(struct daemon *dm)
 		sd_notify(0, "STOPPING=1");
 		dm->stopping = 1;
 		dm->stop_by = clock_monotonic_ms() + STOP_WAIT_MS;
+		mailer_finish(dm->mailer);	/* wait for what is on the wire only */
 	}
 }
 

@@ -64,8 +64,11 @@ assert_eq "$(sql "SELECT count(*) || ':' || max(changed_at) FROM occurrence")" "
 sed -i "s#^holidays = .*#holidays = [ \"$TOP/config/holidays/*.conf\" ];#" "$T/ntmd.conf"
 
 say "ntmctl when --working-days"
-assert_eq "$(ctl when --year 2024 --working-days --json 'trước ngày 10/02/2024' | $PY -c 'import json,sys; print(json.load(sys.stdin)["occurrences"])')" \
+assert_eq "$(ctl when --year 2024 --working-days --json 'ngày 10/02/2024' | $PY -c 'import json,sys; print(json.load(sys.stdin)["occurrences"])')" \
     "[{'start': '2024-01-01', 'due': '2024-02-15', 'due_original': '2024-02-10'}]" "Tết 2024"
+# "trước": the day before, and back to the last working day before the Tết break
+assert_eq "$(ctl when --year 2024 --working-days --json 'trước ngày 10/02/2024' | $PY -c 'import json,sys; print(json.load(sys.stdin)["occurrences"])')" \
+    "[{'start': '2024-01-01', 'due': '2024-02-07', 'due_original': '2024-02-09'}]" "before Tết 2024"
 assert_eq "$(ctl when --year 2024 --working-days --rule previous --json '02/9/2024' | $PY -c 'import json,sys; print(json.load(sys.stdin)["occurrences"][0]["due"])')" \
     "2024-08-30" "Quốc khánh 2024, previous working day"
 
