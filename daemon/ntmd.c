@@ -199,6 +199,19 @@ plan_slice(struct daemon *dm)
 }
 
 /* SIGHUP: read the config and calendars again; swap only if all of it is good. */
+/* Whether c differs from the running configuration in what only a restart applies. */
+static int
+needs_restart(const struct config *c, const struct config *run)
+{
+	return strcmp(c->database, run->database) || strcmp(c->http_host, run->http_host) ||
+	    c->http_port != run->http_port ||
+	    c->http_max_connections != run->http_max_connections ||
+	    c->http_max_per_ip != run->http_max_per_ip ||
+	    c->http_max_header_kb != run->http_max_header_kb ||
+	    c->http_idle_timeout != run->http_idle_timeout ||
+	    c->http_total_timeout != run->http_total_timeout;
+}
+
 static void
 reload(struct daemon *dm)
 {
@@ -226,9 +239,10 @@ reload(struct daemon *dm)
 		zone_set(dm->config->timezone);
 		return;
 	}
-	if (strcmp(c->database, dm->config->database) || strcmp(c->http_host,
-	    dm->config->http_host) || c->http_port != dm->config->http_port)
-		log_warnx("reload: database and http.listen changes take effect on restart");
+	if (needs_restart(c, dm->config))
+		log_warnx("reload: changes to database, http.listen and the http limits "
+		    "(max_connections, max_connections_per_ip, max_header_kb, idle_timeout, "
+		    "total_timeout) take effect on restart");
 	config_free(dm->config);
 	dm->config = c;
 	http_set_cache_mb(dm->http, c->feed_cache_mb);
