@@ -11,8 +11,14 @@ int confutil_read(config_t *cf, const char *path, struct diag *d);
 /* The source line of a setting, 0 if unknown or s is NULL. */
 int confutil_line(const config_setting_t *s);
 
+/* The most bytes a text setting may hold: a cell of a task table, as ntmctl
+ * import-table reads it. */
+#define CONFUTIL_TEXT_MAX	4096
+/* The longest line a libconfig file may have. */
+#define CONFUTIL_LINE_MAX	65536
+
 /* The text setting `name` of group g in NFC (allocated); NULL if absent (an error when
- * required) or not a UTF-8 string (an error). */
+ * required), not a UTF-8 string or longer than CONFUTIL_TEXT_MAX (an error). */
 char *confutil_text(const char *file, const config_setting_t *g, const char *name,
     int required, struct diag *d);
 
