@@ -1,8 +1,66 @@
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "diag.h"
+#include "text.h"
 #include "xalloc.h"
+
+#define DIAG_MAX	1024	/* bytes of one message, before the "…" */
+
+/* The code point of the n-byte UTF-8 character at p (n > 1, already checked). */
+static long
+codepoint(const char *p, size_t n)
+{
+	long c = (unsigned char)*p & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		c = c << 6 | ((unsigned char)p[i] & 0x3f);
+	return c;
+}
+
+/* A C1 control, a line or paragraph separator, or a bidirectional control: what text
+ * shows other than it reads. */
+static int
+hidden(long c)
+{
+	return (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 || c == 0x200e ||
+	    c == 0x200f || c == 0x061c || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069);
+}
+
+/* s made safe to print on one line of a terminal or a log: a control character, a
+ * byte that is not UTF-8 and a bidirectional control shown as an escape ("\r",
+ * "\xff", "<U+202E>"), and at most DIAG_MAX bytes, cut with "…" (a 10 MB value quoted
+ * in a message must not become a 10 MB line). Allocated; s freed. */
+static char *
+printable(char *s)
+{
+	struct buf b = { 0 };
+	size_t n, len = strlen(s);
+	const char *p;
+
+	for (p = s; *p && b.len < DIAG_MAX; p += n) {
+		unsigned char c = (unsigned char)*p;
+
+		n = text_utf8_charlen(p, len - (size_t)(p - s));
+		if (c == '\n' || c == '\r')
+			buf_puts(&b, c == '\n' ? "\\n" : "\\r");
+		else if (n == 0 || (c < 0x20 && c != '\t') || c == 0x7f) {
+			buf_printf(&b, "\\x%02x", c);
+			n = 1;
+		} else if (n > 1 && hidden(codepoint(p, n)))
+			buf_printf(&b, "<U+%04lX>", codepoint(p, n));
+		else
+			buf_append(&b, p, n);
+	}
+	if (*p)
+		buf_puts(&b, "…");
+	buf_puts(&b, "");
+	free(s);
+	return buf_steal(&b);
+}
 
 static void
 add(struct diag *d, int warning, const char *file, int line, const char *fmt, va_list ap)
@@ -17,6 +75,7 @@ add(struct diag *d, int warning, const char *file, int line, const char *fmt, va
 		d->msgs[d->n] = xasprintf("%s:%d: %s%s", file, line, warning ? "warning: " : "", msg);
 	else
 		d->msgs[d->n] = xasprintf("%s: %s%s", file, warning ? "warning: " : "", msg);
+	d->msgs[d->n] = printable(d->msgs[d->n]);
 	d->is_warning[d->n++] = warning;
 	d->nwarn += warning;
 	free(msg);
