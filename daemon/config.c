@@ -24,6 +24,10 @@ static const char *const smtp_keys[] = { "url", "from", "connections", "user", "
 static const char *const reminder_keys[] = { "lead_days", "send_at", "repeat_overdue",
 	"max_repeats", "escalate_after", NULL };
 
+/* The longest string a setting may hold: a path (PATH_MAX), far more than a URL or an
+ * address needs. */
+#define CONFIG_STRING_MAX	4096
+
 struct ctx {
 	const char	*file;
 	struct diag	*d;
@@ -45,6 +49,11 @@ get_string(struct ctx *x, const config_setting_t *g, const char *name, int requi
 	}
 	if ((v = config_setting_get_string(s)) == NULL) {
 		diag_error(x->d, x->file, confutil_line(s), "\"%s\" must be a string", name);
+		return NULL;
+	}
+	if (strlen(v) > CONFIG_STRING_MAX) {
+		diag_error(x->d, x->file, confutil_line(s), "\"%s\" is longer than %d bytes",
+		    name, CONFIG_STRING_MAX);
 		return NULL;
 	}
 	return xstrdup(v);
@@ -116,13 +125,14 @@ check_general(struct ctx *x, config_setting_t *root)
 /* A list of paths or glob patterns under key; *out and *n set. */
 static void
 check_patterns(struct ctx *x, config_setting_t *root, const char *key, int required,
-    char ***out, size_t *n)
+    char ***out, size_t *n, int *line)
 {
 	config_setting_t *s = config_setting_get_member(root, key);
 	int i, len;
 
 	*out = NULL;
 	*n = 0;
+	*line = confutil_line(s);
 	if (s == NULL && !required)
 		return;
 	if (s == NULL) {
@@ -140,7 +150,7 @@ check_patterns(struct ctx *x, config_setting_t *root, const char *key, int requi
 	for (i = 0; i < len; i++) {
 		const char *v = config_setting_get_string_elem(s, i);
 
-		if (v == NULL || *v == '\0') {
+		if (v == NULL || *v == '\0' || strlen(v) > CONFIG_STRING_MAX) {
 			diag_error(x->d, x->file, confutil_line(s), "%s[%d] must be a path", key, i);
 			continue;
 		}
@@ -151,9 +161,9 @@ check_patterns(struct ctx *x, config_setting_t *root, const char *key, int requi
 /* Optional patterns whose default is what make install put under the prefix. */
 static void
 installed_patterns(struct ctx *x, config_setting_t *root, const char *key,
-    const char *installed, char ***out, size_t *n, int *is_default)
+    const char *installed, char ***out, size_t *n, int *is_default, int *line)
 {
-	check_patterns(x, root, key, 0, out, n);
+	check_patterns(x, root, key, 0, out, n, line);
 	if (config_setting_get_member(root, key) == NULL) {
 		*out = xcalloc(2, sizeof(char *));
 		(*out)[(*n)++] = xstrdup(installed);
@@ -164,11 +174,12 @@ installed_patterns(struct ctx *x, config_setting_t *root, const char *key,
 static void
 check_calendars(struct ctx *x, config_setting_t *root)
 {
-	check_patterns(x, root, "calendars", 1, &x->c->calendars, &x->c->ncalendars);
+	check_patterns(x, root, "calendars", 1, &x->c->calendars, &x->c->ncalendars,
+	    &x->c->calendars_line);
 	installed_patterns(x, root, "catalogs", NTM_CATALOG_DIR "/*.conf", &x->c->catalogs,
-	    &x->c->ncatalogs, &x->c->catalogs_default);
+	    &x->c->ncatalogs, &x->c->catalogs_default, &x->c->catalogs_line);
 	installed_patterns(x, root, "holidays", NTM_HOLIDAY_DIR "/*.conf", &x->c->holidays,
-	    &x->c->nholidays, &x->c->holidays_default);
+	    &x->c->nholidays, &x->c->holidays_default, &x->c->holidays_line);
 }
 
 static void
@@ -255,6 +266,7 @@ check_smtp(struct ctx *x, config_setting_t *root)
 {
 	static const char *modes[] = { "required", "optional", "never" };
 	config_setting_t *g = config_setting_get_member(root, "smtp");
+	const char *why;
 	char *tls, *addr;
 	int i;
 
@@ -272,7 +284,8 @@ check_smtp(struct ctx *x, config_setting_t *root)
 		check_smtp_url(x, g);
 	if ((x->c->smtp_from = get_string(x, g, "from", 1)) != NULL) {
 		int line = confutil_line(config_setting_get_member(g, "from"));
-		const char *why = text_line_problem(x->c->smtp_from);
+
+		why = text_line_problem(x->c->smtp_from);
 
 		/* it goes into the From: of every mail: never pass a line break through */
 		addr = config_from_address(x->c);
@@ -287,7 +300,10 @@ check_smtp(struct ctx *x, config_setting_t *root)
 	}
 	x->c->smtp_connections = get_int(x, g, "connections", 2, 1, 16);
 	x->c->smtp_timeout = get_int(x, g, "timeout", 60, 1, 600);
-	x->c->smtp_user = get_string(x, g, "user", 0);
+	if ((x->c->smtp_user = get_string(x, g, "user", 0)) != NULL &&
+	    (why = text_line_problem(x->c->smtp_user)) != NULL)
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "user")),
+		    "smtp.user holds %s: it is sent in the SMTP dialogue", why);
 	x->c->smtp_password = get_string(x, g, "password", 0);
 	check_secret_mode(x, g);
 	if ((x->c->smtp_credential = get_string(x, g, "password_credential", 0)) != NULL) {
@@ -447,9 +463,10 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **
-config_glob(char *const *patterns, size_t npatterns, const char *what, const char *path,
-    size_t *n, struct diag *d)
+/* config_glob(), a pattern that matches nothing reported at line. */
+static char **
+glob_at(char *const *patterns, size_t npatterns, const char *what, const char *path,
+    int line, size_t *n, struct diag *d)
 {
 	char **files = NULL;
 	size_t i, j;
@@ -458,7 +475,7 @@ config_glob(char *const *patterns, size_t npatterns, const char *what, const cha
 	*n = 0;
 	for (i = 0; i < npatterns; i++) {
 		if (glob(patterns[i], GLOB_NOSORT, NULL, &g) != 0) {
-			diag_error(d, path, 0, "%s: \"%s\" matches no file", what, patterns[i]);
+			diag_error(d, path, line, "%s: \"%s\" matches no file", what, patterns[i]);
 			continue;
 		}
 		files = xrealloc(files, (*n + g.gl_pathc) * sizeof(char *));
@@ -472,9 +489,17 @@ config_glob(char *const *patterns, size_t npatterns, const char *what, const cha
 }
 
 char **
+config_glob(char *const *patterns, size_t npatterns, const char *what, const char *path,
+    size_t *n, struct diag *d)
+{
+	return glob_at(patterns, npatterns, what, path, 0, n, d);
+}
+
+char **
 config_calendar_files(const struct config *c, size_t *n, struct diag *d)
 {
-	return config_glob(c->calendars, c->ncalendars, "calendars", c->path, n, d);
+	return glob_at(c->calendars, c->ncalendars, "calendars", c->path, c->calendars_line, n,
+	    d);
 }
 
 /* Files matched by patterns; the default matching nothing is not an error (not
@@ -482,13 +507,13 @@ config_calendar_files(const struct config *c, size_t *n, struct diag *d)
  * holidays). */
 static char **
 installed_files(const struct config *c, char **patterns, size_t npatterns, int is_default,
-    const char *key, size_t *n, struct diag *d)
+    const char *key, int line, size_t *n, struct diag *d)
 {
 	struct diag quiet = { 0 };
 	char **files;
 
 	if (!is_default)
-		return config_glob(patterns, npatterns, key, c->path, n, d);
+		return glob_at(patterns, npatterns, key, c->path, line, n, d);
 	files = config_glob(patterns, npatterns, key, c->path, n, &quiet);
 	diag_free(&quiet);
 	return files;
@@ -498,14 +523,14 @@ char **
 config_catalog_files(const struct config *c, size_t *n, struct diag *d)
 {
 	return installed_files(c, c->catalogs, c->ncatalogs, c->catalogs_default, "catalogs",
-	    n, d);
+	    c->catalogs_line, n, d);
 }
 
 char **
 config_holiday_files(const struct config *c, size_t *n, struct diag *d)
 {
 	return installed_files(c, c->holidays, c->nholidays, c->holidays_default, "holidays",
-	    n, d);
+	    c->holidays_line, n, d);
 }
 
 void

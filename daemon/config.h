@@ -28,6 +28,7 @@ struct config {
 	char		**holidays;		/* holiday announcements: paths or patterns */
 	size_t		  nholidays;
 	int		  holidays_default;
+	int		  calendars_line, catalogs_line, holidays_line;	/* 0: not given */
 	char		 *timezone;
 	char		 *http_host;		/* http.listen split into host and port */
 	int		  http_port;
