@@ -84,6 +84,9 @@ get_strings(struct ctx *x, const config_setting_t *g, const char *name, size_t *
 		if (e == NULL || !text_valid_utf8(e))
 			diag_error(x->d, x->file, confutil_line(s), "%s[%d] must be a UTF-8 string",
 			    name, i);
+		else if (strlen(e) > CONFUTIL_TEXT_MAX)
+			diag_error(x->d, x->file, confutil_line(s), "%s[%d] is longer than %d bytes",
+			    name, i, CONFUTIL_TEXT_MAX);
 		else if ((why = text_line_problem(e)) != NULL)
 			diag_error(x->d, x->file, confutil_line(s), "%s[%d] holds %s: it must be "
 			    "one line of text", name, i, why);
@@ -102,6 +105,15 @@ valid_line(const char *s)
 	    strspn(s, " ") < strlen(s);
 }
 
+/* Why s is not a valid_line(). */
+static const char *
+line_problem(const char *s)
+{
+	const char *why = text_line_problem(s);
+
+	return why ? why : strchr(s, '\t') ? "a tab" : "nothing but spaces";
+}
+
 /* A string that may reach a mail's subject or body as a line: who ("task II.1") is
  * named in the error. */
 static char *
@@ -112,7 +124,7 @@ get_line(struct ctx *x, const config_setting_t *g, const char *name, int require
 
 	if (v && !valid_line(v)) {
 		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, name)),
-		    "%s: %s must be one line of text, without control characters", who, name);
+		    "%s: %s holds %s: it must be one line of text", who, name, line_problem(v));
 		free(v);
 		return NULL;
 	}
@@ -274,8 +286,8 @@ read_contact(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 		    "'-', '(' and ')', with a digit", code);
 	if (u->address && !valid_line(u->address))
 		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "address")),
-		    "unit \"%s\": address must be one line of text, without control "
-		    "characters", code);
+		    "unit \"%s\": address holds %s: it must be one line of text", code,
+		    line_problem(u->address));
 }
 
 static void
@@ -296,10 +308,14 @@ read_unit(struct ctx *x, config_setting_t *g, struct plan_unit *u)
 	read_contact(x, g, u);
 	if (u->name && !valid_line(u->name))	/* it goes into mail headers */
 		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "name")),
-		    "unit \"%s\": name must be one line of text, without control characters",
-		    u->code ? u->code : "?");
-	if ((coord = config_setting_get_member(g, "coordinator")) != NULL)
+		    "unit \"%s\": name holds %s: it must be one line of text",
+		    u->code ? u->code : "?", line_problem(u->name));
+	if ((coord = config_setting_get_member(g, "coordinator")) != NULL) {
+		if (config_setting_type(coord) != CONFIG_TYPE_BOOL)
+			diag_error(x->d, x->file, confutil_line(coord), "unit \"%s\": coordinator "
+			    "must be true or false", u->code ? u->code : "?");
 		u->coordinator = config_setting_get_bool(coord);
+	}
 	if (u->code && !plan_valid_code(u->code))
 		diag_error(x->d, x->file, u->line, "unit code \"%s\" may hold only a-z, 0-9 "
 		    "and '-'", u->code);

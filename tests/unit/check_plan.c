@@ -134,7 +134,7 @@ START_TEST(test_contact_bad_address)
 		ck_assert_msg(plan_load(path, &d) == NULL, "%s accepted", keys[i]);
 		all = diag_join(&d);
 		ck_assert_msg(d.n == 1, "%s: %zu messages:%s", keys[i], d.n, all);
-		ck_assert_msg(diag_has(&d, path, 9, "unit \"vpdp\": address must be one line"),
+		ck_assert_msg(diag_has(&d, path, 9, "unit \"vpdp\": address holds "),
 		    "%s:%s", keys[i], all);
 		free(all);
 		free(path);
@@ -154,7 +154,7 @@ START_TEST(test_name_in_headers)
 	memcpy(at, "X\\nBcc: a@b.cd", 14);	/* libconfig's escape, in place */
 	path = file_write(dir, "plan.conf", text, 0644);
 	ck_assert_ptr_null(plan_load(path, &d));
-	ck_assert_msg(diag_has(&d, path, 6, "unit \"vpdp\": name must be one line"), "%s",
+	ck_assert_msg(diag_has(&d, path, 6, "unit \"vpdp\": name holds a line break"), "%s",
 	    diag_join(&d));
 	msg = mail_compose(&(struct mail){ .from = "NTM <ntm@x.example>",
 	    .to_name = "Phong TCKH\r\nBcc: victim@x.example", .to = (const char *[]){
