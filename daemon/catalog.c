@@ -27,10 +27,16 @@ member(const char *file, const config_setting_t *g, const char *name, int requir
     struct diag *d)
 {
 	char *v = confutil_text(file, g, name, required, d);
+	const char *why = NULL;
 
-	if (v != NULL && *v == '\0') {
-		diag_error(d, file, confutil_line(config_setting_get_member(g, name)),
-		    "\"%s\" must not be empty", name);
+	/* every one is a line of a page, a message or a mail */
+	if (v != NULL && (*v == '\0' || (why = text_line_problem(v)) != NULL)) {
+		if (why != NULL)
+			diag_error(d, file, confutil_line(config_setting_get_member(g, name)),
+			    "\"%s\" holds %s: it must be one line of text", name, why);
+		else
+			diag_error(d, file, confutil_line(config_setting_get_member(g, name)),
+			    "\"%s\" must not be empty", name);
 		free(v);
 		return NULL;
 	}
@@ -130,6 +136,7 @@ catalog_load(const char *file, struct diag *d)
 		else {
 			confutil_known(file, g, "catalog", catalog_keys, d);
 			c->code = member(file, g, "code", 1, d);
+			c->code_line = confutil_line(config_setting_get_member(g, "code"));
 			c->title = member(file, g, "title", 1, d);
 			c->decision = member(file, g, "decision", 1, d);
 			c->issued = member(file, g, "issued", 0, d);
@@ -222,8 +229,8 @@ catalogs_load(struct catalogs *cs, char **files, size_t n, const char *looked_in
 		if ((c = catalog_load(files[i], d)) == NULL)
 			continue;
 		if ((other = catalogs_find(cs, c->code)) != NULL) {
-			diag_error(d, files[i], 0, "catalog code \"%s\" is also used by %s",
-			    c->code, other->file);
+			diag_error(d, files[i], c->code_line, "catalog code \"%s\" is also used "
+			    "by %s", c->code, other->file);
 			catalog_free(c);
 			continue;
 		}

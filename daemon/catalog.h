@@ -17,6 +17,7 @@ struct catalog {
 	char			*file;
 	char			*code, *title, *decision, *issued, *in_force, *level, *period,
 				*source;
+	int			 code_line;
 	struct criterion	*items;		/* criteria and their indicators, in file order */
 	size_t			 nitems;
 };
