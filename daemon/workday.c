@@ -8,6 +8,7 @@
 
 #include "confutil.h"
 #include "lunar.h"
+#include "text.h"
 #include "workday.h"
 #include "xalloc.h"
 
@@ -310,7 +311,7 @@ read_changes(struct announcement *a, config_setting_t *root, const char *key,
     enum change_kind kind, struct diag *d)
 {
 	config_setting_t *list = config_setting_get_member(root, key), *e;
-	const char *iso;
+	const char *iso, *why;
 	struct change c;
 	int i, y, m, dd;
 
@@ -337,6 +338,12 @@ read_changes(struct announcement *a, config_setting_t *root, const char *key,
 			if (!config_setting_is_group(e))
 				diag_error(d, a->file, c.line, "%s: each entry is { date = "
 				    "\"YYYY-MM-DD\"; name = \"…\"; }", key);
+			continue;
+		} else if ((why = text_line_problem(c.name)) != NULL) {
+			/* a day's name is a line of the calendar, a feed and a mail */
+			diag_error(d, a->file, c.line, "%s: name holds %s: it must be one line "
+			    "of text", key, why);
+			free(c.name);
 			continue;
 		} else if (config_setting_lookup_string(e, "date", &iso) != CONFIG_TRUE)
 			iso = NULL;
@@ -417,10 +424,12 @@ read_announcement(struct announcement *a, const char *file, struct diag *d)
 	if (confutil_read(&cf, file, d) == 0) {
 		root = config_root_setting(&cf);
 		confutil_known(file, root, NULL, known, d);
-		if (config_setting_lookup_int(root, "year", &year) != CONFIG_TRUE ||
+		if (config_setting_get_member(root, "year") == NULL)
+			diag_error(d, file, 0, "missing \"year = YYYY;\" (whole file)");
+		else if (config_setting_lookup_int(root, "year", &year) != CONFIG_TRUE ||
 		    year < FIRST_YEAR || year > LAST_YEAR)
-			diag_error(d, file, 0, "missing \"year = YYYY;\" (%d … %d)", FIRST_YEAR,
-			    LAST_YEAR);
+			diag_error(d, file, confutil_line(config_setting_get_member(root, "year")),
+			    "year must be a whole number %d–%d", FIRST_YEAR, LAST_YEAR);
 		else {
 			a->year = year;
 			a->year_line = confutil_line(config_setting_get_member(root, "year"));
