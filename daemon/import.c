@@ -237,6 +237,26 @@ err_at(struct ctx *x, int line, int col, const char *fmt, ...)
 
 /* ---- pass 1: the bytes ---- */
 
+/* A character that plan_load() refuses in a title or a name: a C1 control, a line
+ * separator, a bidirectional control (text that shows other than it reads). */
+static void
+check_char(struct ctx *x, int line, int col, const char *p, size_t n)
+{
+	char one[8];
+	const char *why;
+	long cp;
+	size_t i;
+
+	memcpy(one, p, n);
+	one[n] = '\0';
+	if ((why = text_line_problem(one)) == NULL)
+		return;
+	cp = (unsigned char)*p & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | ((unsigned char)p[i] & 0x3f);
+	err_at(x, line, col, "%s U+%04lX", why + (strncmp(why, "a ", 2) ? 0 : 2), cp);
+}
+
 /* Every byte sequence that is not UTF-8, and every control character but white space,
  * reported with its line and column. */
 static void
@@ -259,7 +279,8 @@ check_bytes(struct ctx *x, const char *p, const char *end)
 			err_at(x, line, col, "invalid UTF-8 (byte 0x%02X); save the table as "
 			    "UTF-8 text", c);
 			n = 1;
-		}
+		} else if (n > 1)
+			check_char(x, line, col, p, n);
 		p += n, col++;
 	}
 }
@@ -298,6 +319,9 @@ static void
 put(struct record *rec, struct cell *c, const char *p, size_t n)
 {
 	if (c->len + n > MAX_CELL) {
+		/* keep what fits, for the message to quote its beginning */
+		buf_append(&rec->text, p, MAX_CELL - c->len);
+		c->len = MAX_CELL;
 		c->too_long = 1;
 		return;
 	}
