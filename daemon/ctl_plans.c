@@ -15,6 +15,8 @@
 #include "plancheck.h"
 #include "setup.h"
 #include "store.h"
+#include "sync.h"
+#include "workday.h"
 #include "xalloc.h"
 
 /* Catalog files: --catalogs patterns, else the config's, else the source tree's, else
@@ -90,6 +92,8 @@ ctl_check(const struct config *c, int argc, char **argv)
 		}
 		patterns[npatterns++] = optarg;
 	}
+	/* the holiday files first, as ntmd -n reads them */
+	workcal_free(sync_load_workcal(c, &d));
 	files = catalog_files(c, patterns, npatterns, &nfiles, &looked_in, &d);
 	free(patterns);
 	catalogs_load(&cats, files, nfiles, looked_in, &d);
