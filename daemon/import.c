@@ -273,7 +273,7 @@ check_bytes(struct ctx *x, const char *p, const char *end)
 			line++, col = 1;
 			continue;
 		}
-		if (c < 0x20 && c != '\t' && c != '\v' && c != '\f')
+		if ((c < 0x20 && c != '\t' && c != '\v' && c != '\f') || c == 0x7f)
 			err_at(x, line, col, "control character U+%04X (is this a text file?)", c);
 		if ((n = text_utf8_charlen(p, (size_t)(end - p))) == 0) {
 			err_at(x, line, col, "invalid UTF-8 (byte 0x%02X); save the table as "
