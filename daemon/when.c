@@ -535,6 +535,8 @@ before_tet(struct parser *p)
 		return -1;
 	if (peek(p, 0)->num >= 1900 && year_number(p, &y) < 0)
 		return -1;
+	if (check_year(p, y) < 0)	/* the plan's own year too: the lunar calendar's range */
+		return -1;
 	tet = lunar_new_year(y);
 	date_iso(tet - 1, key);
 	if (deadline(p, tet - 1, key) < 0)
