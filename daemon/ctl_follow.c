@@ -178,14 +178,14 @@ static void
 warn_held(sqlite3 *db)
 {
 	sqlite3_stmt *st = store_prepare(db, "SELECT b.value, s.value, (SELECT count(*) FROM "
-	    "reminder WHERE state = 'pending') FROM meta b JOIN meta s ON s.key = "
-	    "'mail_blocked_since' WHERE b.key = 'mail_blocked'");
+	    "reminder WHERE state = 'pending' AND last_error LIKE 'configuration:%') FROM "
+	    "meta b JOIN meta s ON s.key = 'mail_blocked_since' WHERE b.key = 'mail_blocked'");
 	char since[32];
 
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		time_iso((time_t)sqlite3_column_int64(st, 1), since);
 		fprintf(stderr, "ntmctl: NO MAIL IS SENT since %s: the SMTP server refuses the "
-		    "configuration: %s.\n%lld reminders wait. Change smtp in the configuration "
+		    "configuration: %s.\n%lld reminders are held. Change smtp in the configuration "
 		    "and reload ntmd (systemctl reload ntmd); they go out then.\n",
 		    since, sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 2));
 	}

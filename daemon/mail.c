@@ -360,7 +360,7 @@ set_transport(const struct mailer *mr, CURL *easy)
 	curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)tls[mr->starttls]);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, (long)mr->timeout);
 	curl_easy_setopt(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)mr->timeout);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 2L * mr->timeout);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 10L * mr->timeout);
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_message);
@@ -427,7 +427,10 @@ deliver(struct worker *w, struct transfer *t)
 		t->detail = xasprintf("%ld", code ? code : 250);
 		return;
 	}
-	if ((t->refused = config_problem(rc)) != NULL) {
+	if (rc == CURLE_ABORTED_BY_CALLBACK) {	/* cut off by a stop: not an attempt */
+		t->detail = xasprintf("not sent: ntmd stopped (%ld)", code);
+		t->result = MAIL_NOT_SENT;
+	} else if ((t->refused = config_problem(rc)) != NULL) {
 		t->detail = xasprintf("%s (%ld %s)", t->refused, code, curl_easy_strerror(rc));
 		t->result = MAIL_CONFIG;
 	} else {

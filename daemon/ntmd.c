@@ -366,7 +366,7 @@ work(struct daemon *dm, time_t now)
 		bring_up_to_date(dm, now);
 	if (dm->plan_next < dm->plan_end && mono >= dm->retry_at && plan_slice(dm) < 0)
 		dm->retry_at = clock_monotonic_ms() + RETRY_MS;
-	if (dm->new_mailer && mailer_busy(dm->mailer) == 0) {
+	if (dm->new_mailer && !dm->stopping && mailer_busy(dm->mailer) == 0) {
 		struct mailer *mr = mailer_new(dm->config);
 
 		if (mr == NULL)

@@ -696,8 +696,8 @@ static const char *after_sql[] = {
  * in mail_blocked_since), which ntmctl outbox shows; once a message goes through again
  * it becomes mail_outage, _since and _until, for the coordination units' next mail. */
 static const char *const block_sql[] = {
-	"INSERT INTO meta(key, value) VALUES ('mail_blocked', ?2) "
-	"ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	/* the first reason: the messages held untried after it end with it too */
+	"INSERT OR IGNORE INTO meta(key, value) VALUES ('mail_blocked', ?2)",
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('mail_blocked_since', ?1)",
 };
 static const char *const unblock_sql[] = {
@@ -743,7 +743,10 @@ record(struct sender *s, const struct outcome *o, time_t now, const char *today,
 		if (note_outage(s, block_sql, now, o->detail) < 0)
 			return -1;
 	}
-	if (o->r == MAIL_SENT && s->outage && note_outage(s, unblock_sql, now, NULL) < 0)
+	/* over when a message goes with no mailer held, not one on another connection
+	 * that ended after the refusal */
+	if (o->r == MAIL_SENT && s->outage && s->blocked == 0 &&
+	    note_outage(s, unblock_sql, now, NULL) < 0)
 		return -1;
 	if (after == NULL)
 		return 0;

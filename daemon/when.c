@@ -515,7 +515,7 @@ before_date(struct parser *p)
 
 	if (read_date(p, &day) < 0)
 		return -1;
-	date_iso(day - 1, key);
+	date_iso(day, key);	/* the day named, as before "trước" meant the day before */
 	if (deadline(p, day - 1, key) < 0)
 		return -1;
 	p->w->periods[p->w->n - 1].before = 1;
@@ -531,14 +531,13 @@ before_tet(struct parser *p)
 	char key[40];
 
 	accept(p, "nguyen dan");
-	if ((accept(p, "nam") || accept(p, "/")) && year_number(p, &y) < 0)
-		return -1;
-	if (peek(p, 0)->num >= 1900 && year_number(p, &y) < 0)
-		return -1;
-	if (check_year(p, y) < 0)	/* the plan's own year too: the lunar calendar's range */
+	if (accept(p, "nam") || accept(p, "/") || peek(p, 0)->num >= 0) {
+		if (year_number(p, &y) < 0)
+			return -1;
+	} else if (check_year(p, y) < 0)	/* the plan's year: the lunar calendar's range */
 		return -1;
 	tet = lunar_new_year(y);
-	date_iso(tet - 1, key);
+	date_iso(tet, key);
 	if (deadline(p, tet - 1, key) < 0)
 		return -1;
 	p->w->periods[p->w->n - 1].before = 1;
