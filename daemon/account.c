@@ -194,7 +194,7 @@ account_read(sqlite3 *db, sqlite3_stmt *st, struct account *a, char **more)
 		if (more != NULL)
 			*more = column_dup(st, 8);
 	} else if (rc != SQLITE_DONE)
-		log_warnx("database: accounts: %s", sqlite3_errmsg(db));
+		log_warnx("database: accounts: %s", store_error(db));
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -203,7 +203,7 @@ account_read(sqlite3 *db, sqlite3_stmt *st, struct account *a, char **more)
 static int
 failed(sqlite3 *db, const char *what)
 {
-	log_warnx("%s: %s", what, sqlite3_errmsg(db));
+	log_warnx("%s: %s", what, store_error(db));
 	store_rollback(db);
 	return -1;
 }
@@ -371,7 +371,7 @@ key_wait(sqlite3 *db, const char *key, time_t now, int free_failures)
 		wait = failure_wait(sqlite3_column_int64(st, 0),
 		    (sqlite3_int64)now - sqlite3_column_int64(st, 1), free_failures);
 	else if (rc != SQLITE_DONE)
-		log_warnx("database: failed sign-ins: %s", sqlite3_errmsg(db));
+		log_warnx("database: failed sign-ins: %s", store_error(db));
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? wait : -1;
 }

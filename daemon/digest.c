@@ -667,7 +667,7 @@ digest_build(sqlite3 *db, const struct config *c, const struct donekey *key,
 	if (why) {
 		if (!*nothing)
 				log_warnx("mail <%s> to unit %lld: %s (database: %s)", msgid,
-			    (long long)unit, why, sqlite3_errmsg(db));
+			    (long long)unit, why, store_error(db));
 		digest_contact_free(&k);
 		free_list(&own), free_list(&late), free_list(&dead);
 		free(unit_name), free(token), free(from);

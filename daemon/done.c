@@ -86,8 +86,7 @@ static enum done_result
 failed(sqlite3 *db, const struct done_report *r)
 {
 	log_warnx("item %lld not marked %s, nothing changed: %s", (long long)r->item,
-	    r->waive ? "waived" : "done",
-	    sqlite3_errmsg(db));
+	    r->waive ? "waived" : "done", store_error(db));
 	store_rollback(db);
 	return DONE_FAILED;
 }
@@ -142,7 +141,7 @@ done_unit_may(sqlite3 *db, sqlite3_int64 item, sqlite3_int64 unit)
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		may = sqlite3_column_int(st, 0);
 	else
-		log_warnx("database: %s", sqlite3_errmsg(db));
+		log_warnx("database: %s", store_error(db));
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? may : -1;
 }

@@ -84,7 +84,7 @@ donepage_load(sqlite3 *db, sqlite3_int64 id, sqlite3_int64 unit, struct done_ite
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		fill(st, it);
 	else if (rc != SQLITE_DONE)
-		log_warnx("database: the item of a done link: %s", sqlite3_errmsg(db));
+		log_warnx("database: the item of a done link: %s", store_error(db));
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

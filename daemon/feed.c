@@ -388,7 +388,7 @@ feed_render(sqlite3 *db, const struct feed_query *q, time_t *last_modified)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		log_warnx("database: rendering a feed: %s", sqlite3_errmsg(db));
+		log_warnx("database: rendering a feed: %s", store_error(db));
 		icalcomponent_free(cal);
 		return NULL;
 	}

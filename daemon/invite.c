@@ -214,7 +214,7 @@ invite_build(sqlite3 *db, const struct config *c, sqlite3_int64 unit, const char
 	}
 	if (why) {
 		log_warnx("invitation <%s> to unit %lld: %s (database: %s)", msgid,
-		    (long long)unit, why, sqlite3_errmsg(db));
+		    (long long)unit, why, store_error(db));
 		for (i = 0; i < n; i++)
 			meeting_free(&v[i]);
 		free(v), free(unit_name), free(token), free(from), free(ics);

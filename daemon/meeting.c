@@ -259,7 +259,7 @@ static enum meeting_result
 failed(sqlite3 *db, sqlite3_int64 id)
 {
 	log_warnx("meeting %lld not changed, nothing written: %s", (long long)id,
-	    sqlite3_errmsg(db));
+	    store_error(db));
 	store_rollback(db);
 	return MEETING_FAILED;
 }

@@ -378,7 +378,7 @@ cmd_feed(struct cmd_ctx *x)
 	q.now = clock_now();
 	if ((plan ? state_refresh(x->db, q.now) : state_refresh_unit(x->db, q.now, q.unit_id)) < 0 ||
 	    (text = feed_render(x->db, &q, &lm)) == NULL) {
-		fprintf(stderr, "ntmctl: cannot render the feed: %s\n", sqlite3_errmsg(x->db));
+		fprintf(stderr, "ntmctl: cannot render the feed: %s\n", store_error(x->db));
 		return EX_SOFTWARE;
 	}
 	fputs(text, stdout);

@@ -250,7 +250,7 @@ plan_items(sqlite3 *db, const struct config *c, struct workcal *cal,
 	sqlite3_reset(sel);
 	if (rc != SQLITE_DONE || failed || retire(db, sql, after, upto, told, ntold) < 0 ||
 	    store_step_done(db, plan_stmt(db, sql, sql->forget, after, upto)) < 0) {
-		log_warnx("database: planning reminders: %s", sqlite3_errmsg(db));
+		log_warnx("database: planning reminders: %s", store_error(db));
 		free(told);
 		return -1;
 	}

@@ -212,7 +212,7 @@ fill(sqlite3 *db, const char *sql, const struct report_scope *s, struct table *t
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		log_warnx("database: report: %s", sqlite3_errmsg(db));
+		log_warnx("database: report: %s", store_error(db));
 		return -1;
 	}
 	return 0;
@@ -497,7 +497,7 @@ report_matrix(sqlite3 *db, const struct report_scope *s, struct table *t)
 		sqlite3_reset(st);
 	free(unit);
 	if (rc != SQLITE_DONE) {
-		log_warnx("database: assignments: %s", sqlite3_errmsg(db));
+		log_warnx("database: assignments: %s", store_error(db));
 		return -1;
 	}
 	return 0;

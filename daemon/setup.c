@@ -50,7 +50,7 @@ setup_db_failed(sqlite3 *db, const char *what)
 {
 	int rc = sqlite3_errcode(db) & 0xff;
 
-	log_warnx("%s: %s", what, sqlite3_errmsg(db));
+	log_warnx("%s: %s", what, store_error(db));
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return EX_TEMPFAIL;
 	if (rc == SQLITE_IOERR || rc == SQLITE_FULL || rc == SQLITE_READONLY)

@@ -190,14 +190,23 @@ struct cached {
 static struct cached *cache;
 static size_t ncache;
 
+const char *
+store_error(sqlite3 *db)
+{
+	int rc = sqlite3_errcode(db) & 0xff;
+
+	/* SQLite's "database is locked" reads as a fault; it is a wait that ran out */
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return "the database is busy: another ntmctl or ntmd kept it for writing "
+		    "longer than this one could wait; try again";
+	return sqlite3_errmsg(db);
+}
+
 int
 store_exec(sqlite3 *db, const char *sql)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_warnx("database: %s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		log_warnx("database: %s", store_error(db));
 		return -1;
 	}
 	return 0;
@@ -209,7 +218,7 @@ store_prepare(sqlite3 *db, const char *sql)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		log_warnx("database: cannot prepare \"%.60s…\": %s", sql, sqlite3_errmsg(db));
+		log_warnx("database: cannot prepare \"%.60s…\": %s", sql, store_error(db));
 		sqlite3_finalize(st);
 		return NULL;
 	}
@@ -249,7 +258,7 @@ store_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db) &&
 	    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-		log_warnx("database: rollback: %s", sqlite3_errmsg(db));
+		log_warnx("database: rollback: %s", store_error(db));
 }
 
 int
@@ -258,7 +267,7 @@ store_step_done(sqlite3 *db, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		log_warnx("database: %s", st ? sqlite3_errmsg(db) : "statement not prepared");
+		log_warnx("database: %s", st ? store_error(db) : "statement not prepared");
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
@@ -312,7 +321,7 @@ store_open(const char *path, char **err)
 	if (state_register(db) < 0 || report_register(db) < 0 || store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON;") < 0 || migrate(db, err) < 0) {
 		if (*err == NULL)
-			*err = xasprintf("%s: %s", path, sqlite3_errmsg(db));
+			*err = xasprintf("%s: %s", path, store_error(db));
 		sqlite3_close(db);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include "schedule.h"
 #include "store.h"
 #include "sync.h"
+#include "token.h"
 #include "xalloc.h"
 
 /* The statements a load runs, prepared on first use and kept for the whole run. */
@@ -156,7 +157,7 @@ step(struct writer *w, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_warnx("database: %s", sqlite3_errmsg(w->db));
+		log_warnx("database: %s", store_error(w->db));
 		w->failed = 1;
 	}
 	return rc;
@@ -423,7 +424,7 @@ write_occurrence(struct writer *w, const struct plan *p, const struct plan_task 
 		/* the plan's values replaced the schedule's: the schedule stands, if the
 		 * meeting's period still holds its day */
 		if (scheduled && meeting_resync(w->db, id, o->start, o->due, w->now) < 0) {
-			log_warnx("database: %s", sqlite3_errmsg(w->db));
+			log_warnx("database: %s", store_error(w->db));
 			w->failed = 1;
 		}
 	}
@@ -445,7 +446,7 @@ cancel_missing(struct writer *w, sqlite3_int64 plan)
 	sqlite3_bind_int64(st, 1, plan);
 	step_id(w, st);
 	if (!w->failed && meeting_drop_left(w->db, plan, w->now) < 0) {
-		log_warnx("database: %s", sqlite3_errmsg(w->db));
+		log_warnx("database: %s", store_error(w->db));
 		w->failed = 1;
 	}
 	st = stmt(w, S_RETIRE_TASKS);
@@ -699,6 +700,40 @@ sync_free_plans(struct plan **plans, size_t n)
 	free(plans);
 }
 
+/* Every unit and plan gets its feed token in the load that makes it, so that composing a
+ * mail (whose links name it) and serving a feed only read: a write there would wait
+ * for another writer inside ntmd's loop, or fail and defer the mail. */
+static void
+write_tokens(struct writer *w)
+{
+	sqlite3_stmt *st = store_prepare(w->db, "SELECT 0, id FROM unit WHERE id NOT IN "
+	    "(SELECT unit_id FROM feed_token) UNION ALL SELECT 1, id FROM plan WHERE id "
+	    "NOT IN (SELECT plan_id FROM plan_token)");
+	struct { int plan; sqlite3_int64 id; } *todo = NULL;
+	size_t n = 0, i;
+	char *tok;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		todo = xrealloc(todo, (n + 1) * sizeof(*todo));
+		todo[n].plan = sqlite3_column_int(st, 0);
+		todo[n++].id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("database: %s", store_error(w->db));
+		w->failed = 1;
+	}
+	/* made after the query has ended: it reads the tables they go into */
+	for (i = 0; i < n && !w->failed; i++) {
+		tok = todo[i].plan ? token_for_plan(w->db, todo[i].id, w->now) :
+		    token_for_unit(w->db, todo[i].id, w->now);
+		w->failed = tok == NULL;
+		free(tok);
+	}
+	free(todo);
+}
+
 /* What no address reaches, once a load: the operator adds one or names a lead. */
 static void
 log_unreached(const struct plan *p)
@@ -731,7 +766,7 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 		return -1;
 	}
 	if (store_exec(db, "BEGIN IMMEDIATE") < 0) {
-		diag_error(d, c->database, 0, "cannot start a transaction: %s", sqlite3_errmsg(db));
+		diag_error(d, c->database, 0, "cannot start a transaction: %s", store_error(db));
 		sync_free_plans(plans, (size_t)n);
 		workcal_free(w.cal);
 		return -1;
@@ -743,6 +778,8 @@ sync_calendars(sqlite3 *db, const struct config *c, time_t now, struct sync_stat
 	for (i = 0; i < n && !w.failed; i++)
 		write_plan_file(&w, plans[i]);
 	finalize_stmts(&w);
+	if (!w.failed)
+		write_tokens(&w);
 	/* ntmd learns from this row that another writer synced: it must not go missing */
 	if (!w.failed && store_audit(db, (long long)now, "sync", "sync", c->path) < 0)
 		w.failed = 1;

@@ -92,13 +92,15 @@ record(sqlite3 *db, const struct owner *o, sqlite3_int64 id, int gen, const char
 static char *
 token_of(sqlite3 *db, const struct owner *o, sqlite3_int64 id, time_t now, int rotate)
 {
-	int gen = generation(db, o, id);
+	int gen = generation(db, o, id), make = rotate || gen == 0;
 	char token[33];
 
-	if (rotate || gen == 0)
+	if (make)
 		gen++;
-	if (derive(db, o, id, gen, token) < 0 ||
-	    ((rotate || gen == 1) && record(db, o, id, gen, token, now) < 0))
+	/* an existing token is only read: a mail composed inside a read transaction must
+	 * not turn it into a write that another writer's lock refuses */
+	if (derive(db, o, id, gen, token) < 0 || (make && record(db, o, id, gen, token,
+	    now) < 0))
 		return NULL;
 	return xstrdup(token);
 }

@@ -41,7 +41,7 @@ db.execute("ROLLBACK")
 PY
 LOCKER=$!
 wait_for "the lock" 5 test -e "$T/locked"
-expect_failure 75 "database is locked"
+expect_failure 75 "the database is busy: another ntmctl or ntmd kept it for writing"
 kill "$LOCKER" 2>/dev/null
 wait "$LOCKER" 2>/dev/null || true
 

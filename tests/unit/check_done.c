@@ -335,6 +335,8 @@ START_TEST(mark_busy)
 	sqlite3_busy_timeout(db, 50);
 	ck_assert_int_eq(done_mark(db, &by_link), DONE_FAILED);
 	ck_assert_int_eq(sqlite3_errcode(db), SQLITE_BUSY);
+	ck_assert_pstr_eq(store_error(db), "the database is busy: another ntmctl or ntmd kept "
+	    "it for writing longer than this one could wait; try again");
 	ck_assert(sqlite3_get_autocommit(db));
 	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(other);
