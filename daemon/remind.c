@@ -829,22 +829,32 @@ dispatch(struct sender *s, const struct config *c, struct mailer *mr)
 	free(from);
 }
 
-/* Claimed messages not yet handed over go back to the outbox as they were: 0, or -1
- * (logged) with those not returned kept. */
+/* Claimed messages not yet handed over go back to the outbox as they were, in one
+ * transaction: 0, or -1 (logged) with all of them kept, to be returned later. */
 static int
 unclaim(struct sender *s)
 {
 	static const char *sql = "UPDATE reminder SET state = 'pending', attempts = "
 	    "attempts - 1 WHERE message_id = ? AND state = 'sending'";
+	size_t i;
 
-	for (; s->nqueue > 0; s->nqueue--) {
+	if (s->nqueue == 0)
+		return 0;
+	if (store_exec(s->db, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	for (i = 0; i < s->nqueue; i++) {
 		sqlite3_stmt *st = store_stmt(s->db, sql);
 
-		sqlite3_bind_text(st, 1, s->queue[s->nqueue - 1]->msgid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, s->queue[i]->msgid, -1, SQLITE_STATIC);
 		if (store_step_done(s->db, st) < 0)
-			return -1;
-		outgoing_free(s->queue[s->nqueue - 1]);
+			break;
 	}
+	if (i < s->nqueue || store_exec(s->db, "COMMIT") < 0) {
+		store_rollback(s->db);
+		return -1;
+	}
+	for (; s->nqueue > 0; s->nqueue--)
+		outgoing_free(s->queue[s->nqueue - 1]);
 	return 0;
 }
 
@@ -857,8 +867,8 @@ held(struct sender *s, struct mailer *mr, time_t now)
 	if (s->blocked == 0)
 		return 0;
 	if (s->blocked == mailer_serial(mr) && now < s->probe_at) {
-		if (s->flying == 0)
-			unclaim(s);
+		if (s->flying == 0 && clock_monotonic_ms() >= s->hold_until && unclaim(s) < 0)
+			s->hold_until = clock_monotonic_ms() + HOLD_MS;
 		return 1;
 	}
 	s->blocked = 0;
@@ -906,6 +916,8 @@ remind_ready_in_ms(const struct sender *s, time_t next, time_t now)
 {
 	long long hold = s->hold_until - clock_monotonic_ms();
 
+	if (s->blocked && s->flying == 0 && s->nqueue > 0)	/* to be returned: see held() */
+		return hold > 0 ? (int)hold : 0;
 	if (s->blocked)		/* held for the operator: until the next try, or a reload */
 		return s->probe_at > now ? (int)((s->probe_at - now) * 1000) : 0;
 	if (s->nqueue > 0)
