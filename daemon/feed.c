@@ -22,7 +22,7 @@ enum col {
 	C_ID, C_UID, C_START, C_DUE, C_TENTATIVE, C_STATUS, C_DONE_AT, C_NOTE, C_SEQUENCE,
 	C_CHANGED, C_REF, C_SECTION, C_TITLE, C_KIND, C_WHEN, C_PLAN_NUMBER, C_PLAN_TITLE,
 	C_DIRECT, C_LEAD, C_SUPPORT, C_DAY, C_LATEST, C_DUE_ORIGINAL, C_DAY_OFF, C_SHOWN_STATE,
-	C_MEETING_START, C_MEETING_END, C_PLACE, C_MEETING_NOTE, C_MEETING_CANCELLED
+	C_MEETING_START, C_MEETING_END, C_PLACE, C_MEETING_NOTE, C_MEETING_CANCELLED, C_RRULE
 };
 
 #define SELECT_ITEMS \
@@ -30,7 +30,7 @@ enum col {
 	"o.sequence, o.changed_at, t.ref, t.section, t.title, t.kind, t.when_text, " \
 	"p.number, p.title, " STORE_ROLE_NAMES("direct") ", " STORE_ROLE_NAMES("lead") ", " \
 	STORE_ROLE_NAMES("support") ", o.day, o.latest, o.due_original, o.day_off, " \
-	"o.shown_state, m.start_time, m.end_time, m.place, m.note, m.cancelled " \
+	"o.shown_state, m.start_time, m.end_time, m.place, m.note, m.cancelled, o.rrule " \
 	"FROM occurrence o JOIN task t ON t.id = o.task_id " \
 	"JOIN plan p ON p.id = t.plan_id LEFT JOIN meeting m ON m.occurrence_id = o.id WHERE "
 
@@ -134,7 +134,7 @@ summary(sqlite3_stmt *st, ntm_date start)
 		date_to_ymd(start, &y, &m, &d);
 		return xasprintf("%s%s (dự kiến tháng %d/%d)", prefix, title, m, y);
 	}
-	if (!strcmp(col_text(st, C_KIND), "meeting"))
+	if (!strcmp(col_text(st, C_KIND), "meeting") || *col_text(st, C_RRULE))
 		return xasprintf("%s%s", prefix, title);
 	return xasprintf("%sHạn: %s", prefix, title);
 }
@@ -197,6 +197,9 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due, ntm_date day)
 	else if (from >= 0)
 		describe_meeting(&b, st, day, from, meeting_parse_time(col_text(st,
 		    C_MEETING_END)));
+	else if (*col_text(st, C_RRULE))
+		buf_printf(&b, "Thời gian: %s hằng tuần, từ %s đến %s\n",
+		    date_weekday_vn(start), s, d);
 	else if (!strcmp(col_text(st, C_KIND), "meeting"))
 		buf_printf(&b, "Ngày họp: %s, %s\n", date_weekday_vn(day), on);
 	else
@@ -224,6 +227,8 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due, ntm_date day)
 		buf_puts(&b, "Trạng thái: quá hạn, chưa hoàn thành\n");
 	else if (from >= 0)
 		buf_puts(&b, "Trạng thái: đã xếp lịch\n");
+	else if (*col_text(st, C_RRULE))
+		buf_puts(&b, "Trạng thái: đang thực hiện\n");
 	else
 		buf_puts(&b, "Trạng thái: chưa hoàn thành\n");
 	buf_printf(&b, "Mã công việc: %lld", (long long)sqlite3_column_int64(st, C_ID));
@@ -279,6 +284,9 @@ vevent(sqlite3_stmt *st, const struct feed_query *q)
 		icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(day)));
 		icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(day + 1)));
 	}
+	if (*col_text(st, C_RRULE))	/* a weekly campaign: one event, every week */
+		icalcomponent_add_property(ev, icalproperty_new_rrule(
+		    icalrecurrencetype_from_string(col_text(st, C_RRULE))));
 	if (*col_text(st, C_PLACE))
 		icalcomponent_add_property(ev, icalproperty_new_location(col_text(st, C_PLACE)));
 	icalcomponent_add_property(ev, icalproperty_new_summary(sum));

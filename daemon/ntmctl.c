@@ -509,7 +509,7 @@ cmd_assignments(struct cmd_ctx *x)
  * passed, then "overdue". ?1 is today. */
 #define OVERDUE_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id " \
 	"JOIN plan p ON p.id = t.plan_id WHERE o.status = 'open' AND o.tentative = 0 " \
-	"AND t.kind != 'meeting' AND item_state(o.status, o.due, o.latest, ?1, 0) " \
+	"AND " STORE_HAS_DEADLINE " AND item_state(o.status, o.due, o.latest, ?1, 0) " \
 	"IN ('late', 'overdue') AND (?2 IS NULL OR p.id = ?2) AND (?3 IS NULL OR EXISTS " \
 	"(SELECT 1 FROM task_unit tu WHERE tu.task_id = t.id AND tu.unit_id = ?3 AND " \
 	"tu.role = 'lead')) ORDER BY o.due, o.id"
@@ -755,16 +755,18 @@ cmd_occurrences(struct cmd_ctx *x)
 	    "SELECT json_group_array(json_object('id', o.id, 'uid', o.uid, 'task', t.ref, "
 	    "'start', o.start, 'due', o.due, 'latest', o.latest, 'due_original', "
 	    "o.due_original, 'latest_original', o.latest_original, 'day', o.day, 'day_off', "
-	    "o.day_off, 'status', o.status, 'state', CASE WHEN t.kind = 'meeting' THEN NULL "
-	    "ELSE item_state(o.status, o.due, o.latest, ?2, ?3) END)) FROM (SELECT * FROM "
+	    "o.day_off, 'rrule', o.rrule, 'status', o.status, 'state', CASE WHEN "
+	    STORE_HAS_DEADLINE " THEN item_state(o.status, o.due, o.latest, ?2, ?3) END)) "
+	    "FROM (SELECT * FROM "
 	    "occurrence ORDER BY due, id) o JOIN task t ON t.id = o.task_id "
 	    "WHERE t.plan_id = ?1" :
 	    "SELECT printf('%5d  %-7s %s .. %s%s%s%s  %-9s %s', o.id, t.ref, o.start, o.due, "
 	    "CASE WHEN o.due_original IS NOT NULL THEN ' (plan: ' || o.due_original || ')' "
 	    "ELSE '' END, CASE WHEN o.latest > o.due THEN ' latest ' || o.latest ELSE '' END, "
 	    "CASE WHEN o.day_off IS NOT NULL THEN ' [day off: ' || o.day_off || ']' ELSE '' "
-	    "END, CASE WHEN t.kind = 'meeting' THEN o.status ELSE item_state(o.status, o.due, "
-	    "o.latest, ?2, ?3) END, t.title) FROM occurrence o JOIN task t ON "
+	    "END, CASE WHEN o.rrule IS NOT NULL THEN 'weekly' WHEN t.kind = 'meeting' THEN "
+	    "o.status ELSE item_state(o.status, o.due, o.latest, ?2, ?3) END, t.title) "
+	    "FROM occurrence o JOIN task t ON "
 	    "t.id = o.task_id WHERE t.plan_id = ?1 ORDER BY o.due, o.id");
 	sqlite3_bind_int64(st, 1, plan);
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);

@@ -581,8 +581,10 @@ read_task(struct ctx *x, config_setting_t *g, const char *sec_id, const char *se
 		if ((i = task_kind_index(kind)) < 0)
 			diag_error(x->d, x->file, t->line, "task %s: kind \"%s\" is not meeting, "
 			    "deadline or report", t->id, kind);
-		else
+		else {
 			t->kind = (enum task_kind)i;
+			t->kind_given = 1;
+		}
 		free(kind);
 	}
 	resolve_roles(x, g, t);
@@ -1106,4 +1108,10 @@ const char *
 task_kind_name(enum task_kind k)
 {
 	return task_kinds[k];
+}
+
+int
+plan_task_is_campaign(const struct plan_task *t)
+{
+	return t->when.kind == WHEN_WEEKLY && !t->kind_given;
 }

@@ -53,6 +53,7 @@ struct plan_task {
 	char		**report_to;	/* names of the people or units the result goes to */
 	size_t		 nreport_to;
 	enum task_kind	 kind;
+	int		 kind_given;	/* the plan says which kind, not the title */
 	struct when	 when, latest;
 	size_t		*units[NROLES];	/* indexes into plan->units, per role */
 	size_t		 nunits[NROLES];
@@ -128,5 +129,8 @@ int plan_valid_unit_kind(const char *kind);
 const char *role_name(enum role r);
 /* "deadline", "meeting", "report". */
 const char *task_kind_name(enum task_kind k);
+/* Whether t is a weekly campaign ("vào thứ 7 hàng tuần" and no kind given): one
+ * recurring item in feeds, no deadline, no reminders. */
+int plan_task_is_campaign(const struct plan_task *t);
 
 #endif

@@ -80,7 +80,7 @@ plancheck_unreached(const struct plan *p, const struct plan_task *t)
 	size_t i;
 	int any;
 
-	if (t->kind == TASK_MEETING || t->when.kind != WHEN_DATED || t->when.n == 0)
+	if (t->kind == TASK_MEETING || plan_task_is_campaign(t) || t->when.n == 0)
 		return NULL;
 	for (i = 0; i < t->nunits[ROLE_LEAD]; i++)
 		if (p->units[t->units[ROLE_LEAD][i]].nemails > 0)
@@ -126,7 +126,9 @@ plancheck_six_clear(const struct plan *p, struct six_clear *s, struct diag *d)
 			s->unreached++;
 			free(who);
 		}
-		if (t->when.kind != WHEN_DATED) {
+		/* a day of every week is as clear as a date; "hàng tuần" alone is not */
+		if (t->when.kind != WHEN_DATED && !(t->when.kind == WHEN_WEEKLY &&
+		    t->when.weekday)) {
 			diag_warning(d, p->file, t->line, "task %s: no dated time: \"%s\" "
 			    "(rõ thời gian)", t->id, *t->when_text ? t->when_text : "(none)");
 			s->no_date++;

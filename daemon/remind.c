@@ -100,8 +100,8 @@ plan_one(sqlite3 *db, sqlite3_stmt *ins, const struct config *c, struct workcal 
  * those, its plan's coordination units; and, for the escalation, its directing units
  * and, when a lead is reached, the coordination units that do not lead it.
  */
-#define OPEN_ITEM(items) "o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' " \
-	"AND " items
+#define OPEN_ITEM(items) "o.status = 'open' AND o.tentative = 0 AND " \
+	STORE_HAS_DEADLINE " AND " items
 #define ITEM_FROM "FROM occurrence o JOIN task t ON t.id = o.task_id "
 #define HAS_ADDRESS(u) "EXISTS (SELECT 1 FROM unit_email e WHERE e.unit_id = " u ")"
 #define A_LEAD_REACHED "EXISTS (SELECT 1 FROM task_unit l WHERE l.task_id = o.task_id " \

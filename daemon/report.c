@@ -94,7 +94,7 @@ report_period(const char *name, ntm_date today, ntm_date *from, ntm_date *to)
 #define COUNTED "(SELECT o.id, o.task_id, o.due, o.done_at, t.plan_id, " \
 	"report_bucket(o.status, o.due, o.done_at, ?7) AS b FROM occurrence o " \
 	"JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id " \
-	"WHERE t.kind != 'meeting' AND o.tentative = 0 AND o.due <= ?5 " \
+	"WHERE " STORE_HAS_DEADLINE " AND o.tentative = 0 AND o.due <= ?5 " \
 	"AND (o.status = 'open' OR (o.status = 'done' AND coalesce(o.done_at >= ?6, 1))) " \
 	"AND " IN_SCOPE ")"
 #define DAY_OF(t) "date(" t ", 'unixepoch', 'localtime')"	/* TZ is the config's zone */
@@ -128,7 +128,7 @@ static const char sql_overdue[] = "SELECT o.id, p.code, t.ref, t.title, "
 	"CAST(julianday(?8) - julianday(o.due) AS INTEGER), "
 	ROLE_NAMES("lead") ", " ROLE_NAMES("support") ", " LEAD_CONTACT " "
 	"FROM occurrence o JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id "
-	"WHERE o.status = 'open' AND o.tentative = 0 AND t.kind != 'meeting' AND o.due < ?8 "
+	"WHERE o.status = 'open' AND o.tentative = 0 AND " STORE_HAS_DEADLINE " AND o.due < ?8 "
 	"AND " IN_SCOPE " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM task_unit tu WHERE "
 	"tu.task_id = t.id AND tu.unit_id = ?3 AND tu.role = 'lead')) ORDER BY o.due, o.id";
 
@@ -414,7 +414,8 @@ static const char sql_calendar[] = "SELECT o.id, o.day, CASE t.kind WHEN 'meetin
 	"THEN 'Đã miễn' ELSE '' END FROM occurrence o JOIN task t ON t.id = o.task_id "
 	"JOIN plan p ON p.id = t.plan_id LEFT JOIN meeting m ON m.occurrence_id = o.id "
 	"WHERE o.day BETWEEN ?8 AND date(?8, '+30 days') "
-	"AND o.status != 'cancelled' AND " IN_SCOPE " ORDER BY o.day, t.kind != 'meeting', o.id";
+	"AND o.status != 'cancelled' AND o.rrule IS NULL AND " IN_SCOPE
+	" ORDER BY o.day, t.kind != 'meeting', o.id";
 
 static const struct column calendar_cols[] = {
 	{ "id", "Mã", COL_INT, NULL },

@@ -19,6 +19,27 @@ place_meeting(struct occurrence_spec *o, const struct when_period *wp, struct wo
 	}
 }
 
+/* A weekly campaign: one item from its first day to its last, repeating as rrule says. */
+static size_t
+campaign(const struct plan *p, const struct plan_task *t, struct occurrence_spec **out)
+{
+	static const char *const byday[] = { "", "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
+	const struct when *w = &t->when;
+	struct occurrence_spec *o = *out = xcalloc(1, sizeof(**out));
+	char until[11];
+	int y, m, d;
+
+	snprintf(o->period, sizeof(o->period), "weekly");
+	o->start = o->day = w->periods[0].start;
+	o->due = o->due_original = o->latest = o->latest_original = w->periods[w->n - 1].due;
+	date_to_ymd(o->due, &y, &m, &d);
+	snprintf(until, sizeof(until), "%04d%02d%02d", y, m, d);
+	snprintf(o->rrule, sizeof(o->rrule), "FREQ=WEEKLY;BYDAY=%s;UNTIL=%s",
+	    byday[w->weekday], until);
+	o->uid = xasprintf("%s/%s/%s@ntmd", p->code, t->id, o->period);
+	return 1;
+}
+
 size_t
 schedule_expand(const struct plan *p, const struct plan_task *t, struct workcal *cal,
     struct occurrence_spec **out)
@@ -28,8 +49,10 @@ schedule_expand(const struct plan *p, const struct plan_task *t, struct workcal 
 	size_t i;
 
 	*out = NULL;
-	if (w->kind != WHEN_DATED || w->n == 0)
+	if ((w->kind != WHEN_DATED && w->kind != WHEN_WEEKLY) || w->n == 0)
 		return 0;
+	if (plan_task_is_campaign(t))
+		return campaign(p, t, out);
 	*out = xcalloc(w->n, sizeof(**out));
 	for (i = 0; i < w->n; i++) {
 		struct occurrence_spec *o = &(*out)[i];

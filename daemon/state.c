@@ -67,7 +67,7 @@ state_register(sqlite3 *db)
 	"changed_at = ?2 FROM (SELECT o.id, CASE item_state(o.status, o.due, o.latest, ?1, 0) " \
 	"WHEN 'late' THEN 'late' WHEN 'overdue' THEN 'overdue' ELSE 'open' END AS state " \
 	"FROM occurrence o JOIN task t ON t.id = o.task_id " \
-	"WHERE o.status = 'open' AND t.kind != 'meeting'"
+	"WHERE o.status = 'open' AND " STORE_HAS_DEADLINE
 
 static int
 refresh(sqlite3 *db, const char *sql, time_t now, sqlite3_int64 unit_id)

@@ -179,6 +179,9 @@ static const char *migrations[] = {
 	"  WHERE state = 'pending' AND kind NOT LIKE 'invite-%';"
 	"CREATE INDEX reminder_invite_wake ON reminder(max(fire_at, next_try))"
 	"  WHERE state = 'pending' AND kind LIKE 'invite-%';",
+	/* 11: a weekly campaign ("vào thứ 7 hàng tuần") is one item that repeats: its RFC 5545
+	 * RRULE; it has no deadline, no state but its status and no reminders */
+	"ALTER TABLE occurrence ADD COLUMN rrule TEXT;",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */

@@ -15,6 +15,9 @@
 	"(SELECT 1 FROM task_unit l JOIN unit_email e ON e.unit_id = l.unit_id " \
 	"WHERE l.task_id = t.id AND l.role = 'lead')"
 
+/* Occurrence o of task t has a deadline: not a meeting, not a weekly campaign. */
+#define STORE_HAS_DEADLINE "t.kind != 'meeting' AND o.rrule IS NULL"
+
 #define STORE_ROLE_NAMES(role) "(SELECT group_concat(u.name, '; ') FROM task_unit tu " \
 	"JOIN unit u ON u.id = tu.unit_id WHERE tu.task_id = t.id AND tu.role = '" role "')"
 

@@ -68,11 +68,12 @@ static const char *const sql[NSTMTS] = {
 	    "LEFT JOIN meeting m ON m.occurrence_id = o.id WHERE o.task_id = ?1 AND o.period = ?2",
 	/* S_OCC_INSERT and S_OCC_UPDATE take the same parameters (occurrence_bind). */
 	[S_OCC_INSERT] = "INSERT INTO occurrence(task_id, period, start, due, tentative, "
-	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off) "
-	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    "uid, fingerprint, changed_at, latest, due_original, latest_original, day, day_off, "
+	    "rrule) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[S_OCC_UPDATE] = "UPDATE occurrence SET start = ?3, due = ?4, tentative = ?5, "
 	    "fingerprint = ?7, changed_at = ?8, latest = ?9, due_original = ?10, "
-	    "latest_original = ?11, day = ?12, day_off = ?13, sequence = sequence + 1, "
+	    "latest_original = ?11, day = ?12, day_off = ?13, rrule = ?14, "
+	    "sequence = sequence + 1, "
 	    "status = CASE status WHEN 'cancelled' THEN 'open' ELSE status END "
 	    "WHERE task_id = ?1 AND period = ?2",
 	[S_SEEN_TASK] = "INSERT OR IGNORE INTO seen_task(id) VALUES(?)",
@@ -354,6 +355,8 @@ fingerprint(const struct plan *p, const struct plan_task *t, const struct occurr
 	for (r = 0; r < NROLES; r++)
 		for (i = 0; i < t->nunits[r]; i++)
 			buf_printf(&b, "|%d:%lld", r, (long long)unit_ids[t->units[r][i]]);
+	if (*o->rrule)		/* only then: the fingerprints of all else stay as they were */
+		buf_printf(&b, "|%s", o->rrule);
 	return buf_steal(&b);
 }
 
@@ -385,6 +388,10 @@ occurrence_bind(struct writer *w, sqlite3_stmt *st, sqlite3_int64 task,
 	bind_moved(st, 11, o->latest_original, o->latest, d->latest0);
 	sqlite3_bind_text(st, 12, d->day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, o->day_off, -1, SQLITE_STATIC);
+	if (*o->rrule)
+		sqlite3_bind_text(st, 14, o->rrule, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 14);
 }
 
 /* The occurrence's row, added, or updated with SEQUENCE bumped if a client would see a

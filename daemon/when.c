@@ -25,6 +25,7 @@ struct token {
 struct parser {
 	struct token	 tok[MAX_TOKENS];
 	int		 n, pos;
+	int		 names_from;	/* tokens from here on name someone, not a time */
 	int		 year;
 	ntm_date	 plan_start;
 	struct when	*w;
@@ -686,10 +687,88 @@ dated(struct parser *p)
 	return fail(p, "not a time expression this parser knows");
 }
 
+/* A day of the week: "thứ 7", "thứ Bảy", "T7", "chủ nhật", "CN"; 1 Monday … 7 Sunday,
+ * or 0 (nothing read). */
+static int
+weekday(struct parser *p)
+{
+	static const char *const names[] = { "hai", "ba", "tu", "nam", "sau", "bay" };
+	int n, i;
+
+	if (accept(p, "chu nhat") || accept(p, "cn"))
+		return 7;
+	if (!accept(p, "thu") && !accept(p, "t"))
+		return 0;
+	if (accept_num(p, &n)) {
+		if (n >= 2 && n <= 7)
+			return n - 1;
+		p->pos--;
+	} else
+		for (i = 0; i < 6; i++)
+			if (accept(p, names[i]))
+				return i + 1;
+	p->pos--;
+	return 0;
+}
+
+/* "hàng tuần" or "hằng tuần" (folded alike). */
+static int
+every_week(struct parser *p)
+{
+	return accept(p, "hang tuan");
+}
+
+/* The day wd of every week of the plan's year, each a period of its own. */
+static int
+weekly_days(struct parser *p, int wd)
+{
+	ntm_date day = date_from_ymd(p->year, 1, 1), end = date_from_ymd(p->year, 12, 31);
+	char key[11];
+
+	p->w->weekday = wd;
+	for (day += (wd % 7 - date_weekday(day) + 7) % 7; day <= end; day += 7) {
+		date_iso(day, key);
+		if (add_period(p, day, day, key) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "vào [các ngày] thứ 7 hàng tuần", "hàng tuần vào thứ Hai", bare "hàng tuần": 1 if the
+ * text is one of them (read to its end), 0 if not (nothing consumed), -1 on error. */
+static int
+weekly(struct parser *p)
+{
+	int save = p->pos, wd;
+
+	if (every_week(p)) {
+		if (at_end(p)) {
+			p->w->kind = WHEN_WEEKLY;
+			return 1;
+		}
+		accept(p, "vao");
+		accept(p, "cac ngay");
+		if ((wd = weekday(p)) == 0 || !at_end(p)) {
+			p->pos = save;
+			return 0;
+		}
+	} else {
+		accept(p, "vao");
+		accept(p, "cac ngay");
+		if ((wd = weekday(p)) == 0 || !every_week(p) || !at_end(p)) {
+			p->pos = save;
+			return 0;
+		}
+	}
+	p->w->kind = WHEN_WEEKLY;
+	return weekly_days(p, wd) < 0 ? -1 : 1;
+}
+
 static int
 parse(struct parser *p)
 {
 	struct when *w = p->w;
+	int r;
 
 	if (at_end(p))
 		return fail(p, "empty time expression");
@@ -702,11 +781,15 @@ parse(struct parser *p)
 		if (accept(p, "cua")) {		/* "… của BCĐ xã": whoever proposes */
 			if (at_end(p))
 				return fail(p, "\"theo đề xuất của\" whom?");
+			p->names_from = p->pos;
 			p->pos = p->n;
 		}
 	} else if (accept(p, "dinh ky theo quy dinh")) {
 		w->kind = WHEN_REGIME;
 		accept(p, "va dot xuat");
+	} else if ((r = weekly(p)) != 0) {
+		if (r < 0)
+			return -1;
 	} else {
 		w->kind = WHEN_DATED;
 		if (dated(p) < 0)
@@ -715,6 +798,97 @@ parse(struct parser *p)
 	if (!at_end(p))
 		return fail(p, "unexpected \"%s\"", peek(p, 0)->word);
 	return 0;
+}
+
+/* The words of the wordings as they are written, each with the forms it may take
+ * (without marks it is always read): a word written with other marks is a slip. */
+static const struct spelling {
+	const char	*bare, *forms;
+} spellings[] = {
+	{ "bay", "bảy" }, { "cac", "các" }, { "cham", "chậm" }, { "chu", "chủ" },
+	{ "co", "có" }, { "cua", "của" }, { "cuoi", "cuối" }, { "dan", "đán" },
+	{ "dau", "đầu" }, { "de", "đề" }, { "den", "đến" }, { "dinh", "định" },
+	{ "dot", "đột" }, { "giua", "giữa" }, { "ha", "hạ" }, { "han", "hạn" },
+	{ "hang", "hàng hằng" }, { "het", "hết" }, { "hoan", "hoàn" }, { "hop", "hợp" },
+	{ "it", "ít" }, { "ky", "kỳ kì" }, { "lan", "lần" }, { "moi", "mỗi" },
+	{ "nam", "năm" }, { "ngay", "ngày" }, { "nguyen", "nguyên" }, { "nhat", "nhất nhật" },
+	{ "quy", "quý qúy quy" }, { "sau", "sáu" }, { "tet", "tết" }, { "thang", "tháng" },
+	{ "thanh", "thành" }, { "thich", "thích" }, { "thoi", "thời" }, { "thu", "thứ" },
+	{ "thuong", "thường thượng" }, { "truoc", "trước" }, { "tu", "từ tư" },
+	{ "tuan", "tuần" }, { "va", "và" }, { "vao", "vào" }, { "xuat", "xuất" },
+	{ "xuyen", "xuyên" },
+};
+
+/* The forms word (folded to ASCII) may take, or NULL if it is not a word of the
+ * wordings. */
+static const char *
+forms_of(const char *bare)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(spellings) / sizeof(*spellings); i++)
+		if (!strcmp(spellings[i].bare, bare))
+			return spellings[i].forms;
+	return NULL;
+}
+
+/* Whether word is one of the space-separated forms. */
+static int
+is_form(const char *forms, const char *word)
+{
+	size_t len = strlen(word);
+	const char *f;
+
+	for (f = forms; (f = strstr(f, word)) != NULL; f += len)
+		if ((f == forms || f[-1] == ' ') && (f[len] == ' ' || f[len] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* A word of the wordings written with marks it never has ("cuôi", "tuân"): the error
+ * names it and the wording it resembles, -1; else 0. Words are cut as tokenize() cuts
+ * the ASCII fold, so that the i-th is the i-th token; only those before a proposer's
+ * name are read. */
+static int
+misspelt(struct parser *p, const char *text)
+{
+	char *f = text_fold(text), *s, *word, *bare, *bad = NULL;
+	const char *forms;
+	struct buf fixed = { 0 };
+	int i, end = p->names_from > 0 ? p->names_from : p->n;
+	unsigned char c;
+	size_t len;
+
+	if (f == NULL)
+		return 0;
+	for (s = f, i = 0; *s; s += len, i += c != ' ') {
+		c = (unsigned char)*s;
+		len = 1;
+		if (isdigit(c))
+			while (isdigit((unsigned char)s[len]))
+				len++;
+		else if (isalpha(c) || c >= 0x80)
+			while (isalpha((unsigned char)s[len]) || (unsigned char)s[len] >= 0x80)
+				len++;
+		word = xasprintf("%.*s", (int)len, s);
+		bare = i < end && !text_is_ascii(word) ? text_fold_ascii(word) : NULL;
+		forms = bare ? forms_of(bare) : NULL;
+		if (forms && !is_form(forms, word)) {
+			if (bad == NULL)
+				bad = xstrdup(word);
+			buf_printf(&fixed, "%.*s", (int)strcspn(forms, " "), forms);
+		} else
+			buf_puts(&fixed, word);
+		free(word);
+		free(bare);
+	}
+	if (bad)
+		fail(p, "\"%s\" is not how a time wording writes it: did you mean \"%s\"?", bad,
+		    fixed.s);
+	free(bad);
+	buf_free(&fixed);
+	free(f);
+	return bad ? -1 : 0;
 }
 
 int
@@ -730,8 +904,11 @@ when_parse(const char *text, int year, ntm_date plan_start, struct when *w)
 		r = fail(&p, "not valid UTF-8");
 	else if (tokenize(&p, folded) < 0)
 		r = fail(&p, "too long or malformed");
-	else
+	else {
 		r = parse(&p);
+		if (misspelt(&p, text) < 0)
+			r = -1;
+	}
 	free(folded);
 	if (r < 0) {
 		free(w->periods);
@@ -761,7 +938,8 @@ when_period_is_day(const struct when_period *wp)
 const char *
 when_kind_name(enum when_kind kind)
 {
-	static const char *names[] = { "dated", "continuous", "unscheduled", "regime", "error" };
+	static const char *names[] = { "dated", "continuous", "unscheduled", "regime", "weekly",
+	    "error" };
 
 	return names[kind];
 }

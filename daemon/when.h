@@ -11,6 +11,8 @@ enum when_kind {
 	WHEN_CONTINUOUS,	/* "Thường xuyên": ongoing, nothing to remind of */
 	WHEN_UNSCHEDULED,	/* "Theo thời gian thích hợp", "Theo đề xuất của …" */
 	WHEN_REGIME,		/* "Định kỳ theo quy định …": the plan's reporting regime */
+	WHEN_WEEKLY,		/* "vào thứ 7 hàng tuần": each such day of the year, or
+				 * ("hàng tuần") no day named and no dates */
 	WHEN_ERROR
 };
 
@@ -26,6 +28,7 @@ struct when {
 	enum when_kind		 kind;
 	size_t			 n;
 	struct when_period	*periods;	/* n periods, in time order */
+	int			 weekday;	/* WHEN_WEEKLY: 1 Monday … 7 Sunday; 0 none */
 	char			*error;		/* what is wrong, when kind == WHEN_ERROR */
 };
 
@@ -36,7 +39,7 @@ int when_parse(const char *text, int year, ntm_date plan_start, struct when *w);
 void when_free(struct when *w);
 /* Whether a period names one day ("ngày 02/9/2024"), not a month, quarter or span. */
 int when_period_is_day(const struct when_period *wp);
-/* "dated", "continuous", "unscheduled", "regime", "error". */
+/* "dated", "continuous", "unscheduled", "regime", "weekly", "error". */
 const char *when_kind_name(enum when_kind kind);
 
 #endif

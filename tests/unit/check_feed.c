@@ -512,6 +512,54 @@ START_TEST(test_plan_good)
 }
 END_TEST
 
+/* A weekly wording: a campaign (one item, its RRULE) unless the plan names the kind, then
+ * one deadline a week under the deadline rule; "hàng tuần" alone puts nothing on a day. */
+START_TEST(test_schedule_weekly)
+{
+	struct workcal *cal = workcal_new();
+	struct occurrence_spec *occ;
+	struct diag d = { 0 };
+	char *path;
+	struct plan *p = load_plan("vpdp", "thứ Bảy hằng tuần", &d, &path);
+	size_t n;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert(plan_task_is_campaign(task(p, "I.1")));
+	ck_assert(!plan_task_is_campaign(task(p, "I.2")));
+	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), cal, &occ), 1);
+	ck_assert_str_eq(occ[0].period, "weekly");
+	ck_assert_str_eq(occ[0].uid, "t/I.1/weekly@ntmd");
+	ck_assert_str_eq(occ[0].rrule, "FREQ=WEEKLY;BYDAY=SA;UNTIL=20181229");
+	ck_assert_int_eq(occ[0].start, date_from_ymd(2018, 1, 6));
+	ck_assert_int_eq(occ[0].day, date_from_ymd(2018, 1, 6));
+	ck_assert_int_eq(occ[0].due, date_from_ymd(2018, 12, 29));	/* not moved */
+	schedule_free(occ, 1);
+	plan_free(p);
+	free(path);
+
+	p = load_plan("vpdp", "thứ Bảy hằng tuần\"; kind = \"deadline", &d, &path);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(!plan_task_is_campaign(task(p, "I.1")));
+	n = schedule_expand(p, task(p, "I.1"), cal, &occ);
+	ck_assert_int_eq(n, 52);
+	ck_assert_str_eq(occ[0].period, "2018-01-06");
+	ck_assert_str_eq(occ[0].rrule, "");
+	ck_assert_int_eq(occ[0].due_original, date_from_ymd(2018, 1, 6));
+	ck_assert_int_eq(occ[0].due, date_from_ymd(2018, 1, 8));	/* Saturday off: Monday */
+	schedule_free(occ, n);
+	plan_free(p);
+	free(path);
+
+	p = load_plan("vpdp", "hàng tuần", &d, &path);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), cal, &occ), 0);
+	plan_free(p);
+	free(path);
+	ck_assert_int_eq(d.n, 0);
+	workcal_free(cal);
+}
+END_TEST
+
 START_TEST(test_plan_unknown_unit)
 {
 	struct diag d = { 0 };
@@ -582,6 +630,7 @@ feed_suite(void)
 	tcase_add_checked_fixture(pl, setup_dir, teardown_dir);
 	tcase_add_test(pl, test_plan_good);
 	tcase_add_test(pl, test_plan_unknown_unit);
+	tcase_add_test(pl, test_schedule_weekly);
 	tcase_add_test(pl, test_plan_bad_when);
 	tcase_add_test(pl, test_plan_both_errors);
 	suite_add_tcase(s, pl);

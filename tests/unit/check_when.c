@@ -392,6 +392,18 @@ static const struct row rows[] = {
 	{ "Tháng 6, 3", 2018, WHEN_ERROR, "", "time order" },
 	{ "Tháng 2/2101", 2018, WHEN_ERROR, "", "2101" },
 	{ "Quý V", 2018, WHEN_ERROR, "", NULL },
+	/* Weekly: a day that is none, no day, no "hàng tuần" (the rest: weekly_rows). */
+	{ "thứ 8 hàng tuần", 2023, WHEN_ERROR, "", NULL },
+	{ "thứ 1 hàng tuần", 2023, WHEN_ERROR, "", NULL },
+	{ "thứ hàng tuần", 2023, WHEN_ERROR, "", NULL },
+	{ "vào thứ 7", 2023, WHEN_ERROR, "", NULL },
+	{ "hàng tuần vào", 2023, WHEN_ERROR, "", NULL },
+	{ "hàng tuần vào thứ 7 và Chủ nhật", 2023, WHEN_ERROR, "", NULL },
+	{ "thứ 7 hàng tuần tháng 3", 2023, WHEN_ERROR, "", NULL },
+	{ "hàng tuần tháng 3", 2023, WHEN_ERROR, "", NULL },
+	{ "hàng tuần", 2023, WHEN_WEEKLY, "", NULL },	/* like "Thường xuyên": no dates */
+	{ "Hằng tuần", 2023, WHEN_WEEKLY, "", NULL },
+	{ "HA\xcc\x80NG TUA\xcc\x82\xcc\x80N", 2023, WHEN_WEEKLY, "", NULL },	/* NFD, upper */
 	{ "", 2018, WHEN_ERROR, "", NULL },
 	{ "   ", 2018, WHEN_ERROR, "", NULL },
 	{ "Tháng", 2018, WHEN_ERROR, "", NULL },
@@ -547,6 +559,79 @@ START_TEST(test_when_table_nfd)
 }
 END_TEST
 
+/* Weekly wordings: every such day of the plan's year, start = due = the day, the
+ * day's ISO date its key. The days of the week are 1 Monday … 7 Sunday. */
+static const struct weekly_row {
+	const char	*text;
+	int		 year, weekday;
+	const char	*first;
+	size_t		 n;
+} weekly_rows[] = {
+	{ "vào thứ 7 hàng tuần", 2023, 6, "2023-01-07", 52 },		/* seed 003 */
+	{ "Vào thứ 7 hằng tuần", 2023, 6, "2023-01-07", 52 },
+	{ "vao thu 7 hang tuan", 2023, 6, "2023-01-07", 52 },
+	{ "VÀO THỨ 7 HÀNG TUẦN", 2023, 6, "2023-01-07", 52 },
+	{ "  vào   thứ 7\thàng  tuần ", 2023, 6, "2023-01-07", 52 },
+	{ "thứ Bảy hằng tuần", 2023, 6, "2023-01-07", 52 },
+	{ "thứ bảy hàng tuần", 2023, 6, "2023-01-07", 52 },
+	{ "T7 hàng tuần", 2023, 6, "2023-01-07", 52 },
+	{ "t7 hằng tuần", 2023, 6, "2023-01-07", 52 },
+	{ "hàng tuần vào thứ Hai", 2023, 1, "2023-01-02", 52 },
+	{ "hằng tuần vào thứ 2", 2023, 1, "2023-01-02", 52 },
+	{ "hàng tuần vào T2", 2023, 1, "2023-01-02", 52 },
+	{ "thứ Ba hàng tuần", 2023, 2, "2023-01-03", 52 },
+	{ "thứ Tư hàng tuần", 2023, 3, "2023-01-04", 52 },
+	{ "thứ Năm hàng tuần", 2023, 4, "2023-01-05", 52 },
+	{ "các ngày thứ Sáu hàng tuần", 2023, 5, "2023-01-06", 52 },
+	{ "vào các ngày thứ 6 hằng tuần", 2023, 5, "2023-01-06", 52 },
+	{ "Chủ nhật hàng tuần", 2023, 7, "2023-01-01", 53 },		/* 2023 has 53 */
+	{ "CN hàng tuần", 2023, 7, "2023-01-01", 53 },
+	{ "hàng tuần vào chủ nhật", 2023, 7, "2023-01-01", 53 },
+	{ "thứ 2 hàng tuần", 2024, 1, "2024-01-01", 53 },		/* leap year */
+	{ "thứ 7 hàng tuần", 2018, 6, "2018-01-06", 52 },
+};
+#define NWEEKLY ((int)(sizeof(weekly_rows) / sizeof(*weekly_rows)))
+
+static void
+check_weekly(const struct weekly_row *r, const char *text)
+{
+	ntm_date first, jan1 = date_from_ymd(r->year, 1, 1), dec31 = date_from_ymd(r->year, 12, 31);
+	char key[11];
+	struct when w;
+	size_t i;
+
+	ck_assert_int_eq(date_parse_iso(r->first, &first), 0);
+	ck_assert_msg(when_parse(text, r->year, jan1, &w) == 0, "\"%s\": %s", text, w.error);
+	ck_assert_msg(w.kind == WHEN_WEEKLY, "\"%s\": kind %s", text, when_kind_name(w.kind));
+	ck_assert_msg(w.weekday == r->weekday, "\"%s\": day %d, want %d", text, w.weekday,
+	    r->weekday);
+	ck_assert_msg(w.n == r->n, "\"%s\": %zu days, want %zu", text, w.n, r->n);
+	ck_assert_int_eq(w.periods[0].start, first);
+	ck_assert(first - 7 < jan1 && w.periods[w.n - 1].due <= dec31 &&
+	    w.periods[w.n - 1].due + 7 > dec31);
+	for (i = 0; i < w.n; i++) {
+		ck_assert_int_eq(w.periods[i].start, w.periods[i].due);
+		ck_assert_int_eq(w.periods[i].due, first + 7 * (ntm_date)i);
+		ck_assert_int_eq(date_weekday(w.periods[i].due), r->weekday % 7);
+		date_iso(w.periods[i].due, key);
+		ck_assert_str_eq(w.periods[i].key, key);
+		ck_assert(!w.periods[i].before);
+	}
+	when_free(&w);
+}
+
+START_TEST(test_when_weekly)
+{
+	utf8proc_uint8_t *nfd = NULL;
+
+	check_weekly(&weekly_rows[_i], weekly_rows[_i].text);
+	ck_assert(utf8proc_map((const utf8proc_uint8_t *)weekly_rows[_i].text, 0, &nfd,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE) >= 0);
+	check_weekly(&weekly_rows[_i], (const char *)nfd);
+	free(nfd);
+}
+END_TEST
+
 /* Deadline forms run from the plan's start; forms naming their months ignore it. */
 START_TEST(test_when_plan_start)
 {
@@ -610,6 +695,7 @@ START_TEST(test_when_kind_names)
 	ck_assert_str_eq(when_kind_name(WHEN_CONTINUOUS), "continuous");
 	ck_assert_str_eq(when_kind_name(WHEN_UNSCHEDULED), "unscheduled");
 	ck_assert_str_eq(when_kind_name(WHEN_REGIME), "regime");
+	ck_assert_str_eq(when_kind_name(WHEN_WEEKLY), "weekly");
 	ck_assert_str_eq(when_kind_name(WHEN_ERROR), "error");
 }
 END_TEST
@@ -623,6 +709,7 @@ when_suite(void)
 
 	tcase_add_loop_test(tc, test_when_table, 0, NROWS);
 	tcase_add_loop_test(tc, test_when_table_nfd, 0, NROWS);
+	tcase_add_loop_test(tc, test_when_weekly, 0, NWEEKLY);
 	suite_add_tcase(s, tc);
 	tcase_add_test(more, test_when_plan_start);
 	tcase_add_test(more, test_when_keys);
