@@ -490,19 +490,18 @@ instant_vn(struct buf *b, time_t t)
 /* For a coordination unit's mail: when no mail could go because the SMTP server refused
  * the configuration (remind.c's meta rows). Said in the mail that goes once it is mended
  * ("đến nay": composed while the outbox still records the outage) or, for a unit that
- * had none held, in its first mail since (its mailed day before the outage's end).
+ * had none held, in its first mail since (its last mail went before the outage ended).
  * Allocated, or NULL. */
 static char *
 outage_notice(sqlite3 *db, sqlite3_int64 unit)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT s.value, u.value, (SELECT day FROM mailed "
-	    "WHERE unit_id = ?1) FROM meta s LEFT JOIN meta u ON u.key = 'mail_outage_until' "
+	sqlite3_stmt *st = store_stmt(db, "SELECT s.value, u.value, (SELECT max(sent_at) FROM "
+	    "reminder WHERE unit_id = ?1 AND state = 'sent') FROM meta s LEFT JOIN meta u ON "
+	    "u.key = 'mail_outage_until' "
 	    "AND s.key = 'mail_outage_since' JOIN unit me ON me.id = ?1 AND me.coordinator "
 	    "WHERE s.key = 'mail_blocked_since' OR (s.key = 'mail_outage_since' AND NOT EXISTS "
 	    "(SELECT 1 FROM meta WHERE key = 'mail_blocked_since'))");
 	struct buf b = { 0 };
-	const char *mailed;
-	char until_day[11];
 	time_t until;
 
 	sqlite3_bind_int64(st, 1, unit);
@@ -511,10 +510,8 @@ outage_notice(sqlite3 *db, sqlite3_int64 unit)
 		return NULL;
 	}
 	until = (time_t)sqlite3_column_int64(st, 1);
-	mailed = (const char *)sqlite3_column_text(st, 2);
-	date_iso(date_of(until), until_day);
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL || mailed == NULL ||
-	    strcmp(mailed, until_day) < 0) {
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_type(st, 2) ==
+	    SQLITE_NULL || sqlite3_column_int64(st, 2) < (sqlite3_int64)until) {
 		buf_puts(&b, "Lưu ý: từ ");
 		instant_vn(&b, (time_t)sqlite3_column_int64(st, 0));
 		if (sqlite3_column_type(st, 1) == SQLITE_NULL)

@@ -188,4 +188,19 @@ vpdp2=$(grep -l '"vpdp@vanquan.example"' "$SPOOL"/*.json | grep -v "$vpdp")
 $PY "$TOOLS/check_mail.py" "${vpdp2%.json}.eml" >"$T/vpdp2.json" || fail "VPĐP's second mail is malformed"
 case "$(json "$T/vpdp2.json" 'j["text"]')" in *"không gửi được thư nào"*)
 	fail "the outage told twice" ;; esac
+
+say "an outage after VPĐP's mail of a day, mended the same day, is told in its next mail"
+# as the outbox records one: from 10:00 to 11:00 of 30/03, after that day's 07:30 mail
+sqlite3 "$T/ntmd.db" "INSERT OR REPLACE INTO meta(key, value) VALUES
+    ('mail_outage', 'configuration: STARTTLS not offered'),
+    ('mail_outage_since', strftime('%s', '2018-03-30 03:00:00')),
+    ('mail_outage_until', strftime('%s', '2018-03-30 04:00:00'))"
+start_ntmd 2018-04-02T07:29:58+07:00
+wait_for "VPĐP's mail of 02/04" 15 sh -c "[ \$(grep -l '\"vpdp@vanquan.example\"' '$SPOOL'/*.json | wc -l) -ge 3 ]"
+sleep 1.5
+stop_ntmd
+vpdp3=$(grep -l '"vpdp@vanquan.example"' "$SPOOL"/*.json | grep -v -e "$vpdp" -e "$vpdp2")
+$PY "$TOOLS/check_mail.py" "${vpdp3%.json}.eml" >"$T/vpdp3.json" || fail "VPĐP's third mail is malformed"
+assert_contains "$(json "$T/vpdp3.json" 'j["text"]')" "Lưu ý: từ 10 giờ 00 ngày 30/03/2018 đến 11 giờ 00 ngày 30/03/2018, hệ thống không gửi được thư nào" \
+    "the same-day outage in VPĐP's next mail"
 echo ok
