@@ -188,7 +188,8 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due, ntm_date day)
 	date_vn(start, s);
 	date_vn(due, d);
 	date_vn(day, on);
-	buf_printf(&b, "Kế hoạch %s: %s\n", col_text(st, C_PLAN_NUMBER), col_text(st, C_PLAN_TITLE));
+	buf_printf(&b, "Kế hoạch%s%s: %s\n", *col_text(st, C_PLAN_NUMBER) ? " " : "",
+	    col_text(st, C_PLAN_NUMBER), col_text(st, C_PLAN_TITLE));
 	buf_printf(&b, "Mục %s - %s\n", col_text(st, C_REF), col_text(st, C_SECTION));
 	buf_printf(&b, "Thời gian theo kế hoạch: %s\n", col_text(st, C_WHEN));
 	if (sqlite3_column_int(st, C_TENTATIVE))
@@ -206,7 +207,8 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due, ntm_date day)
 		describe_deadline(&b, st, start, due);
 	if (!strcmp(col_text(st, C_KIND), "meeting") && *col_text(st, C_DAY_OFF))
 		buf_printf(&b, "Lưu ý: ngày %s là ngày nghỉ (%s).\n", on, col_text(st, C_DAY_OFF));
-	buf_printf(&b, "Chỉ đạo: %s\n", col_text(st, C_DIRECT));
+	if (*col_text(st, C_DIRECT))
+		buf_printf(&b, "Chỉ đạo: %s\n", col_text(st, C_DIRECT));
 	buf_printf(&b, "Thực hiện: %s\n", col_text(st, C_LEAD));
 	if (*col_text(st, C_SUPPORT))
 		buf_printf(&b, "Phối hợp: %s\n", col_text(st, C_SUPPORT));
