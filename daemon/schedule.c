@@ -63,6 +63,8 @@ schedule_expand(const struct plan *p, const struct plan_task *t, struct workcal 
 		o->latest_original = t->latest.n == w->n ? t->latest.periods[i].due :
 		    o->due_original;
 		o->due = workcal_shift_due(cal, &w->periods[i], rule);
+		if (o->due < o->start)	/* "trước ngày 2/1", moved back past the plan's start */
+			o->start = o->due;
 		o->latest = t->latest.n == w->n ? workcal_shift_due(cal, &t->latest.periods[i],
 		    rule) : o->due;
 		o->day = o->due;

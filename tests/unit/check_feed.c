@@ -550,6 +550,16 @@ START_TEST(test_schedule_weekly)
 	plan_free(p);
 	free(path);
 
+	/* "trước ngày 2/1": due 1/1, a holiday, so back to Friday 29/12 of the year before,
+	 * and work on it from then, not from the plan's start after it */
+	p = load_plan("vpdp", "trước ngày 2/1", &d, &path);
+	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), cal, &occ), 1);
+	ck_assert_int_eq(occ[0].due, date_from_ymd(2017, 12, 29));
+	ck_assert_int_eq(occ[0].start, occ[0].due);
+	schedule_free(occ, 1);
+	plan_free(p);
+	free(path);
+
 	p = load_plan("vpdp", "hàng tuần", &d, &path);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), cal, &occ), 0);
