@@ -2,7 +2,7 @@
 # Follow and urge (theo dõi, đôn đốc) over two simulated weeks of NTM_NOW: an overdue
 # item comes back to its lead every 3 working days until it is done, the directing unit
 # hears of it after 5 working days overdue and again every 3, nobody gets two mails a
-# day; ntmd started at 07:29:50 with all five plans sends each unit one mail; Tân
+# day; ntmd started at 07:29:57 with all five plans sends each unit one mail; Tân
 # Thạnh's monthly report reaches the units that owe it.
 . "$(dirname "$0")/test.common"
 
@@ -11,7 +11,7 @@ start_smtpd
 
 # run_day YYYY-MM-DD — ntmd runs that morning until the 07:30 round is sent and recorded.
 run_day() {
-	start_ntmd "$1T07:29:50+07:00"
+	start_ntmd "$1T07:29:57+07:00"
 	round=$(sql "SELECT strftime('%s', '$1 00:30:00')")
 	wait_for "the round of $1" 20 round_done "$round"
 	stop_ntmd
@@ -21,7 +21,7 @@ round_done() {
 }
 
 # mails — one line a mail: "day recipient [QUÁ HẠN]-items-of-II.1 late-units-listed";
-# fails if a mail went out before send_at (the catch-up at 07:29:50 waits for the round).
+# fails if a mail went out before send_at (the catch-up at 07:29:57 waits for the round).
 mails() {
 	$PY - "$SPOOL" <<'PY'
 import email, email.policy, email.utils, glob, json, os, sys, zoneinfo
@@ -116,7 +116,7 @@ cat "$T/after"
 assert_eq "$(grep -c 'II.1-overdue\|Phòng Tài chính - Kế hoạch' "$T/after" || true)" 0 "II.1 after it was done"
 assert_eq "$(sql "SELECT count(*) FROM reminder WHERE occurrence_id = $id AND state = 'pending'")" 0 "II.1 reminders pending"
 
-say "all five plans, ntmd started at 07:29:50: one mail a unit"
+say "all five plans, ntmd started at 07:29:57: one mail a unit"
 rm -f "$SPOOL"/*.eml "$SPOOL"/*.json "$T"/ntmd.db*
 CALENDARS="$TOP/calendars/*.conf" write_config
 NTM_NOW=2024-01-02T07:00:00+07:00 ctl sync >/dev/null
