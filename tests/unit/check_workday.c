@@ -494,6 +494,44 @@ START_TEST(test_shift_before)
 }
 END_TEST
 
+/* Issue 15: a weekly wording given kind "deadline" is a deadline a week, each moved off
+ * a day off to the next working day like any other. */
+START_TEST(test_shift_weekly)
+{
+	static const struct { const char *text, *day, *rule_next; } rows[] = {
+		{ "vào thứ 7 hàng tuần", "2023-01-07", "2023-01-09" },
+		{ "thứ Bảy hằng tuần", "2023-01-21", "2023-01-27" },	/* Tết 2023 */
+		{ "T7 hàng tuần", "2023-04-29", "2023-05-04" },		/* Giỗ Tổ, 30/4, 1/5 */
+		{ "các ngày thứ Sáu hàng tuần", "2023-09-01", "2023-09-05" },	/* Quốc khánh */
+		{ "hàng tuần vào thứ Hai", "2023-01-02", "2023-01-03" },	/* for 1/1 */
+		{ "hàng tuần vào thứ Hai", "2023-01-09", "2023-01-09" },
+	};
+	struct workcal *w = load_shipped();
+	struct when wh;
+	ntm_date day, due;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		ck_assert_int_eq(when_parse(rows[i].text, 2023, date_from_ymd(2023, 1, 1), &wh), 0);
+		ck_assert_int_eq(wh.kind, WHEN_WEEKLY);
+		ck_assert_int_eq(date_parse_iso(rows[i].day, &day), 0);
+		for (j = 0; j < wh.n && wh.periods[j].due != day; j++)
+			;
+		ck_assert_msg(j < wh.n, "%s: no %s", rows[i].text, rows[i].day);
+		assert_day(workcal_shift_due(w, &wh.periods[j], RULE_NEXT), rows[i].rule_next,
+		    rows[i].text);
+		assert_day(workcal_shift_due(w, &wh.periods[j], RULE_NONE), rows[i].day,
+		    rows[i].text);
+		for (j = 0; j < wh.n; j++) {
+			due = workcal_shift_due(w, &wh.periods[j], RULE_NEXT);
+			ck_assert(due >= wh.periods[j].due && workcal_day_off(w, due) == NULL);
+		}
+		when_free(&wh);
+	}
+	workcal_free(w);
+}
+END_TEST
+
 START_TEST(test_shift)
 {
 	static const struct {
@@ -615,6 +653,7 @@ workday_suite(void)
 	suite_add_tcase(s, files);
 	tcase_add_test(shift, test_shift);
 	tcase_add_test(shift, test_shift_before);
+	tcase_add_test(shift, test_shift_weekly);
 	tcase_add_test(shift, test_rule_names);
 	tcase_add_test(shift, test_item_state);
 	suite_add_tcase(s, shift);
