@@ -78,6 +78,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 	    { NULL, 0, NULL, 0 } };
 	char **patterns = xcalloc((size_t)argc + 1, sizeof(char *)), **files;
 	size_t npatterns = 0, nfiles = 0, nplans = 0, errors, warnings = 0, i;
+	struct plan **plans;
 	struct diag d = { 0 };
 	struct catalogs cats;
 	char *looked_in;
@@ -115,6 +116,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 	diag_print(&d, stderr);
 	errors = diag_errors(&d);
 	db = schedules_db(c);
+	plans = xcalloc(nfiles + 1, sizeof(*plans));	/* kept: each code is checked */
 	for (i = 0; i < nfiles; i++) {
 		struct six_clear s = { 0 };
 		struct diag mine = { 0 };
@@ -122,6 +124,7 @@ ctl_check(const struct config *c, int argc, char **argv)
 
 		if (p != NULL) {
 			plan_check_catalogs(p, &cats, &mine);
+			plan_check_code(p, plans, nplans, &mine);
 			plancheck_six_clear(p, &s, &mine);
 			if (db)
 				meeting_check_plan(db, p, clock_now(), &mine);
@@ -129,13 +132,15 @@ ctl_check(const struct config *c, int argc, char **argv)
 		diag_print(&mine, stderr);
 		if (p != NULL) {
 			print_summary(p, &s);
-			nplans++;
+			plans[nplans++] = p;
 		}
 		errors += diag_errors(&mine);
 		warnings += mine.nwarn;
 		diag_free(&mine);
-		plan_free(p);
 	}
+	for (i = 0; i < nplans; i++)
+		plan_free(plans[i]);
+	free(plans);
 	printf("%zu plan%s checked: %zu error%s, %zu warning%s\n", nplans, nplans == 1 ? "" :
 	    "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	config_free_files(files, nfiles);

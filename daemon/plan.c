@@ -1115,3 +1115,14 @@ plan_task_is_campaign(const struct plan_task *t)
 {
 	return t->when.kind == WHEN_WEEKLY && !t->kind_given;
 }
+
+void
+plan_check_code(const struct plan *p, struct plan *const *before, size_t n, struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(before[i]->code, p->code))
+			diag_error(d, p->file, 0, "plan code \"%s\" is also used by %s", p->code,
+			    before[i]->file);
+}

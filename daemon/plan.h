@@ -129,6 +129,9 @@ int plan_valid_unit_kind(const char *kind);
 const char *role_name(enum role r);
 /* "deadline", "meeting", "report". */
 const char *task_kind_name(enum task_kind k);
+/* An error on p if one of the n plans before it has its code. */
+void plan_check_code(const struct plan *p, struct plan *const *before, size_t n,
+    struct diag *d);
 /* Whether t is a weekly campaign ("vào thứ 7 hàng tuần" and no kind given): one
  * recurring item in feeds, no deadline, no reminders. */
 int plan_task_is_campaign(const struct plan_task *t);

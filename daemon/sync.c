@@ -660,7 +660,7 @@ int
 sync_load_plans(const struct config *c, struct plan ***plans, struct catalogs *cats,
     struct diag *d)
 {
-	size_t before = diag_errors(d), nfiles, i, j, n = 0;
+	size_t before = diag_errors(d), nfiles, i, n = 0;
 	char **files = config_catalog_files(c, &nfiles, d), *looked_in;
 	struct catalogs own;
 
@@ -678,10 +678,7 @@ sync_load_plans(const struct config *c, struct plan ***plans, struct catalogs *c
 		if (p == NULL)
 			continue;
 		plan_check_catalogs(p, cats, d);
-		for (j = 0; j < n; j++)
-			if (!strcmp((*plans)[j]->code, p->code))
-				diag_error(d, p->file, 0, "plan code \"%s\" is also used by %s",
-				    p->code, (*plans)[j]->file);
+		plan_check_code(p, *plans, n, d);
 		(*plans)[n++] = p;
 	}
 	config_free_files(files, nfiles);

@@ -33,6 +33,13 @@ if "$NTMCTL" check --catalogs "$TOP/config/catalogs/*.conf" "$T/bad-set.conf" >/
 	fail "check accepted an unknown catalog"
 fi
 assert_contains "$(cat "$T/err")" "catalog \"318/QĐ-TTg:IX\" is not one of the loaded criteria sets" "bad set"
+# two files of one plan code: check refuses them as sync does
+cp "$TOP/calendars/tan-thanh-2023.conf" "$T/copy.conf"
+if "$NTMCTL" check --catalogs "$TOP/config/catalogs/*.conf" "$TOP/calendars/tan-thanh-2023.conf" \
+    "$T/copy.conf" >/dev/null 2>"$T/err"; then
+	fail "check accepted two plans of one code"
+fi
+assert_contains "$(cat "$T/err")" "$T/copy.conf: plan code \"tan-thanh-2023\" is also used by $TOP/calendars/tan-thanh-2023.conf" "plan code twice"
 CALENDARS="$T/bad-ref.conf" write_config
 if ctl sync >/dev/null 2>"$T/err"; then fail "sync loaded a plan with an unknown criterion"; fi
 assert_contains "$(cat "$T/err")" "$T/bad-ref.conf:$bad_line:" "sync bad ref"
