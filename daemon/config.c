@@ -304,7 +304,11 @@ check_smtp(struct ctx *x, config_setting_t *root)
 	    (why = text_line_problem(x->c->smtp_user)) != NULL)
 		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "user")),
 		    "smtp.user holds %s: it is sent in the SMTP dialogue", why);
-	x->c->smtp_password = get_string(x, g, "password", 0);
+	/* a slip of the editor, never shown: the message names what, not the value */
+	if ((x->c->smtp_password = get_string(x, g, "password", 0)) != NULL &&
+	    (why = text_line_problem(x->c->smtp_password)) != NULL)
+		diag_error(x->d, x->file, confutil_line(config_setting_get_member(g, "password")),
+		    "smtp.password holds %s", why);
 	check_secret_mode(x, g);
 	if ((x->c->smtp_credential = get_string(x, g, "password_credential", 0)) != NULL) {
 		int line = confutil_line(config_setting_get_member(g, "password_credential"));
@@ -601,9 +605,9 @@ config_read_secrets(struct config *c, struct diag *d)
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
-	if (n == 0 || n == sizeof(buf) - 1 || strlen(buf) != n) {
+	if (n == 0 || n == sizeof(buf) - 1 || strlen(buf) != n || text_line_problem(buf)) {
 		diag_error(d, c->path, 0, "smtp.password_credential: %s is empty, too long or "
-		    "not text", path);
+		    "not one line of text", path);
 		explicit_bzero(buf, sizeof(buf));
 		free(path);
 		return -1;
