@@ -490,14 +490,15 @@ instant_vn(struct buf *b, time_t t)
 /* For a coordination unit's mail: when no mail could go because the SMTP server refused
  * the configuration (remind.c's meta rows). Said in the mail that goes once it is mended
  * ("đến nay": composed while the outbox still records the outage) or, for a unit that
- * had none held, in its first mail since (its last mail went before the outage ended).
+ * had none held, in its first daily mail since (its last went before the outage ended;
+ * one recorded before schema 12 knows its day only, taken as that day's first instant).
  * Allocated, or NULL. */
 static char *
 outage_notice(sqlite3 *db, sqlite3_int64 unit)
 {
-	sqlite3_stmt *st = store_stmt(db, "SELECT s.value, u.value, (SELECT max(sent_at) FROM "
-	    "reminder WHERE unit_id = ?1 AND state = 'sent') FROM meta s LEFT JOIN meta u ON "
-	    "u.key = 'mail_outage_until' "
+	sqlite3_stmt *st = store_stmt(db, "SELECT s.value, u.value, (SELECT coalesce(sent_at, "
+	    "strftime('%s', day)) FROM mailed WHERE unit_id = ?1) FROM meta s LEFT JOIN meta u "
+	    "ON u.key = 'mail_outage_until' "
 	    "AND s.key = 'mail_outage_since' JOIN unit me ON me.id = ?1 AND me.coordinator "
 	    "WHERE s.key = 'mail_blocked_since' OR (s.key = 'mail_outage_since' AND NOT EXISTS "
 	    "(SELECT 1 FROM meta WHERE key = 'mail_blocked_since'))");

@@ -1113,7 +1113,7 @@ task_kind_name(enum task_kind k)
 int
 plan_task_is_campaign(const struct plan_task *t)
 {
-	return t->when.kind == WHEN_WEEKLY && !t->kind_given;
+	return t->when.kind == WHEN_WEEKLY && !t->kind_given && t->kind != TASK_MEETING;
 }
 
 void

@@ -132,8 +132,9 @@ const char *task_kind_name(enum task_kind k);
 /* An error on p if one of the n plans before it has its code. */
 void plan_check_code(const struct plan *p, struct plan *const *before, size_t n,
     struct diag *d);
-/* Whether t is a weekly campaign ("vào thứ 7 hàng tuần" and no kind given): one
- * recurring item in feeds, no deadline, no reminders. */
+/* Whether t is a weekly campaign ("vào thứ 7 hàng tuần", no kind given, no "Họp" title:
+ * a weekly meeting is a meeting each week): one recurring item in feeds, no deadline,
+ * no reminders. */
 int plan_task_is_campaign(const struct plan_task *t);
 
 #endif

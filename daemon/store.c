@@ -182,6 +182,9 @@ static const char *migrations[] = {
 	/* 11: a weekly campaign ("vào thứ 7 hàng tuần") is one item that repeats: its RFC 5545
 	 * RRULE; it has no deadline, no state but its status and no reminders */
 	"ALTER TABLE occurrence ADD COLUMN rrule TEXT;",
+	/* 12: the instant of a unit's last daily mail, beside its day: what a coordination
+	 * unit was last told, for the notice of an outage that ended after it */
+	"ALTER TABLE mailed ADD COLUMN sent_at INTEGER;",
 };
 
 /* Statements kept prepared for a connection's lifetime, found by their SQL's address. */
@@ -196,10 +199,8 @@ static size_t ncache;
 const char *
 store_error(sqlite3 *db)
 {
-	int rc = sqlite3_errcode(db) & 0xff;
-
 	/* SQLite's "database is locked" reads as a fault; it is a wait that ran out */
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+	if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
 		return "the database is busy: another ntmctl or ntmd kept it for writing "
 		    "longer than this one could wait; try again";
 	return sqlite3_errmsg(db);

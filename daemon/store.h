@@ -25,10 +25,10 @@
  * synchronous=FULL, and apply every pending migration. NULL with *err (allocated). */
 sqlite3 *store_open(const char *path, char **err);
 void store_close(sqlite3 *db);
-/* Run SQL (no results); -1 with the error logged. */
 /* The last error of db for a log or a person: SQLite's own words, but a lock that
  * outlasted the busy timeout is told as the wait it is. */
 const char *store_error(sqlite3 *db);
+/* Run SQL (no results); -1 with the error logged. */
 int store_exec(sqlite3 *db, const char *sql);
 /* Prepare SQL; finalize the result. NULL (logged) on failure: SQLite's functions take a
  * NULL statement, and sqlite3_step() then returns SQLITE_MISUSE, an error like any other. */

@@ -801,22 +801,26 @@ parse(struct parser *p)
 }
 
 /* The words of the wordings as they are written, each with the forms it may take
- * (without marks it is always read): a word written with other marks is a slip. */
+ * (without marks it is always read): a word written with other marks is a slip. Sorted
+ * by the bare word. */
 static const struct spelling {
 	const char	*bare, *forms;
 } spellings[] = {
-	{ "bay", "bảy" }, { "cac", "các" }, { "cham", "chậm" }, { "chu", "chủ" },
-	{ "co", "có" }, { "cua", "của" }, { "cuoi", "cuối" }, { "dan", "đán" },
-	{ "dau", "đầu" }, { "de", "đề" }, { "den", "đến" }, { "dinh", "định" },
-	{ "dot", "đột" }, { "giua", "giữa" }, { "ha", "hạ" }, { "han", "hạn" },
-	{ "hang", "hàng hằng" }, { "het", "hết" }, { "hoan", "hoàn" }, { "hop", "hợp" },
-	{ "it", "ít" }, { "ky", "kỳ kì" }, { "lan", "lần" }, { "moi", "mỗi" },
-	{ "nam", "năm" }, { "ngay", "ngày" }, { "nguyen", "nguyên" }, { "nhat", "nhất nhật" },
-	{ "quy", "quý qúy quy" }, { "sau", "sáu" }, { "tet", "tết" }, { "thang", "tháng" },
-	{ "thanh", "thành" }, { "thich", "thích" }, { "thoi", "thời" }, { "thu", "thứ" },
-	{ "thuong", "thường thượng" }, { "truoc", "trước" }, { "tu", "từ tư" },
-	{ "tuan", "tuần" }, { "va", "và" }, { "vao", "vào" }, { "xuat", "xuất" },
-	{ "xuyen", "xuyên" },
+	{ "ba", "ba" }, { "bay", "bảy bẩy" }, { "cac", "các" }, { "cham", "chậm" },
+	{ "chu", "chủ" }, { "cn", "cn" }, { "co", "có" }, { "cua", "của" },
+	{ "cuoi", "cuối" }, { "dan", "đán" }, { "dau", "đầu" }, { "de", "đề" },
+	{ "den", "đến" }, { "dinh", "định" }, { "dot", "đột" }, { "gian", "gian" },
+	{ "giua", "giữa" }, { "ha", "hạ" }, { "hai", "hai" }, { "han", "hạn" },
+	{ "hang", "hàng hằng" }, { "het", "hết" }, { "hoan", "hoàn" },
+	{ "hop", "hợp" }, { "i", "i" }, { "ii", "ii" }, { "iii", "iii" },
+	{ "it", "ít" }, { "iv", "iv" }, { "ky", "kỳ" }, { "lan", "lần" },
+	{ "moi", "mỗi" }, { "nam", "năm" }, { "ngay", "ngày" }, { "nguyen", "nguyên" },
+	{ "nhat", "nhất nhật" }, { "quy", "quý qúy quy" }, { "sau", "sáu" },
+	{ "t", "t" }, { "tet", "tết" }, { "thang", "tháng" }, { "thanh", "thành" },
+	{ "theo", "theo" }, { "thich", "thích" }, { "thoi", "thời" }, { "thu", "thứ" },
+	{ "thuong", "thường thượng" }, { "trong", "trong" }, { "trung", "trung" },
+	{ "truoc", "trước" }, { "tu", "từ tư" }, { "tuan", "tuần" }, { "va", "và" },
+	{ "vao", "vào" }, { "xuat", "xuất" }, { "xuyen", "xuyên" },
 };
 
 /* The forms word (folded to ASCII) may take, or NULL if it is not a word of the
@@ -848,14 +852,15 @@ is_form(const char *forms, const char *word)
 /* A word of the wordings written with marks it never has ("cuôi", "tuân"): the error
  * names it and the wording it resembles, -1; else 0. Words are cut as tokenize() cuts
  * the ASCII fold, so that the i-th is the i-th token; only those before a proposer's
- * name are read. */
+ * name are read. A text that was not read ("tuân đầu tháng") is told so only when all
+ * its words are the wordings' ("Sau cuộc họp" is no wording, and "họp" no "hợp"). */
 static int
-misspelt(struct parser *p, const char *text)
+misspelt(struct parser *p, const char *text, int read)
 {
 	char *f = text_fold(text), *s, *word, *bare, *bad = NULL;
 	const char *forms;
 	struct buf fixed = { 0 };
-	int i, end = p->names_from > 0 ? p->names_from : p->n;
+	int i, end = p->names_from > 0 ? p->names_from : p->n, foreign = 0;
 	unsigned char c;
 	size_t len;
 
@@ -871,9 +876,10 @@ misspelt(struct parser *p, const char *text)
 			while (isalpha((unsigned char)s[len]) || (unsigned char)s[len] >= 0x80)
 				len++;
 		word = xasprintf("%.*s", (int)len, s);
-		bare = i < end && !text_is_ascii(word) ? text_fold_ascii(word) : NULL;
+		bare = i < end && (isalpha(c) || c >= 0x80) ? text_fold_ascii(word) : NULL;
 		forms = bare ? forms_of(bare) : NULL;
-		if (forms && !is_form(forms, word)) {
+		foreign += bare && forms == NULL;
+		if (forms && !text_is_ascii(word) && !is_form(forms, word)) {
 			if (bad == NULL)
 				bad = xstrdup(word);
 			buf_printf(&fixed, "%.*s", (int)strcspn(forms, " "), forms);
@@ -882,6 +888,8 @@ misspelt(struct parser *p, const char *text)
 		free(word);
 		free(bare);
 	}
+	if (bad && !read && foreign)
+		free(bad), bad = NULL;
 	if (bad)
 		fail(p, "\"%s\" is not how a time wording writes it: did you mean \"%s\"?", bad,
 		    fixed.s);
@@ -906,7 +914,7 @@ when_parse(const char *text, int year, ntm_date plan_start, struct when *w)
 		r = fail(&p, "too long or malformed");
 	else {
 		r = parse(&p);
-		if (misspelt(&p, text) < 0)
+		if (misspelt(&p, text, r == 0) < 0)
 			r = -1;
 	}
 	free(folded);

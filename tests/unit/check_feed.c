@@ -526,6 +526,14 @@ START_TEST(test_schedule_weekly)
 	ck_assert_ptr_nonnull(p);
 	ck_assert(plan_task_is_campaign(task(p, "I.1")));
 	ck_assert(!plan_task_is_campaign(task(p, "I.2")));
+	/* a title that makes it a meeting ("Họp giao ban …"): a meeting each week */
+	((struct plan_task *)task(p, "I.1"))->kind = TASK_MEETING;
+	ck_assert(!plan_task_is_campaign(task(p, "I.1")));
+	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), cal, &occ), 52);
+	ck_assert_int_eq(occ[0].tentative, 0);
+	ck_assert_int_eq(occ[0].day, date_from_ymd(2018, 1, 6));
+	schedule_free(occ, 52);
+	((struct plan_task *)task(p, "I.1"))->kind = TASK_DEADLINE;
 	ck_assert_int_eq(schedule_expand(p, task(p, "I.1"), cal, &occ), 1);
 	ck_assert_str_eq(occ[0].period, "weekly");
 	ck_assert_str_eq(occ[0].uid, "t/I.1/weekly@ntmd");

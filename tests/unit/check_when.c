@@ -574,6 +574,7 @@ static const struct weekly_row {
 	{ "  vào   thứ 7\thàng  tuần ", 2023, 6, "2023-01-07", 52 },
 	{ "thứ Bảy hằng tuần", 2023, 6, "2023-01-07", 52 },
 	{ "thứ bảy hàng tuần", 2023, 6, "2023-01-07", 52 },
+	{ "thứ bẩy hằng tuần", 2023, 6, "2023-01-07", 52 },		/* as often written */
 	{ "T7 hàng tuần", 2023, 6, "2023-01-07", 52 },
 	{ "t7 hằng tuần", 2023, 6, "2023-01-07", 52 },
 	{ "hàng tuần vào thứ Hai", 2023, 1, "2023-01-02", 52 },
@@ -629,6 +630,35 @@ START_TEST(test_when_weekly)
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE) >= 0);
 	check_weekly(&weekly_rows[_i], (const char *)nfd);
 	free(nfd);
+}
+END_TEST
+
+/* A word of the wordings with the wrong marks is refused with the wording it resembles;
+ * a text of other words gets no such advice ("họp" is not "hợp"), nor a proposer's name. */
+START_TEST(test_when_misspelt)
+{
+	static const struct { const char *text, *says; } k[] = {
+		{ "cuôi tháng 4", "\"cuôi\" is not how a time wording writes it: did you mean "
+		    "\"cuối tháng 4\"?" },
+		{ "tuân đầu tháng", "did you mean \"tuần đầu tháng\"?" },	/* not read either */
+		{ "thang 3 nắm 2019", "did you mean \"thang 3 năm 2019\"?" },
+		{ "chạm nhất 30/11/2023", "did you mean \"chậm nhất 30/11/2023\"?" },
+		{ "vào thư 7 hàng tuần", "did you mean \"vào thứ 7 hàng tuần\"?" },
+		{ "Sau cuộc họp giao ban", NULL },
+		{ "trước kỳ họp HĐND", NULL },
+	};
+	struct when w;
+	size_t i;
+
+	for (i = 0; i < sizeof(k) / sizeof(*k); i++) {
+		ck_assert_int_eq(when_parse(k[i].text, 2023, date_from_ymd(2023, 1, 1), &w), -1);
+		ck_assert_msg(k[i].says ? strstr(w.error, k[i].says) != NULL :
+		    strstr(w.error, "did you mean") == NULL, "\"%s\": %s", k[i].text, w.error);
+		when_free(&w);
+	}
+	ck_assert_int_eq(when_parse("Theo đề xuất của Hội Nông dân, Hội Cựu chiến binh", 2023,
+	    date_from_ymd(2023, 1, 1), &w), 0);
+	when_free(&w);
 }
 END_TEST
 
@@ -713,6 +743,7 @@ when_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(more, test_when_plan_start);
 	tcase_add_test(more, test_when_keys);
+	tcase_add_test(more, test_when_misspelt);
 	tcase_add_test(more, test_when_kind_names);
 	suite_add_tcase(s, more);
 	return s;
