@@ -17,7 +17,7 @@
 enum col {
 	C_STATUS, C_KIND, C_PERIOD, C_REF, C_SECTION, C_TITLE, C_PLAN_NUMBER, C_PLAN_TITLE,
 	C_DIRECT, C_LEAD, C_SUPPORT, C_DONE_BY, C_NOTE, C_LINK, C_UNIT_CODE, C_UNIT_NAME,
-	C_START, C_DUE, C_LATEST, C_DONE_AT, C_DAY, C_TENTATIVE, C_MEETING_CANCELLED
+	C_START, C_DUE, C_LATEST, C_DONE_AT, C_DAY, C_TENTATIVE, C_MEETING_CANCELLED, C_CAMPAIGN
 };
 
 static const char sql_item[] = "SELECT o.status, t.kind, o.period, t.ref, t.section, t.title, "
@@ -27,7 +27,8 @@ static const char sql_item[] = "SELECT o.status, t.kind, o.period, t.ref, t.sect
 	"a.action = 'done' ORDER BY a.id DESC LIMIT 1), o.done_by), o.note, o.done_link, "
 	"(SELECT code FROM unit WHERE id = ?2), (SELECT name FROM unit WHERE id = ?2), "
 	"o.start, o.due, o.latest, o.done_at, o.day, o.tentative, EXISTS (SELECT 1 FROM "
-	"meeting m WHERE m.occurrence_id = o.id AND m.cancelled) FROM occurrence o "
+	"meeting m WHERE m.occurrence_id = o.id AND m.cancelled), o.rrule IS NOT NULL "
+	"FROM occurrence o "
 	"JOIN task t ON t.id = o.task_id JOIN plan p ON p.id = t.plan_id WHERE o.id = ?1";
 
 static char *
@@ -70,6 +71,7 @@ fill(sqlite3_stmt *st, struct done_item *it)
 		it->day = it->due;
 	it->tentative = sqlite3_column_int(st, C_TENTATIVE);
 	it->meeting_cancelled = sqlite3_column_int(st, C_MEETING_CANCELLED);
+	it->campaign = sqlite3_column_int(st, C_CAMPAIGN);
 }
 
 int
@@ -139,6 +141,17 @@ donepage_period(const char *period)
 	return s;
 }
 
+/* A weekly campaign's days: "thứ Bảy hằng tuần, từ 07/01/2023 đến 30/12/2023". */
+static char *
+weekly_period(const struct done_item *it)
+{
+	char from[11], to[11];
+
+	date_vn(it->start, from);
+	date_vn(it->due, to);
+	return xasprintf("%s hằng tuần, từ %s đến %s", date_weekday_vn(it->start), from, to);
+}
+
 /* Where a meeting stands, in words. Allocated. */
 static char *
 meeting_state(const struct done_item *it, ntm_date today)
@@ -164,6 +177,9 @@ state_text(const struct done_item *it, ntm_date today, int soon_days, const char
 	*class = "";
 	if (!strcmp(it->kind, "meeting"))
 		return meeting_state(it, today);
+	if (it->campaign && !strcmp(it->status, "open"))	/* no deadline to be late for */
+		return xstrdup(today <= it->due ? "Hoạt động hằng tuần" :
+		    "Hoạt động hằng tuần, đã hết thời gian của kế hoạch");
 	switch (item_state(it->status, it->due, it->latest, today, soon_days)) {
 	case STATE_UPCOMING:
 		return xstrdup("Chưa đến hạn");
@@ -223,11 +239,11 @@ donepage_describe(struct buf *b, const struct done_item *it, const struct donepa
 	    "</span></dd>\n", *it->plan_number ? it->plan_number : it->plan_title, it->ref,
 	    it->plan_title);
 	row(b, "Nội dung", it->section);
-	period = donepage_period(it->period);
-	row(b, "Kỳ", period);
-	if (strcmp(it->kind, "meeting"))
+	period = it->campaign ? weekly_period(it) : donepage_period(it->period);
+	row(b, it->campaign ? "Thời gian" : "Kỳ", period);
+	if (!it->campaign && strcmp(it->kind, "meeting"))
 		day_row(b, "Hạn", it->due);
-	else if (!it->tentative)
+	else if (!it->campaign && !it->tentative)
 		day_row(b, "Ngày họp", it->day);
 	if (it->latest > it->due)
 		day_row(b, "Chậm nhất", it->latest);

@@ -19,6 +19,7 @@ struct done_item {
 	ntm_date	 day;			/* a meeting's day, as set */
 	int		 tentative;		/* a meeting whose day is not set */
 	int		 meeting_cancelled;	/* by a coordinator */
+	int		 campaign;		/* weekly, no deadline (occurrence.rrule) */
 	time_t		 done_at;
 };
 

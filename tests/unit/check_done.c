@@ -428,6 +428,33 @@ START_TEST(page_escapes)
 }
 END_TEST
 
+/* A weekly campaign's page: its days, never a deadline, never late. */
+START_TEST(page_campaign)
+{
+	struct done_item it;
+	struct donepage_view v = { .now = NOW, .csrf = "x" };
+	char *page;
+
+	ck_assert_int_eq(store_exec(db, "UPDATE occurrence SET period = 'weekly', start = "
+	    "'2018-01-06', due = '2018-12-29', latest = NULL, rrule = "
+	    "'FREQ=WEEKLY;BYDAY=SA;UNTIL=20181229' WHERE id = 1"), 0);
+	ck_assert_int_eq(donepage_load(db, 1, 1, &it), 1);
+	page = donepage_item(&it, &v);		/* NOW is in 2020 */
+	ck_assert_ptr_nonnull(strstr(page, "Hoạt động hằng tuần, đã hết thời gian của kế hoạch"));
+	ck_assert_ptr_nonnull(strstr(page, "<dt>Thời gian</dt><dd>thứ Bảy hằng tuần, từ "
+	    "06/01/2018 đến 29/12/2018</dd>"));
+	ck_assert_ptr_null(strstr(page, "<dt>Hạn</dt>"));
+	ck_assert_ptr_null(strstr(page, "Quá hạn"));
+	ck_assert_ptr_null(strstr(page, "weekly"));
+	free(page);
+	v.now = date_at(date_from_ymd(2018, 6, 1), 8 * 60);
+	page = donepage_item(&it, &v);
+	ck_assert_ptr_nonnull(strstr(page, "\">Hoạt động hằng tuần</span>"));
+	free(page);
+	donepage_free(&it);
+}
+END_TEST
+
 START_TEST(periods)
 {
 	const char *cases[][2] = { { "2018-03", "tháng 3/2018" }, { "2023-Q1", "quý I/2023" },
@@ -470,6 +497,7 @@ done_suite(void)
 	tcase_add_test(mark, unit_may);
 	tcase_add_test(mark, product_links);
 	tcase_add_test(mark, page_escapes);
+	tcase_add_test(mark, page_campaign);
 	suite_add_tcase(s, mark);
 	return s;
 }
