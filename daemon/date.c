@@ -93,6 +93,16 @@ date_weekday_vn(ntm_date day)
 	return names[date_weekday(day)];
 }
 
+char *
+date_weekly_vn(ntm_date first, ntm_date last)
+{
+	char from[11], to[11];
+
+	date_vn(first, from);
+	date_vn(last, to);
+	return xasprintf("%s hằng tuần, từ %s đến %s", date_weekday_vn(first), from, to);
+}
+
 int
 date_parse_iso(const char *s, ntm_date *day)
 {

@@ -24,6 +24,9 @@ void date_iso(ntm_date day, char out[11]);
 void date_vn(ntm_date day, char out[11]);
 /* Vietnamese weekday name: "thứ Hai" … "Chủ nhật". */
 const char *date_weekday_vn(ntm_date day);
+/* A weekly campaign's days: "thứ Bảy hằng tuần, từ 07/01/2023 đến 30/12/2023".
+ * Allocated. */
+char *date_weekly_vn(ntm_date first, ntm_date last);
 /* Parse "YYYY-MM-DD"; 0 on success, -1 if malformed or not a real day. */
 int date_parse_iso(const char *s, ntm_date *day);
 

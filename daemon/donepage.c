@@ -141,17 +141,6 @@ donepage_period(const char *period)
 	return s;
 }
 
-/* A weekly campaign's days: "thứ Bảy hằng tuần, từ 07/01/2023 đến 30/12/2023". */
-static char *
-weekly_period(const struct done_item *it)
-{
-	char from[11], to[11];
-
-	date_vn(it->start, from);
-	date_vn(it->due, to);
-	return xasprintf("%s hằng tuần, từ %s đến %s", date_weekday_vn(it->start), from, to);
-}
-
 /* Where a meeting stands, in words. Allocated. */
 static char *
 meeting_state(const struct done_item *it, ntm_date today)
@@ -239,12 +228,17 @@ donepage_describe(struct buf *b, const struct done_item *it, const struct donepa
 	    "</span></dd>\n", *it->plan_number ? it->plan_number : it->plan_title, it->ref,
 	    it->plan_title);
 	row(b, "Nội dung", it->section);
-	period = it->campaign ? weekly_period(it) : donepage_period(it->period);
-	row(b, it->campaign ? "Thời gian" : "Kỳ", period);
-	if (!it->campaign && strcmp(it->kind, "meeting"))
-		day_row(b, "Hạn", it->due);
-	else if (!it->campaign && !it->tentative)
-		day_row(b, "Ngày họp", it->day);
+	if (it->campaign) {		/* its days, no deadline */
+		period = date_weekly_vn(it->start, it->due);
+		row(b, "Thời gian", period);
+	} else {
+		period = donepage_period(it->period);
+		row(b, "Kỳ", period);
+		if (strcmp(it->kind, "meeting"))
+			day_row(b, "Hạn", it->due);
+		else if (!it->tentative)
+			day_row(b, "Ngày họp", it->day);
+	}
 	if (it->latest > it->due)
 		day_row(b, "Chậm nhất", it->latest);
 	row(b, "Chỉ đạo", it->direct);

@@ -198,9 +198,12 @@ description(sqlite3_stmt *st, ntm_date start, ntm_date due, ntm_date day)
 	else if (from >= 0)
 		describe_meeting(&b, st, day, from, meeting_parse_time(col_text(st,
 		    C_MEETING_END)));
-	else if (*col_text(st, C_RRULE))
-		buf_printf(&b, "Thời gian: %s hằng tuần, từ %s đến %s\n",
-		    date_weekday_vn(start), s, d);
+	else if (*col_text(st, C_RRULE)) {
+		char *days = date_weekly_vn(start, due);
+
+		buf_printf(&b, "Thời gian: %s\n", days);
+		free(days);
+	}
 	else if (!strcmp(col_text(st, C_KIND), "meeting"))
 		buf_printf(&b, "Ngày họp: %s, %s\n", date_weekday_vn(day), on);
 	else

@@ -676,9 +676,9 @@ static const char *settle_sql[] = {
 	    "WHERE message_id = ?2 AND state = 'sending'",
 };
 
-/* After a message was sent: the day and instant its unit was mailed. After it died: a dead letter
- * for each of its items to the coordination units of the item's plan (not to the unit
- * whose mail died), for their next mail: the next working day's round (?4). */
+/* After a message was sent: the day and instant its unit was mailed. After it died: a
+ * dead letter for each of its items to the coordination units of the item's plan (not to
+ * the unit whose mail died), for their next mail: the next working day's round (?4). */
 static const char *after_sql[] = {
 	[MAIL_SENT] = "INSERT OR REPLACE INTO mailed(unit_id, day, sent_at) SELECT unit_id, "
 	    "?3, ?1 FROM reminder WHERE message_id = ?2 AND " DAILY " LIMIT 1",

@@ -22,7 +22,8 @@ struct occurrence_spec {
 
 /* Expand a task of plan p into its occurrences (none for continuous, unscheduled and
  * regime tasks, one for a weekly campaign: plan_task_is_campaign()), deadlines moved
- * off days off by the plan's rule (Bộ luật Dân sự 2015 Điều 148 khoản 5). Returns the count; *out allocated, free with schedule_free(). */
+ * off days off by the plan's rule (Bộ luật Dân sự 2015 Điều 148 khoản 5). Returns the
+ * count; *out allocated, free with schedule_free(). */
 size_t schedule_expand(const struct plan *p, const struct plan_task *t, struct workcal *cal,
     struct occurrence_spec **out);
 void schedule_free(struct occurrence_spec *occ, size_t n);

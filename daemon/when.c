@@ -711,13 +711,6 @@ weekday(struct parser *p)
 	return 0;
 }
 
-/* "hàng tuần" or "hằng tuần" (folded alike). */
-static int
-every_week(struct parser *p)
-{
-	return accept(p, "hang tuan");
-}
-
 /* The day wd of every week of the plan's year, each a period of its own. */
 static int
 weekly_days(struct parser *p, int wd)
@@ -739,26 +732,17 @@ weekly_days(struct parser *p, int wd)
 static int
 weekly(struct parser *p)
 {
-	int save = p->pos, wd;
+	int save = p->pos, first = accept(p, "hang tuan"), wd;	/* "hằng" folds alike */
 
-	if (every_week(p)) {
-		if (at_end(p)) {
-			p->w->kind = WHEN_WEEKLY;
-			return 1;
-		}
-		accept(p, "vao");
-		accept(p, "cac ngay");
-		if ((wd = weekday(p)) == 0 || !at_end(p)) {
-			p->pos = save;
-			return 0;
-		}
-	} else {
-		accept(p, "vao");
-		accept(p, "cac ngay");
-		if ((wd = weekday(p)) == 0 || !every_week(p) || !at_end(p)) {
-			p->pos = save;
-			return 0;
-		}
+	if (first && at_end(p)) {
+		p->w->kind = WHEN_WEEKLY;
+		return 1;
+	}
+	accept(p, "vao");
+	accept(p, "cac ngay");
+	if ((wd = weekday(p)) == 0 || (!first && !accept(p, "hang tuan")) || !at_end(p)) {
+		p->pos = save;
+		return 0;
 	}
 	p->w->kind = WHEN_WEEKLY;
 	return weekly_days(p, wd) < 0 ? -1 : 1;
@@ -860,7 +844,7 @@ misspelt(struct parser *p, const char *text, int read)
 	char *f = text_fold(text), *s, *word, *bare, *bad = NULL;
 	const char *forms;
 	struct buf fixed = { 0 };
-	int i, end = p->names_from > 0 ? p->names_from : p->n, foreign = 0;
+	int i, end = p->names_from > 0 ? p->names_from : p->n, foreign = 0, told;
 	unsigned char c;
 	size_t len;
 
@@ -888,15 +872,13 @@ misspelt(struct parser *p, const char *text, int read)
 		free(word);
 		free(bare);
 	}
-	if (bad && !read && foreign)
-		free(bad), bad = NULL;
-	if (bad)
+	if ((told = bad != NULL && (read || foreign == 0)))
 		fail(p, "\"%s\" is not how a time wording writes it: did you mean \"%s\"?", bad,
 		    fixed.s);
 	free(bad);
 	buf_free(&fixed);
 	free(f);
-	return bad ? -1 : 0;
+	return told ? -1 : 0;
 }
 
 int
