@@ -497,7 +497,7 @@ static char *
 outage_notice(sqlite3 *db, sqlite3_int64 unit)
 {
 	sqlite3_stmt *st = store_stmt(db, "SELECT s.value, u.value, (SELECT coalesce(sent_at, "
-	    "strftime('%s', day)) FROM mailed WHERE unit_id = ?1) FROM meta s LEFT JOIN meta u "
+	    "strftime('%s', day, 'utc')) FROM mailed WHERE unit_id = ?1) FROM meta s LEFT JOIN meta u "
 	    "ON u.key = 'mail_outage_until' "
 	    "AND s.key = 'mail_outage_since' JOIN unit me ON me.id = ?1 AND me.coordinator "
 	    "WHERE s.key = 'mail_blocked_since' OR (s.key = 'mail_outage_since' AND NOT EXISTS "
