@@ -26,16 +26,6 @@ start_ntmd "$NOW"
 feed_url=$(ctl feed-url vpdp 2>/dev/null) || fail "feed-url vpdp"
 plan_url=$(ctl feed-url --plan van-quan-2018 2>/dev/null) || fail "feed-url --plan"
 
-# read FEED NAME: the feed from ntmd into $T/NAME.ics, read by both parsers (which must
-# agree) into $T/NAME.json, and expanded by recurring-ical-events into $T/NAME.exp
-read_feed() {
-	curl -sf "$1" -o "$T/$2.ics" || fail "GET the feed ($2)"
-	$PY "$TOOLS/check_ics.py" "$T/$2.ics" >"$T/$2.json" || fail "python-icalendar ($2)"
-	node "$TOOLS/check_ics.mjs" "$T/$2.ics" >"$T/$2.js.json" || fail "ical.js ($2)"
-	cmp -s "$T/$2.json" "$T/$2.js.json" || fail "the parsers read $2 differently"
-	$PY "$TOOLS/expand_ics.py" "$T/$2.ics" 2018-01-01 2019-02-01 >"$T/$2.exp" ||
-	    fail "recurring-ical-events ($2)"
-}
 # event NAME UID EXPR: EXPR over the event e of that UID in $T/NAME.json
 event() {
 	json "$T/$1.json" "[$3 for e in j['events'] if e['uid'] == '$2'][0]"
@@ -45,7 +35,7 @@ expanded() {
 }
 
 say "before: a tentative all-day placeholder on the month's first working day"
-read_feed "$feed_url" before
+read_feed "$feed_url" before 2018-01-01 2019-02-01
 assert_eq "$(event before "$UID3" "(e['status'], e['sequence'], e['allday'], e['start'])")" \
     "('TENTATIVE', 0, True, '2018-03-01')" "the placeholder"
 assert_eq "$(expanded before "$UID3")" "2018-03-01 TENTATIVE 0" "the placeholder, expanded"
@@ -97,13 +87,13 @@ assert_contains "$(cat "$T/inv.txt")" "Ghi chú: Các đơn vị mang báo cáo 
 assert_eq "$(sql "SELECT group_concat(u.code || ':' || r.state, ' ') FROM reminder r JOIN unit u
     ON u.id = r.unit_id WHERE r.kind = 'invite-1' ORDER BY u.code")" \
     "bcd-huyen:sent vpdp:sent" "the invitations in the outbox"
-read_feed "$feed_url" set
+read_feed "$feed_url" set 2018-01-01 2019-02-01
 assert_eq "$(event set "$UID3" "(e['status'], e['sequence'], e['allday'], e['tzid'], e['start'], e['end'], e['utc'], e['location'])")" \
     "('CONFIRMED', 1, False, 'Asia/Ho_Chi_Minh', '2018-03-15T08:00:00', '2018-03-15T10:00:00', '2018-03-15T01:00:00Z', 'Hội trường UBND huyện')" \
     "the meeting in the unit's feed"
 assert_eq "$(expanded set "$UID3")" "2018-03-15T01:00:00Z CONFIRMED 1" "the meeting, expanded"
 grep -q "^DTSTART;TZID=Asia/Ho_Chi_Minh:20180315T080000" "$T/set.ics" || fail "DTSTART as written"
-read_feed "$plan_url" plan
+read_feed "$plan_url" plan 2018-01-01 2019-02-01
 assert_eq "$(event plan "$UID3" "(e['status'], e['sequence'], e['utc'])")" \
     "('CONFIRMED', 1, '2018-03-15T01:00:00Z')" "the meeting in the plan's feed"
 
@@ -128,14 +118,14 @@ invitations 2 2
 assert_contains "$(cat "$T/subjects")" "Thay đổi lịch họp: Họp Ban Chỉ đạo huyện - 14 giờ 00, thứ Sáu, 16/03/2018" \
     "the move's subject"
 assert_contains "$(cat "$T/inv.txt")" "lịch họp đã thay đổi" "the move's notice"
-read_feed "$feed_url" moved
+read_feed "$feed_url" moved 2018-01-01 2019-02-01
 assert_eq "$(event moved "$UID3" "(e['status'], e['sequence'], e['utc'], e['end'], e['location'])")" \
     "('CONFIRMED', 2, '2018-03-16T07:00:00Z', '2018-03-16T16:00:00', 'Phòng họp số 2')" "the moved meeting"
 
 say "a reload of the same plan keeps the schedule"
 kill -HUP "$NTMD_PID"
 wait_for "the reload" 10 grep -q "reloaded" "$T/ntmd.log"
-read_feed "$feed_url" reloaded
+read_feed "$feed_url" reloaded 2018-01-01 2019-02-01
 assert_eq "$(event reloaded "$UID3" "(e['status'], e['sequence'], e['utc'])")" \
     "('CONFIRMED', 2, '2018-03-16T07:00:00Z')" "the meeting after the reload"
 
@@ -146,13 +136,13 @@ assert_contains "$(cat "$T/subjects")" "Hủy cuộc họp: Họp Ban Chỉ đ�
 assert_contains "$(cat "$T/inv.txt")" "Lý do hủy: Trùng lịch họp của tỉnh" "the cancel's reason"
 grep -q "Phòng họp số 2" "$T/inv.txt" || fail "the cancel forgot where the meeting was to be"
 grep -q "Ghi chú" "$T/inv.txt" && fail "the cancel shows the old note"
-read_feed "$feed_url" cancelled
+read_feed "$feed_url" cancelled 2018-01-01 2019-02-01
 assert_eq "$(event cancelled "$UID3" "(e['status'], e['sequence'])")" "('CANCELLED', 3)" \
     "the cancelled meeting"
 ctl schedule "$MARCH" --cancel >/dev/null 2>"$T/err" && fail "cancelled twice"
 ctl schedule "$MARCH" --date 2018-03-20 --time 08:00 >/dev/null 2>&1 || fail "setting it again"
 invitations 2 4
-read_feed "$feed_url" again
+read_feed "$feed_url" again 2018-01-01 2019-02-01
 assert_eq "$(event again "$UID3" "(e['status'], e['sequence'], e['utc'])")" \
     "('CONFIRMED', 4, '2018-03-20T01:00:00Z')" "the meeting set again"
 
@@ -176,7 +166,7 @@ wait_for "the drop in the log" 10 grep -q "its schedule (item $MARCH, 2018-03-20
 invitations 2 5 CANCEL
 assert_contains "$(cat "$T/subjects")" "Hủy lịch họp: Họp Ban Chỉ đạo huyện" "the drop's subject"
 assert_contains "$(cat "$T/inv.txt")" "kế hoạch đã đổi thời gian cuộc họp" "the drop's notice"
-read_feed "$feed_url" dropped
+read_feed "$feed_url" dropped 2018-01-01 2019-02-01
 assert_eq "$(event dropped "$UID3" "(e['status'], e['sequence'])")" "('CANCELLED', 5)" "the dropped meeting"
 assert_eq "$(event dropped "van-quan-2018/X.3/2018-04@ntmd" "(e['status'], e['allday'])")" \
     "('TENTATIVE', True)" "April's placeholder"
@@ -234,7 +224,7 @@ UID3="van-quan-2018/X.3/2018-06@ntmd"
 invitations 2 2
 assert_contains "$(cat "$T/subjects")" "Lịch họp: Họp Ban Chỉ đạo huyện - 8 giờ 30, thứ Năm, 14/06/2018" \
     "the desk's invitation"
-read_feed "$plan_url" desk
+read_feed "$plan_url" desk 2018-01-01 2019-02-01
 assert_eq "$(event desk "$UID3" "(e['status'], e['sequence'], e['utc'], e['location'])")" \
     "('CONFIRMED', 2, '2018-06-14T01:30:00Z', 'Hội trường UBND huyện')" "the desk's meeting"
 curl -s -b "$T/dieu.phoi.jar" "$BASE/item?id=$JUNE&invited=2" -o "$T/item.html"
@@ -252,7 +242,7 @@ kill -HUP "$NTMD_PID"
 wait_for "June's drop in the log" 10 grep -q "the meeting of 2018-06 is now 2018-06-01 to 2018-06-10; its schedule (item $JUNE, 2018-06-14 08:30) is dropped" "$T/ntmd.log"
 invitations 2 3 CANCEL
 assert_contains "$(cat "$T/subjects")" "Hủy lịch họp: Họp Ban Chỉ đạo huyện" "June's drop"
-read_feed "$plan_url" tenth
+read_feed "$plan_url" tenth 2018-01-01 2019-02-01
 assert_eq "$(event tenth "$UID3" "(e['status'], e['sequence'], e['start'])")" \
     "('TENTATIVE', 3, '2018-06-01')" "June's meeting a placeholder again"
 stop_ntmd
